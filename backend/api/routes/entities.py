@@ -1,0 +1,63 @@
+"""Reporting entities of the tenant."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.api.deps import require, runtime
+from backend.api.routes.identity import Cursor, Limit, Sort, page_out
+from backend.api.schemas.common import ERROR_RESPONSES, Page
+from backend.services import tenancy
+from backend.services.context import Actor
+from backend.services.pagination import DEFAULT_LIMIT
+
+router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["entities"])
+Standard = Literal["IFRS16", "ASC842", "IFRS15", "ASC606"]
+
+
+class EntityCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"code": "UK01", "name": "Acme UK Ltd", "functional_currency": "GBP",
+         "enabled_standards": ["IFRS16", "IFRS15"], "fiscal_year_end": "12-31"}]})
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    functional_currency: str = Field(pattern=r"^[A-Z]{3}$")
+    enabled_standards: list[Standard] = Field(default_factory=list)
+    fiscal_year_end: str = Field("12-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+
+
+class EntityUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    enabled_standards: list[Standard] | None = None
+    fiscal_year_end: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+
+
+class EntityOut(EntityCreate):
+    id: str
+    created_at: datetime
+
+
+@router.post("/entities", operation_id="create_entity", response_model=EntityOut, status_code=201)
+def create_entity(body: EntityCreate, request: Request, actor: Annotated[Actor, Depends(require("entities.create"))]):
+    return tenancy.create_entity(runtime(request), actor, body.model_dump())
+
+
+@router.get("/entities", operation_id="list_entities", response_model=Page[EntityOut])
+def list_entities(request: Request, actor: Annotated[Actor, Depends(require("entities.read"))],
+                  limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, sort: Sort = None):
+    return page_out(tenancy.list_entities(runtime(request), actor, limit=limit, cursor=cursor, sort=sort))
+
+
+@router.get("/entities/{code}", operation_id="get_entity", response_model=EntityOut)
+def get_entity(code: str, request: Request, actor: Annotated[Actor, Depends(require("entities.read"))]):
+    return tenancy.get_entity(runtime(request), actor, code)
+
+
+@router.patch("/entities/{code}", operation_id="update_entity", response_model=EntityOut)
+def update_entity(code: str, body: EntityUpdate, request: Request,
+                  actor: Annotated[Actor, Depends(require("entities.update"))]):
+    return tenancy.update_entity(runtime(request), actor, code, body.model_dump(exclude_unset=True))

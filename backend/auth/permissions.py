@@ -1,0 +1,43 @@
+"""The one permission matrix (action → roles allowed), used by REST, the add-in and MCP alike.
+
+REVIEWER reads; PREPARER prepares (drafts, runs, closes); APPROVER approves and locks periods;
+ADMIN configures (users, tokens of others, policies, webhooks); OWNER may do everything.
+A test walks every route of the app and fails when a route names no action of this table.
+"""
+from __future__ import annotations
+
+from backend.auth.roles import Role
+
+R, P, A, AD, O = Role.REVIEWER, Role.PREPARER, Role.APPROVER, Role.ADMIN, Role.OWNER
+READ = frozenset({R, P, A, AD, O})
+PREPARE = frozenset({P, A, AD, O})
+APPROVE = frozenset({A, AD, O})
+CONFIGURE = frozenset({AD, O})
+
+MATRIX: dict[str, frozenset[Role]] = {
+    # identity and platform
+    "me.read": READ,
+    "users.read": READ,
+    "users.create": CONFIGURE,
+    "users.update": CONFIGURE,
+    "tokens.read": READ,
+    "tokens.create": READ,  # everyone may mint their own; minting for others is checked in the service
+    "tokens.revoke": READ,  # own tokens; others' need ADMIN (service check)
+    "audit.read": READ,
+    "audit.verify": READ,
+    "sandbox.reset": CONFIGURE,
+    "entities.read": READ,
+    "entities.create": CONFIGURE,
+    "entities.update": CONFIGURE,
+}
+
+# Routes that need no token at all.
+PUBLIC = frozenset({"health", "openapi"})
+
+
+def allowed(action: str, role: str) -> bool:
+    try:
+        roles = MATRIX[action]
+    except KeyError:
+        raise KeyError(f"no permission entry for action {action!r}") from None
+    return Role(role) in roles

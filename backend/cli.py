@@ -1,0 +1,141 @@
+"""The ``ledger-layer`` command."""
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+from pydantic import ValidationError
+
+app = typer.Typer(help="Ledger Layer: lease and revenue accounting service.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
+
+
+def _settings():
+    from backend.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = "LEDGER_" + str(err["loc"][0]).upper() if err.get("loc") else "settings"
+        typer.echo(f"Configuration error: {field}: {err['msg']}", err=True)
+        raise typer.Exit(2)
+
+
+def _runtime(settings=None):
+    from backend.bootstrap import build_runtime
+
+    settings = settings or _settings()
+    try:
+        return build_runtime(settings)
+    except ValueError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2)
+
+
+def _migrate(settings) -> None:
+    from backend.db.migrate import upgrade
+
+    try:
+        upgrade(settings.database_url)
+    except Exception as exc:  # a start-up failure should read as one line, not a traceback
+        typer.echo(f"Database error: could not migrate {settings.database_url}: {exc.__class__.__name__}: "
+                   f"{str(exc).splitlines()[0]}", err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations up to the latest version."""
+    settings = _settings()
+    _migrate(settings)
+    typer.echo(f"Database is up to date ({settings.database_url}).")
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="Bind address (default LEDGER_HOST or 127.0.0.1)"),
+    port: Optional[int] = typer.Option(None, help="Port (default LEDGER_PORT or 8000)"),
+) -> None:
+    """Migrate, create the demo account on an empty database, and serve the API."""
+    import uvicorn
+
+    from backend.api.app import create_app
+    from backend.services import tenancy
+
+    settings = _settings()
+    _migrate(settings)
+    rt = _runtime(settings)
+    boot = tenancy.bootstrap_demo(rt)
+    if boot:
+        typer.echo("Created the demo account: a sandbox and a production tenant, entity DEMO-US.")
+        typer.echo(f"Sandbox OWNER token (shown once, store it now):\n\n    {boot.token}\n")
+        typer.echo(f"Try: curl -H 'Authorization: Bearer {boot.token}' "
+                   f"http://{host or settings.host}:{port or settings.port}/v1/me")
+    uvicorn.run(create_app(rt), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@app.command()
+def bootstrap(
+    account: str = typer.Option(..., help="Account name"),
+    owner_email: str = typer.Option(..., help="Email of the OWNER user"),
+    owner_name: str = typer.Option("Owner", help="Name of the OWNER user"),
+) -> None:
+    """Create a new (empty) account with sandbox and production tenants and print an OWNER token."""
+    from backend.services import tenancy
+
+    settings = _settings()
+    _migrate(settings)
+    boot = tenancy.create_account(_runtime(settings), name=account, owner_name=owner_name, owner_email=owner_email)
+    typer.echo(f"account {boot.account_id}: sandbox {boot.sandbox_tenant_id}, production {boot.production_tenant_id}")
+    typer.echo(f"Sandbox OWNER token (shown once): {boot.token}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: str = typer.Option(..., help="Email of the user the token acts as"),
+    tenant: str = typer.Option("sandbox", help="sandbox or production"),
+    name: str = typer.Option("cli", help="A name to recognise the token by"),
+    account_id: Optional[str] = typer.Option(None, help="Account id, when several accounts share an email"),
+) -> None:
+    """Mint a token for a user (prints the secret once)."""
+    from backend.services import admin
+
+    rt = _runtime()
+    try:
+        out = admin.mint_token(rt, email=email, tenant_kind=tenant, name=name, account_id=account_id)
+    except LookupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1)
+    typer.echo(f"token {out['id']} for {email} in {tenant}: {out['token']}")
+
+
+@tokens_app.command("list")
+def tokens_list(email: Optional[str] = typer.Option(None, help="Only this user's tokens")) -> None:
+    """List tokens (never the secrets)."""
+    from backend.services import admin
+
+    for t in admin.list_tokens(_runtime(), email=email):
+        state = "revoked" if t["revoked_at"] else "active"
+        typer.echo(f"{t['id']}  {t['prefix']}…  {t['tenant_kind']:<10} {t['email']:<30} {state:<8} {t['name']}")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: str = typer.Argument(..., help="Token id (see `tokens list`)")) -> None:
+    """Revoke a token with immediate effect."""
+    from backend.services import admin
+
+    if not admin.revoke_token(_runtime(), token_id):
+        typer.echo(f"No token {token_id}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Revoked {token_id}.")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,4 @@
+"""All ORM models, imported here so Alembic and the tenancy listeners see every table."""
+from backend.db.models.tenancy import Account, Entity, Tenant  # noqa: F401
+from backend.db.models.identity import ApiToken, User  # noqa: F401
+from backend.db.models.audit import AuditChainHead, AuditEvent  # noqa: F401

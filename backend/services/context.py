@@ -1,0 +1,38 @@
+"""Who is acting, for whom, through which channel — passed to every service call."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from backend.db.session import Database
+from backend.settings import Settings
+
+
+@dataclass(frozen=True)
+class Actor:
+    tenant_id: str
+    tenant_kind: str  # sandbox | production
+    account_id: str
+    user_id: str
+    role: str
+    actor_kind: str  # human | agent
+    token_id: str | None
+    plan: str = "starter"
+    rate_limit_per_minute: int | None = None
+    request_id: str | None = None
+    channel: str = "rest"  # rest | addin | mcp | cli
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Runtime:
+    """Process-wide dependencies of the services: settings, database, secret, clock."""
+
+    settings: Settings
+    db: Database
+    secret_key: str
+    clock: Callable[[], datetime] = system_clock

@@ -1,0 +1,220 @@
+"""Authentication, users and API tokens."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from backend.auth import tokens as token_format
+from backend.auth.roles import RANK, ActorKind, Role
+from backend.db.models import ApiToken, Tenant, User
+from backend.services import audit
+from backend.services.context import Actor, Runtime
+from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from backend.services.pagination import Page, SortSpec, paginate
+
+BEARER_HELP = "Send your API token in the header 'Authorization: Bearer ll_…'."
+
+
+def authenticate(rt: Runtime, authorization: str | None, *, request_id: str | None = None, channel: str = "rest") -> Actor:
+    """Resolve a bearer token to an Actor, or raise Unauthenticated with a plain reason."""
+    if not authorization:
+        raise Unauthenticated(f"No API token was sent. {BEARER_HELP}", code="missing_token")
+    scheme, _, raw = authorization.partition(" ")
+    raw = raw.strip()
+    if scheme.lower() != "bearer" or not raw:
+        raise Unauthenticated(f"The Authorization header is not a bearer token. {BEARER_HELP}", code="invalid_token")
+    claimed_kind = token_format.tenant_kind_of(raw)
+    if claimed_kind is None:
+        raise Unauthenticated("The API token is not valid (mistyped or incomplete).", code="invalid_token")
+    digest = token_format.hash_token(raw, rt.secret_key)
+    with rt.db.session(system=True) as s:
+        row = s.execute(
+            select(ApiToken, User, Tenant)
+            .join(User, User.id == ApiToken.user_id)
+            .join(Tenant, Tenant.id == ApiToken.tenant_id)
+            .where(ApiToken.token_hash == digest)
+        ).first()
+    if row is None:
+        raise Unauthenticated("The API token is not valid.", code="invalid_token")
+    tok, user, tenant = row
+    if tok.revoked_at is not None:
+        raise Unauthenticated("This API token was revoked. Ask an administrator for a new one.", code="token_revoked")
+    if not user.active:
+        raise Unauthenticated("The user of this API token is deactivated.", code="user_deactivated")
+    if tenant.kind != claimed_kind:
+        raise Unauthenticated("The API token does not match its tenant.", code="invalid_token")
+    return Actor(
+        tenant_id=tenant.id, tenant_kind=tenant.kind, account_id=tenant.account_id, user_id=user.id,
+        role=user.role, actor_kind=user.actor_kind, token_id=tok.id, plan=tenant.plan,
+        rate_limit_per_minute=tenant.rate_limit_per_minute, request_id=request_id, channel=channel,
+    )
+
+
+# ---------------------------------------------------------------- users
+
+def user_view(u: User) -> dict:
+    return {"id": u.id, "name": u.name, "email": u.email, "role": u.role, "actor_kind": u.actor_kind,
+            "active": u.active, "created_at": u.created_at, "deactivated_at": u.deactivated_at}
+
+
+def _check_role_grant(actor: Actor, role: str) -> None:
+    # Nobody hands out more power than they hold.
+    if RANK[Role(role)] > RANK[Role(actor.role)]:
+        raise Forbidden(f"A {actor.role} cannot grant the {role} role.", code="role_escalation")
+
+
+def create_user(rt: Runtime, actor: Actor, *, name: str, email: str, role: str, actor_kind: str = "human") -> dict:
+    _check_role_grant(actor, role)
+    with rt.db.session(actor.tenant_id, write=True) as s:
+        user = User(account_id=actor.account_id, name=name, email=email.lower(), role=role,
+                    actor_kind=ActorKind(actor_kind).value, active=True)
+        s.add(user)
+        try:
+            s.flush()
+        except IntegrityError:
+            raise Conflict(f"A user with email {email} already exists.", code="user_exists",
+                           details=[{"field": "email", "code": "duplicate", "message": "already used"}]) from None
+        audit.record_change(s, actor, now=rt.clock(), action="users.create", resource_type="user",
+                            resource_id=user.id, after=user_view(user))
+        return user_view(user)
+
+
+def _get_user(s, actor: Actor, user_id: str) -> User:
+    user = s.get(User, user_id)
+    if user is None or user.account_id != actor.account_id:
+        raise NotFound(f"No user {user_id}.", code="user_not_found")
+    return user
+
+
+def get_user(rt: Runtime, actor: Actor, user_id: str) -> dict:
+    with rt.db.session(actor.tenant_id) as s:
+        return user_view(_get_user(s, actor, user_id))
+
+
+def list_users(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, sort: str | None,
+               role: str | None = None, active: bool | None = None) -> Page:
+    spec = SortSpec.parse(sort, ["created_at", "email", "name"])
+    stmt = select(User).where(User.account_id == actor.account_id)
+    if role:
+        stmt = stmt.where(User.role == role)
+    if active is not None:
+        stmt = stmt.where(User.active == active)
+    with rt.db.session(actor.tenant_id) as s:
+        page = paginate(s, stmt, User, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters={"role": role, "active": active})
+        page.data = [user_view(u) for u in page.data]
+        return page
+
+
+def update_user(rt: Runtime, actor: Actor, user_id: str, changes: dict) -> dict:
+    now = rt.clock()
+    with rt.db.session(actor.tenant_id, write=True) as s:
+        user = _get_user(s, actor, user_id)
+        if user.role == Role.OWNER and actor.role != Role.OWNER:
+            raise Forbidden("Only an OWNER can change an OWNER.", code="owner_protected")
+        before = user_view(user)
+        if "role" in changes and changes["role"] is not None:
+            _check_role_grant(actor, changes["role"])
+            if user.id == actor.user_id and changes["role"] != user.role:
+                raise Forbidden("You cannot change your own role.", code="self_role_change")
+            user.role = changes["role"]
+        for field in ("name", "email", "actor_kind"):
+            if changes.get(field) is not None:
+                setattr(user, field, changes[field].lower() if field == "email" else changes[field])
+        if changes.get("active") is False and user.active:
+            if user.id == actor.user_id:
+                raise Forbidden("You cannot deactivate yourself.", code="self_deactivation")
+            user.active = False
+            user.deactivated_at = now
+            _revoke_all_tenants(s, user.id, now)
+        elif changes.get("active") is True and not user.active:
+            user.active, user.deactivated_at = True, None
+        try:
+            s.flush()
+        except IntegrityError:
+            raise Conflict("Another user already has that email.", code="user_exists") from None
+        audit.record_change(s, actor, now=now, action="users.update", resource_type="user",
+                            resource_id=user.id, before=before, after=user_view(user))
+        return user_view(user)
+
+
+def _revoke_all_tenants(s, user_id: str, now) -> None:
+    # Deactivation revokes the user's tokens in every tenant of the account, so this bypasses
+    # the per-tenant ORM scoping on purpose (Core statement on the connection).
+    table = ApiToken.__table__
+    s.connection().execute(
+        table.update().where(table.c.user_id == user_id, table.c.revoked_at.is_(None)).values(revoked_at=now)
+    )
+
+
+# ---------------------------------------------------------------- tokens
+
+def token_view(t: ApiToken) -> dict:
+    return {"id": t.id, "name": t.name, "user_id": t.user_id, "prefix": t.display_prefix,
+            "created_at": t.created_at, "revoked_at": t.revoked_at, "active": t.revoked_at is None}
+
+
+def issue_token(rt: Runtime, s, *, tenant: Tenant, user: User, name: str, created_by: str | None) -> tuple[ApiToken, str]:
+    """Mint a token inside the caller's unit of work; the secret is returned once, never stored."""
+    secret = token_format.generate(tenant.kind)
+    tok = ApiToken(tenant_id=tenant.id, user_id=user.id, name=name, display_prefix=token_format.display_prefix(secret),
+                   token_hash=token_format.hash_token(secret, rt.secret_key), created_by_user_id=created_by)
+    s.add(tok)
+    s.flush()
+    return tok, secret
+
+
+def create_token(rt: Runtime, actor: Actor, *, name: str, user_id: str | None = None) -> dict:
+    target_id = user_id or actor.user_id
+    if target_id != actor.user_id and RANK[Role(actor.role)] < RANK[Role.ADMIN]:
+        raise Forbidden("Only an OWNER or ADMIN can create tokens for another user.", code="forbidden")
+    with rt.db.session(actor.tenant_id, write=True) as s:
+        user = _get_user(s, actor, target_id)
+        if not user.active:
+            raise Conflict("That user is deactivated.", code="user_deactivated")
+        tenant = s.get(Tenant, actor.tenant_id)
+        tok, secret = issue_token(rt, s, tenant=tenant, user=user, name=name, created_by=actor.user_id)
+        audit.record_change(s, actor, now=rt.clock(), action="tokens.create", resource_type="api_token",
+                            resource_id=tok.id, after=token_view(tok))
+        return {**token_view(tok), "token": secret}
+
+
+def list_tokens(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, sort: str | None,
+                user_id: str | None = None, active: bool | None = None) -> Page:
+    spec = SortSpec.parse(sort, ["created_at", "name"])
+    stmt = select(ApiToken)
+    if RANK[Role(actor.role)] < RANK[Role.ADMIN]:
+        user_id = actor.user_id  # non-admins see their own tokens only
+    if user_id:
+        stmt = stmt.where(ApiToken.user_id == user_id)
+    if active is not None:
+        stmt = stmt.where(ApiToken.revoked_at.is_(None) if active else ApiToken.revoked_at.is_not(None))
+    with rt.db.session(actor.tenant_id) as s:
+        page = paginate(s, stmt, ApiToken, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters={"user_id": user_id, "active": active})
+        page.data = [token_view(t) for t in page.data]
+        return page
+
+
+def revoke_token(rt: Runtime, actor: Actor, token_id: str) -> dict:
+    with rt.db.session(actor.tenant_id, write=True) as s:
+        tok = s.get(ApiToken, token_id)
+        # s.get bypasses loader criteria for identity-map hits, so check the tenant explicitly too.
+        if tok is None or tok.tenant_id != actor.tenant_id:
+            raise NotFound(f"No token {token_id}.", code="token_not_found")
+        if tok.user_id != actor.user_id and RANK[Role(actor.role)] < RANK[Role.ADMIN]:
+            raise Forbidden("Only an OWNER or ADMIN can revoke another user's token.", code="forbidden")
+        if tok.revoked_at is None:
+            tok.revoked_at = rt.clock()
+            audit.record_change(s, actor, now=rt.clock(), action="tokens.revoke", resource_type="api_token",
+                                resource_id=tok.id, after=token_view(tok))
+        return token_view(tok)
+
+
+def validate_role(role: str) -> str:
+    try:
+        return Role(role).value
+    except ValueError:
+        raise InvalidInput("role must be OWNER, ADMIN, APPROVER, PREPARER or REVIEWER", code="invalid_role") from None

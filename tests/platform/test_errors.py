@@ -1,0 +1,70 @@
+"""Every error has one shape, a request id, and never leaks internals."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def assert_error_shape(r, status: int, code: str | None = None):
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error"}
+    err = body["error"]
+    assert set(err) == {"code", "message", "request_id", "details"}
+    assert err["request_id"] and err["request_id"] == r.headers["X-Request-Id"]
+    if code:
+        assert err["code"] == code
+    return err
+
+
+def test_missing_token_is_401_with_request_id(client):
+    err = assert_error_shape(client.get("/v1/me"), 401, "missing_token")
+    assert "Authorization: Bearer" in err["message"]
+
+
+def test_garbage_token_is_401(client):
+    assert_error_shape(client.get("/v1/me", headers={"Authorization": "Bearer ll_test_nope"}), 401, "invalid_token")
+    assert_error_shape(client.get("/v1/me", headers={"Authorization": "Basic abc"}), 401, "invalid_token")
+
+
+def test_request_id_is_echoed_or_generated(client, demo):
+    r = client.get("/v1/me", headers={**demo.headers(), "X-Request-Id": "my-trace-42"})
+    assert r.headers["X-Request-Id"] == "my-trace-42"
+    r = client.get("/v1/me", headers={**demo.headers(), "X-Request-Id": "bad id with spaces"})
+    assert r.headers["X-Request-Id"].startswith("req_")
+    assert client.get("/v1/health").headers["X-Request-Id"].startswith("req_")
+
+
+def test_unknown_route_is_404_in_the_same_shape(client):
+    err = assert_error_shape(client.get("/v1/no-such-thing"), 404, "not_found")
+    assert "/v1/no-such-thing" in err["message"]
+    assert_error_shape(client.put("/v1/health"), 405, "method_not_allowed")
+
+
+def test_validation_error_is_400_with_per_field_details(client, demo):
+    r = client.post("/v1/users", headers=demo.headers(), json={"name": "", "email": "not-an-email", "role": "BOSS"})
+    err = assert_error_shape(r, 400, "validation_error")
+    fields = {d["field"] for d in err["details"]}
+    assert {"name", "email", "role"} <= fields
+    assert_error_shape(client.get("/v1/users", headers=demo.headers(), params={"limit": 201}), 400, "validation_error")
+
+
+def test_unexpected_exception_is_500_without_internals(app, client, demo):
+    router = APIRouter()
+
+    @router.get("/v1/_boom")
+    def boom():
+        raise RuntimeError("secret database password in a stack trace")
+
+    app.include_router(router)
+    r = client.get("/v1/_boom")
+    err = assert_error_shape(r, 500, "internal_error")
+    assert "secret" not in r.text and "Traceback" not in r.text
+    assert err["request_id"]
+
+
+def test_conflict_and_not_found_from_services(client, demo):
+    body = {"name": "A", "email": "dup@example.com", "role": "REVIEWER"}
+    assert client.post("/v1/users", headers=demo.headers(), json=body).status_code == 201
+    err = assert_error_shape(client.post("/v1/users", headers=demo.headers(), json=body), 409, "user_exists")
+    assert err["details"][0]["field"] == "email"
+    assert_error_shape(client.get("/v1/users/01ZZZZZZZZZZZZZZZZZZZZZZZZ", headers=demo.headers()), 404, "user_not_found")
