@@ -2,3 +2,4 @@
 from backend.db.models.tenancy import Account, Entity, Tenant  # noqa: F401
 from backend.db.models.identity import ApiToken, User  # noqa: F401
 from backend.db.models.audit import AuditChainHead, AuditEvent  # noqa: F401
+from backend.db.models.platform import IdempotencyRecord, Job  # noqa: F401
