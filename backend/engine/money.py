@@ -1,0 +1,110 @@
+"""Money helpers: one Decimal constructor, named rounding, minor units, exact allocation."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Iterable, Sequence
+
+ROUNDING = ROUND_HALF_UP
+"""The rounding mode used at every rounding boundary of the engine."""
+
+# ISO 4217 exponents that differ from the default of 2.
+_MINOR_UNITS: dict[str, int] = {
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    "CLF": 4, "UYW": 4,
+}
+_QUANTS: dict[int, Decimal] = {e: Decimal(1).scaleb(-e) for e in range(0, 5)}
+
+
+def D(x: object) -> Decimal:
+    """The one way to make a Decimal in the engine.
+
+    Accepts Decimal, int and str (e.g. ``"1234.50"``). Rejects float with
+    ``TypeError`` (binary floats cannot carry money) and bool, and raises
+    ``ValueError`` for strings that are not finite numbers.
+    """
+    if isinstance(x, Decimal):
+        value = x
+    elif isinstance(x, bool) or isinstance(x, float):
+        raise TypeError(f"money/rates must not be {type(x).__name__}: {x!r}")
+    elif isinstance(x, int):
+        return Decimal(x)
+    elif isinstance(x, str):
+        try:
+            value = Decimal(x.strip())
+        except InvalidOperation:
+            raise ValueError(f"not a number: {x!r}") from None
+    else:
+        raise TypeError(f"cannot make a Decimal from {type(x).__name__}")
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {x!r}")
+    return value
+
+
+def minor_unit(currency: str) -> int:
+    """ISO 4217 exponent: JPY 0, KWD/BHD 3, most currencies (default) 2."""
+    return _MINOR_UNITS.get(currency.upper(), 2)
+
+
+def quantum(currency: str) -> Decimal:
+    """The smallest unit of ``currency`` as a Decimal (e.g. ``0.01``)."""
+    return _QUANTS[minor_unit(currency)]
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    """Round ``amount`` to the currency's minor unit with ``ROUNDING``."""
+    return amount.quantize(_QUANTS[minor_unit(currency)], rounding=ROUNDING)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Amount in integer minor units; the amount must already be on the minor unit."""
+    e = minor_unit(currency)
+    scaled = amount.scaleb(e)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of {currency} minor units")
+    return int(scaled)
+
+
+def from_minor(units: int, currency: str) -> Decimal:
+    """Integer minor units back to a Decimal with the currency's exponent."""
+    if not isinstance(units, int) or isinstance(units, bool):
+        raise TypeError("minor units must be int")
+    return Decimal(units).scaleb(-minor_unit(currency))
+
+
+def allocate(total: Decimal, weights: Sequence[Decimal | int], currency: str) -> list[Decimal]:
+    """Split ``total`` by ``weights`` into minor-unit parts that sum exactly to ``total``.
+
+    Uses cumulative rounding (each part is round(cumulative share) minus the
+    previous rounded cumulative) so every part is within one minor unit of its
+    exact share and the residual lands deterministically; the last part takes
+    whatever the rounding left. ``total`` must be on the minor unit.
+    """
+    if not weights:
+        raise ValueError("allocate needs at least one weight")
+    ws = [D(w) for w in weights]
+    if any(w < 0 for w in ws):
+        raise ValueError("weights must not be negative")
+    wsum = sum(ws, Decimal(0))
+    total = D(total)
+    if quantize(total, currency) != total:
+        raise ValueError("total must be on the currency's minor unit")
+    if wsum == 0:
+        raise ValueError("weights must not all be zero")
+    parts: list[Decimal] = []
+    cum_w = Decimal(0)
+    prev = Decimal(0)
+    for w in ws[:-1]:
+        cum_w += w
+        cur = quantize(total * cum_w / wsum, currency)
+        parts.append(cur - prev)
+        prev = cur
+    parts.append(total - prev)
+    return parts
+
+
+def money_sum(values: Iterable[Decimal]) -> Decimal:
+    """Sum of Decimals starting from an exact zero."""
+    return sum(values, Decimal(0))
