@@ -1,0 +1,88 @@
+"""Expand payment streams and one-offs into dated cash flows.
+
+Placement rules (documented for the API):
+- Stream dates are ``from``, then every interval (``from`` plus k intervals,
+  a month-end ``from`` staying on month ends) up to and including ``to``.
+- ``advance``: each payment is made at the start of its date.
+- ``arrears``: each payment is made at the end of its date (it closes the
+  period ending that day). Exception: when an arrears stream's ``from`` is on
+  or before the commencement date, ``from`` is read as the start of the first
+  period (an arrears payment cannot fall due on the day the lease starts), so
+  each payment falls on the last day of its period.
+- Escalation: the amount grows by ``percent`` % every ``every_months`` months
+  counted from ``from`` (compounding); each payment is rounded to the minor
+  unit once, when generated, because that is what will be paid.
+- One-offs, the expected RVG shortfall and a reasonably certain purchase
+  option dated on (or without a date, at) the end date are paid at the end of
+  the lease; other one-offs at the start of their date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..calendar import ONE_DAY, add_months
+from ..money import quantize
+from .terms import LeaseTerms, PaymentStream
+
+
+@dataclass(frozen=True, slots=True)
+class CashFlow:
+    date: date  # the payment date shown to users
+    instant: date  # when it is paid (start of this day)
+    amount: Decimal
+    kind: str  # stream kind, termination_penalty, incentive_receivable, rvg, purchase_option
+    source: str  # input path, e.g. payments[0]
+
+
+def expand_stream(s: PaymentStream, commencement: date, currency: str, source: str) -> list[CashFlow]:
+    step = s.interval_months
+    out: list[CashFlow] = []
+    one = Decimal(1)
+    growth = None
+    if s.escalation is not None and s.escalation.percent:
+        growth = one + s.escalation.percent / Decimal(100)
+    period_start_mode = s.timing == "arrears" and s.start <= commencement
+    k = 0
+    while True:
+        d = add_months(s.start, k * step)
+        if d > s.end:
+            break
+        amount = s.amount
+        if growth is not None:
+            amount = amount * growth ** ((k * step) // s.escalation.every_months)
+        amount = quantize(amount, currency)
+        if s.timing == "advance":
+            out.append(CashFlow(d, d, amount, s.kind, source))
+        elif period_start_mode:
+            inst = add_months(s.start, (k + 1) * step)
+            out.append(CashFlow(inst - ONE_DAY, inst, amount, s.kind, source))
+        else:
+            out.append(CashFlow(d, d + ONE_DAY, amount, s.kind, source))
+        k += 1
+    return out
+
+
+def lease_cash_flows(terms: LeaseTerms, *, include_rvg: bool = True) -> list[CashFlow]:
+    """All lease payments of ``terms`` in instant order (stable for equal instants)."""
+    cur = terms.currency
+    end_instant = terms.end_date + ONE_DAY
+    flows: list[CashFlow] = []
+    for i, s in enumerate(terms.payments):
+        flows.extend(expand_stream(s, terms.commencement_date, cur, f"payments[{i}]"))
+    for i, o in enumerate(terms.other_payments):
+        inst = end_instant if o.date >= terms.end_date else o.date
+        flows.append(CashFlow(o.date, inst, quantize(o.amount, cur), o.kind, f"other_payments[{i}]"))
+    rvg = terms.residual_value_guarantee
+    if include_rvg and rvg is not None and rvg.expected_shortfall > 0:
+        flows.append(CashFlow(terms.end_date, end_instant, quantize(rvg.expected_shortfall, cur), "rvg",
+                              "residual_value_guarantee"))
+    po = terms.purchase_option
+    if po is not None and po.reasonably_certain and po.price > 0:
+        d = po.exercise_date or terms.end_date
+        inst = end_instant if d >= terms.end_date else d
+        flows.append(CashFlow(d, inst, quantize(po.price, cur), "purchase_option", "purchase_option"))
+    flows.sort(key=lambda f: f.instant)
+    return flows

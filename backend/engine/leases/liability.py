@@ -1,0 +1,130 @@
+"""Effective-interest run of the lease liability, at full precision, then rounded.
+
+The run can start from any instant with any opening balance, so an event
+(modification, remeasurement) can rebuild the rest of a schedule from a
+period's closing state without touching earlier rows.
+
+Interest of each payment period (between consecutive payment instants) is the
+effective-interest result on the balance after the payments at its start,
+``B x (growth(dt) - 1)``; inside the period it is accrued to calendar months in
+proportion to days, so each payment period's total is exact.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ..money import quantize
+from .rates import RateBasis
+
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+def accrue_interest(
+    row_instants: list[date],
+    flows: list[tuple[date, Decimal, Decimal, int]],
+    rate: RateBasis,
+    *,
+    opening: Decimal,
+    start_instant: date,
+    start_t: Decimal,
+    end_instant: date,
+    end_t: Decimal,
+    t_of,
+) -> list[Decimal]:
+    """Cumulative exact interest from ``start_instant`` at each row closing instant.
+
+    ``flows`` are (instant, t, amount, row) strictly after ``start_instant``, in
+    instant order; ``row_instants`` are the closing instants of the rows to fill.
+    """
+    out: list[Decimal] = []
+    bal = opening
+    cum = _ZERO
+    prev_inst, prev_t = start_instant, start_t
+    n = len(flows)
+    fi = 0
+    growth = rate.growth
+    # interest of the open period (prev -> next payment instant), computed once
+    period_next: date | None = None
+    period_interest = _ZERO
+    period_days = 1
+    for b in row_instants:
+        while fi < n and flows[fi][0] <= b:
+            f_inst, f_t = flows[fi][0], flows[fi][1]
+            if f_inst > prev_inst:
+                i = bal * (growth(f_t - prev_t) - _ONE)
+                bal += i
+                cum += i
+                prev_inst, prev_t = f_inst, f_t
+                period_next = None
+            while fi < n and flows[fi][0] == f_inst:
+                bal -= flows[fi][2]
+                fi += 1
+        if b == prev_inst:
+            out.append(cum)
+            continue
+        if period_next is None:
+            if fi < n:
+                period_next, nt = flows[fi][0], flows[fi][1]
+            else:
+                period_next, nt = end_instant, end_t
+            period_interest = bal * (growth(nt - prev_t) - _ONE) if bal else _ZERO
+            period_days = (period_next - prev_inst).days
+        if b >= period_next:
+            out.append(cum + period_interest)
+        else:
+            out.append(cum + period_interest * (b - prev_inst).days / period_days)
+    return out
+
+
+def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal], currency: str
+              ) -> tuple[list[Decimal], list[Decimal]]:
+    """Per-row interest and closing balance on the minor unit.
+
+    Interest lines are differences of the rounded cumulative interest, so each
+    is within one minor unit of exact and closing balances are the exact ones
+    rounded; the last row takes the residual so the liability ends at exactly
+    zero and sum(interest) = sum(payments) - opening.
+    """
+    interest: list[Decimal] = []
+    closing: list[Decimal] = []
+    prev_cum = _ZERO
+    bal = opening
+    last = len(cum_exact) - 1
+    total_pay = sum(payments, _ZERO)
+    q = quantize
+    for k, c in enumerate(cum_exact):
+        if k == last:
+            cur = total_pay - opening
+        else:
+            cur = q(c, currency)
+        i = cur - prev_cum
+        prev_cum = cur
+        bal = bal + i - payments[k]
+        interest.append(i)
+        closing.append(bal)
+    return interest, closing
+
+
+def straight_line(total: Decimal, row_t: list[Decimal], months: Decimal, currency: str,
+                  start_t: Decimal = _ZERO) -> list[Decimal]:
+    """Rows of a straight-line charge of ``total`` over ``months`` lease months from
+    ``start_t``, allocated to rows by lease-month time (days within a lease month).
+    Cumulative rounding makes the parts sum exactly to ``total`` once complete."""
+    out: list[Decimal] = []
+    prev = _ZERO
+    if months <= 0:
+        return [_ZERO] * len(row_t)
+    for t in row_t:
+        f = t - start_t
+        if f >= months:
+            cur = total
+        elif f <= 0:
+            cur = _ZERO
+        else:
+            cur = quantize(total * f / months, currency)
+        out.append(cur - prev)
+        prev = cur
+    return out

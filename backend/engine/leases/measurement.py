@@ -1,0 +1,113 @@
+"""Initial measurement shared by both books: lease payments, liability, ROU parts.
+
+Liability = PV of the lease payments not paid at commencement (IFRS 16.26-27,
+ASC 842-20-30-1): fixed and in-substance fixed payments less incentives
+receivable, index-linked payments at the commencement index (no forecasting),
+the expected RVG shortfall, a reasonably certain purchase option and
+termination penalties. Payments at or before commencement go to the ROU asset
+(IFRS 16.24, ASC 842-20-30-5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..errors import EngineError
+from ..money import quantize
+from .cashflows import CashFlow, lease_cash_flows
+from .policy import LeasePolicy
+from .rates import RateBasis
+from .terms import LeaseTerms
+from .timeline import LeaseClock, build_clock
+
+_ZERO = Decimal(0)
+
+
+@dataclass
+class Measurement:
+    terms: LeaseTerms
+    clock: LeaseClock
+    rate: RateBasis
+    flows: list[CashFlow]  # every lease payment, instant order
+    liability_flows: list[tuple[date, Decimal, Decimal, int, date]]  # (instant, t, amount, row, date) after commencement
+    paid_at_commencement: Decimal  # stream/one-off payments at or before commencement
+    liability_exact: Decimal
+    liability: Decimal  # rounded to the minor unit
+
+    @property
+    def total_payments(self) -> Decimal:
+        """Every lease payment incl. prepaid ones (negative incentives receivable net)."""
+        return sum((f.amount for f in self.flows), _ZERO) + self.terms.prepaid_lease_payments
+
+
+def resolve_convention(terms: LeaseTerms, policy: LeasePolicy) -> tuple[str, int]:
+    convention = terms.rate_convention or policy.rate_convention
+    c = terms.compounding_interval_months or policy.compounding_interval_months
+    if c is None:
+        # default: the payment interval (the shortest one when streams differ)
+        c = min((s.interval_months for s in terms.payments), default=12)
+    return convention, c
+
+
+def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None, *,
+            discount: bool = True) -> Measurement:
+    """Dated flows, discounting and the rounded initial liability.
+
+    ``discount=False`` (exempt leases) skips the rate and the present value."""
+    clock = build_clock(terms.commencement_date, terms.end_date)
+    flows = lease_cash_flows(terms)
+    for f in flows:
+        if f.instant > clock.end_instant:
+            raise EngineError("payment_after_end_date",
+                              f"A payment on {f.date.isoformat()} falls after the lease end date.",
+                              field=f.source, details={"date": f.date.isoformat()})
+    convention, c = resolve_convention(terms, policy)
+    if annual_rate is None:
+        annual_rate = terms.discount_rate
+    if annual_rate is None and not discount:
+        annual_rate = _ZERO
+    if annual_rate is None:
+        raise EngineError("discount_rate_missing",
+                          "The lease has no discount rate; look one up in the IBR matrix and pass it.",
+                          field="discount_rate")
+    rate = RateBasis(annual_rate, convention, c)
+    commencement = clock.commencement
+    liab: list[tuple[date, Decimal, Decimal, int, date]] = []
+    at_start = _ZERO
+    pv = _ZERO
+    t_of = clock.t
+    row_of = clock.row_of
+    last_inst = None
+    last_t = _ZERO
+    for f in flows:
+        if f.instant <= commencement:
+            at_start += f.amount
+            continue
+        if f.instant != last_inst:
+            last_t = t_of(f.instant)
+            last_inst = f.instant
+        liab.append((f.instant, last_t, f.amount, row_of(f.date), f.date))
+        if discount:
+            pv += f.amount / rate.growth(last_t)
+    return Measurement(terms, clock, rate, flows, liab, at_start, pv, quantize(pv, terms.currency))
+
+
+def rou_parts(m: Measurement, standard: str, policy: LeasePolicy) -> dict[str, Decimal]:
+    """Components of the initial ROU asset, each on the minor unit."""
+    t = m.terms
+    q = lambda x: quantize(x, t.currency)  # noqa: E731
+    restoration = q(t.restoration_costs)
+    if standard == "ASC842" and not policy.asc_restoration_in_rou:
+        restoration = _ZERO
+    parts = {
+        "lease_liability": m.liability,
+        "payments_at_or_before_commencement": q(m.paid_at_commencement),
+        "prepaid_lease_payments": q(t.prepaid_lease_payments),
+        "initial_direct_costs": q(t.initial_direct_costs),
+        "lease_incentives_received": -q(t.lease_incentives_received),
+        "restoration_costs": restoration,
+    }
+    parts["rou_asset"] = sum(parts.values(), _ZERO)
+    return parts

@@ -1,0 +1,311 @@
+"""Build the monthly schedule of a lease for each enabled book.
+
+Both books share the liability run (same payments, same rate); only the ROU
+asset and the expense pattern differ, so ``compute_schedules`` computes the
+liability once. Everything runs inside a local 34-digit Decimal context; the
+caller's context is untouched.
+"""
+
+from __future__ import annotations
+
+import decimal
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from ..calendar import period_of
+from ..errors import EngineError
+from ..money import D, quantize
+from .classification import ClassificationResult, classify_asc842, exemption_for
+from .fingerprint import canonical
+from .fx import FxRates, rate_lookup
+from .liability import accrue_interest, round_run, straight_line
+from .measurement import Measurement, measure, rou_parts
+from .policy import LeasePolicy
+from .result import LeaseSchedule
+from .terms import STANDARDS, LeaseTerms
+
+_ZERO = Decimal(0)
+_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
+                           traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+
+
+def compute_schedule(terms: LeaseTerms, policy: LeasePolicy, standard: str, *,
+                     discount_rate: Decimal | str | None = None, fx_rates: FxRates | None = None,
+                     lease_id: str | None = None, run_id: str | None = None) -> LeaseSchedule:
+    """Schedule of ``terms`` under ``standard`` (``IFRS16`` or ``ASC842``).
+
+    ``discount_rate`` (annual fraction) overrides ``terms.discount_rate``; the
+    caller resolves it from the entity's IBR matrix when the lease has none
+    (EngineError ``discount_rate_missing`` otherwise). ``fx_rates`` is a
+    callable or mapping ``(from_ccy, to_ccy, date) -> Decimal`` used when the
+    lease currency differs from ``policy.functional_currency``.
+    """
+    return compute_schedules(terms, policy, (standard,), discount_rate=discount_rate, fx_rates=fx_rates,
+                             lease_id=lease_id, run_id=run_id)[standard]
+
+
+def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterable[str] | None = None, *,
+                      discount_rate: Decimal | str | None = None, fx_rates: FxRates | None = None,
+                      lease_id: str | None = None, run_id: str | None = None) -> dict[str, LeaseSchedule]:
+    """Schedules for several books at once (default: ``policy.enabled_standards``),
+    sharing the liability computation."""
+    stds = tuple(standards) if standards is not None else policy.enabled_standards
+    for s in stds:
+        if s not in STANDARDS:
+            raise EngineError("unknown_standard", f"Unknown standard {s!r}; use IFRS16 or ASC842.",
+                              field="standard")
+    if terms.end_date < terms.commencement_date:
+        raise EngineError("end_before_commencement", "The end date is before the commencement date.",
+                          field="end_date")
+    if not terms.payments and not terms.other_payments and terms.prepaid_lease_payments == 0:
+        raise EngineError("no_payments", "The lease has no payments.", field="payments")
+    rate = D(discount_rate) if discount_rate is not None else terms.discount_rate
+    with decimal.localcontext(_CONTEXT):
+        return _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id)
+
+
+def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str, LeaseSchedule]:
+    base = measure(terms, policy, rate, discount=False)
+    term_months = base.clock.term_months
+    exemptions = {s: exemption_for(terms, policy, s, term_months) for s in stds}
+    m: Measurement | None = None
+    liab_run = None
+    if any(e is None for e in exemptions.values()):
+        m = measure(terms, policy, rate)
+        liab_run = _liability_columns(m)
+    inputs = {"terms": canonical(terms), "policy": policy.to_dict(),
+              "discount_rate": None if rate is None else str(rate)}
+    out: dict[str, LeaseSchedule] = {}
+    for s in stds:
+        if exemptions[s] is not None:
+            sched = _exempt_schedule(base, s, exemptions[s])
+        else:
+            sched = _recognised_schedule(m, policy, s, liab_run)
+        sched.lease_id = lease_id
+        sched.inputs = inputs
+        sched.run_id_given = run_id
+        if policy.functional_currency and policy.functional_currency != terms.currency:
+            _add_functional(sched, m or base, policy.functional_currency, fx_rates)
+        out[s] = sched
+    return out
+
+
+def _liability_columns(m: Measurement):
+    clock = m.clock
+    ccy = m.terms.currency
+    n = len(clock.row_ends)
+    pay = [_ZERO] * n
+    for f in m.liability_flows:
+        pay[f[3]] += f[2]
+    cum = accrue_interest(clock.row_instants, m.liability_flows, m.rate, opening=m.liability_exact,
+                          start_instant=clock.commencement, start_t=_ZERO, end_instant=clock.end_instant,
+                          end_t=clock.term_months, t_of=clock.t)
+    interest, closing = round_run(m.liability, cum, pay, ccy)
+    opening = [m.liability] + closing[:-1]
+    current = []
+    for k in range(n):
+        later = closing[k + 12] if k + 12 < n else _ZERO
+        c = closing[k] - later
+        c = _ZERO if c < 0 else c
+        current.append(c if c <= closing[k] or closing[k] < 0 else closing[k])
+    noncurrent = [closing[k] - current[k] for k in range(n)]
+    return {"opening_liability": opening, "interest": interest, "payment": pay, "closing_liability": closing,
+            "liability_current": current, "liability_noncurrent": noncurrent}
+
+
+def _depreciation_months(terms: LeaseTerms, term: Decimal, warnings: list[dict]) -> Decimal:
+    life = terms.useful_life_months
+    po = terms.purchase_option
+    if terms.transfer_of_ownership or (po is not None and po.reasonably_certain):
+        if life:
+            return Decimal(life)
+        warnings.append({"field": "useful_life_months", "code": "useful_life_missing",
+                         "message": "Ownership transfers or the purchase option is reasonably certain, so the ROU "
+                                    "asset depreciates over the asset's useful life, which is missing; the lease "
+                                    "term was used."})
+        return term
+    return min(term, Decimal(life)) if life else term
+
+
+def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, liab: dict) -> LeaseSchedule:
+    terms, clock = m.terms, m.clock
+    ccy = terms.currency
+    n = len(clock.row_ends)
+    term = clock.term_months
+    warnings: list[dict] = []
+    parts = rou_parts(m, standard, policy)
+    rou0 = parts["rou_asset"]
+    cls = ClassificationResult(None, None)
+    if standard == "ASC842":
+        pv_test = _pv_for_asc_test(m)
+        cls = classify_asc842(terms, policy, term, pv_test)
+        warnings.extend(cls.warnings)
+        classification = cls.classification
+    else:
+        classification = "finance"  # IFRS 16 has a single lessee model
+    cols: dict[str, list] = dict(liab)
+    interest = liab["interest"]
+    zero = quantize(_ZERO, ccy)
+    dep_months: Decimal | None
+    if classification == "operating":
+        dep_months = term
+        q = lambda x: quantize(x, ccy)  # noqa: E731
+        idc = q(terms.initial_direct_costs)
+        inc = q(terms.lease_incentives_received)
+        rest = parts["restoration_costs"]
+        cost_total = q(m.total_payments) + idc - inc + rest
+        cost = straight_line(cost_total, clock.row_t, term, ccy)
+        idc_amort = straight_line(idc, clock.row_t, term, ccy)
+        inc_amort = straight_line(inc, clock.row_t, term, ccy)
+        rest_amort = straight_line(rest, clock.row_t, term, ccy)
+        rou, amort, accrued = [], [], []
+        bal, un_idc, un_inc, un_rest = rou0, idc, inc, rest
+        closing = liab["closing_liability"]
+        for k in range(n):
+            a = cost[k] - interest[k]  # ROU amortisation is the plug (ASC 842-20-35-3)
+            bal -= a
+            un_idc -= idc_amort[k]
+            un_inc -= inc_amort[k]
+            un_rest -= rest_amort[k]
+            amort.append(a)
+            rou.append(bal)
+            accrued.append(closing[k] + un_idc - un_inc + un_rest - bal)
+        cols["depreciation"] = amort
+        cols["lease_cost"] = cost
+        cols["accrued_lease_liability"] = accrued
+    else:
+        dep_months = _depreciation_months(terms, term, warnings)
+        dep = straight_line(rou0, clock.row_t, dep_months, ccy)
+        rou = []
+        bal = rou0
+        for d in dep:
+            bal -= d
+            rou.append(bal)
+        cols["depreciation"] = dep
+        cols["lease_cost"] = [i + d for i, d in zip(interest, dep)]
+        cols["accrued_lease_liability"] = [None] * n
+    cols["opening_rou_asset"] = [rou0] + rou[:-1]
+    cols["closing_rou_asset"] = rou
+    acc, s = [], zero
+    for d in cols["depreciation"]:
+        s += d
+        acc.append(s)
+    cols["accumulated_depreciation"] = acc
+    cols["gain_loss"] = [zero] * n
+    cols["fx_gain_loss"] = [None] * n
+    if terms.restoration_costs and standard == "ASC842" and not policy.asc_restoration_in_rou:
+        warnings.append({"field": "restoration_costs", "code": "asc_restoration_excluded",
+                         "message": "Restoration costs were left out of the ASC 842 ROU asset (policy); account "
+                                    "for the asset retirement obligation under ASC 410-20 and review."})
+    return _make(m, standard, classification, None, cols, warnings, cls, dep_months, m.liability, rou0, parts)
+
+
+def _pv_for_asc_test(m: Measurement) -> Decimal:
+    """PV at commencement of the lease payments (incl. those paid at or before it,
+    net of incentives received) plus the full guaranteed residual (ASC 842-10-25-2(d))."""
+    t = m.terms
+    pv = m.liability_exact + m.paid_at_commencement + t.prepaid_lease_payments - t.lease_incentives_received
+    rvg = t.residual_value_guarantee
+    if rvg is not None:
+        extra = rvg.guaranteed_amount - rvg.expected_shortfall
+        pv += extra / m.rate.growth(m.clock.term_months)
+    return quantize(pv, t.currency)
+
+
+def _exempt_schedule(m: Measurement, standard: str, exemption: str) -> LeaseSchedule:
+    """Short-term / low-value: straight-line expense, no ROU asset or liability."""
+    terms, clock = m.terms, m.clock
+    ccy = terms.currency
+    n = len(clock.row_ends)
+    q = lambda x: quantize(x, ccy)  # noqa: E731
+    pay = [_ZERO] * n
+    for f in m.flows:
+        pay[clock.row_of(f.date)] += f.amount
+    pay[0] += q(terms.prepaid_lease_payments)
+    total = q(m.total_payments) + q(terms.initial_direct_costs) - q(terms.lease_incentives_received)
+    cost = straight_line(total, clock.row_t, clock.term_months, ccy)
+    accrued, s = [], q(terms.lease_incentives_received) - q(terms.initial_direct_costs)
+    for k in range(n):
+        s += cost[k] - pay[k]
+        accrued.append(s)
+    none = [None] * n
+    cols = {name: none for name in ("opening_liability", "interest", "closing_liability", "liability_current",
+                                    "liability_noncurrent", "opening_rou_asset", "depreciation",
+                                    "closing_rou_asset", "accumulated_depreciation", "fx_gain_loss")}
+    cols.update(payment=pay, lease_cost=cost, accrued_lease_liability=accrued, gain_loss=[q(_ZERO)] * n)
+    return _make(m, standard, None, exemption, cols, [], ClassificationResult(None, exemption), None,
+                 None, None, {})
+
+
+def _make(m, standard, classification, exemption, cols, warnings, cls, dep_months, liability, rou0, parts):
+    terms, clock = m.terms, m.clock
+    recognised = exemption is None
+    commencement = clock.commencement
+    flows = [{"date": f.date.isoformat(), "amount": str(f.amount), "kind": f.kind, "source": f.source,
+              "in_liability": recognised and f.instant > commencement} for f in m.flows]
+    return LeaseSchedule(
+        lease_id=None, standard=standard, classification=classification, exemption=exemption,
+        currency=terms.currency, functional_currency=None,
+        discount_rate=m.rate.annual_rate if recognised else None,
+        rate_convention=m.rate.convention if recognised else None,
+        compounding_interval_months=m.rate.compounding_interval_months if recognised else None,
+        commencement_date=terms.commencement_date, end_date=terms.end_date, term_months=clock.term_months,
+        depreciation_months=dep_months, initial_liability=liability, initial_rou_asset=rou0,
+        rou_components=parts, classification_tests=cls.tests, classification_override=cls.override,
+        warnings=tuple(warnings), asset_class=terms.asset_class, entity=terms.entity,
+        periods_keys=[period_of(e) for e in clock.row_ends], period_ends=list(clock.row_ends), columns=cols,
+        cash_flows=flows,
+    )
+
+
+def _add_functional(sched: LeaseSchedule, m: Measurement, fc: str, fx_rates: FxRates | None) -> None:
+    """Functional-currency columns: liability at closing rates, ROU at the historical rate."""
+    ccy = sched.currency
+    get = rate_lookup(fx_rates, ccy, fc)
+    q = lambda x: quantize(x, fc)  # noqa: E731
+    hist = get(sched.commencement_date)
+    sched.functional_currency = fc
+    sched.historical_rate = hist
+    cols = sched.columns
+    n = len(sched.periods_keys)
+    if sched.exemption is not None:
+        cost = cols["lease_cost"]
+        cols["lease_cost_functional"] = [q(c * get(e)) for c, e in zip(cost, sched.period_ends)]
+        pay = [_ZERO] * n
+        for f in m.flows:
+            pay[m.clock.row_of(f.date)] += q(f.amount * get(f.date))
+        cols["payment_functional"] = pay
+        return
+    sched.initial_liability_functional = l_prev = q(sched.initial_liability * hist)
+    sched.initial_rou_asset_functional = r_prev = q(sched.initial_rou_asset * hist)
+    pay_f = [_ZERO] * n
+    for f in m.liability_flows:
+        pay_f[f[3]] += q(f[2] * get(f[4]))
+    names = ("interest_functional", "closing_liability_functional", "liability_current_functional",
+             "liability_noncurrent_functional", "depreciation_functional", "closing_rou_asset_functional",
+             "lease_cost_functional")
+    new = {k: [] for k in names}
+    fxgl = []
+    last = n - 1
+    for k in range(n):
+        r = get(sched.period_ends[k])
+        i_f = q(cols["interest"][k] * r)
+        l_f = q(cols["closing_liability"][k] * r)
+        if k == last:
+            l_f = q(cols["closing_liability"][k] * r)
+        fxgl.append(l_f - l_prev - i_f + pay_f[k])
+        cur_f = q(cols["liability_current"][k] * r)
+        rou_f = q(cols["closing_rou_asset"][k] * hist)
+        dep_f = r_prev - rou_f
+        new["interest_functional"].append(i_f)
+        new["closing_liability_functional"].append(l_f)
+        new["liability_current_functional"].append(cur_f)
+        new["liability_noncurrent_functional"].append(l_f - cur_f)
+        new["depreciation_functional"].append(dep_f)
+        new["closing_rou_asset_functional"].append(rou_f)
+        new["lease_cost_functional"].append(i_f + dep_f)
+        l_prev, r_prev = l_f, rou_f
+    cols.update(new)
+    cols["payment_functional"] = pay_f
+    cols["fx_gain_loss"] = fxgl
