@@ -6,8 +6,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert_ignore(session: Session, table: Table, values: dict, conflict_cols: list[str]):
-    """INSERT … ON CONFLICT DO NOTHING; returns the result (rowcount 0 when the row existed)."""
+def insert_ignore(session: Session, table: Table, values: dict, conflict_cols: list[str]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row.
+
+    RETURNING rather than rowcount: through a Session, psycopg reports rowcount -1 here.
+    """
     mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = mod.insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_cols)
-    return session.execute(stmt)
+    pk = list(table.primary_key.columns)[0]
+    stmt = mod.insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_cols).returning(pk)
+    return session.execute(stmt).first() is not None

@@ -8,6 +8,7 @@ filtered to it — or is explicitly a ``system`` session; a session with neither
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Iterator
 
@@ -15,6 +16,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from backend.db.base import TenantScoped
+
+
+# The unit of work a request runs in (see Database.unit_of_work): services that open a session for
+# the same tenant join it instead of committing on their own, so the idempotency record and the
+# domain rows commit together.
+_ambient: ContextVar[Session | None] = ContextVar("ledger_ambient_session", default=None)
 
 
 class TenantScopeMissing(RuntimeError):
@@ -63,6 +70,10 @@ class Database:
         """A unit of work: commits on success, rolls back on any exception."""
         if tenant_id is None and not system:
             raise TenantScopeMissing("a session needs a tenant or must be declared system")
+        ambient = _ambient.get()
+        if ambient is not None and not system and ambient.info["tenant_id"] == tenant_id:
+            yield ambient  # the outer unit of work commits or rolls back
+            return
         s = (self._write if write else self._read)()
         s.info["tenant_id"] = tenant_id
         s.info["system"] = system
@@ -74,6 +85,16 @@ class Database:
             raise
         finally:
             s.close()
+
+    @contextmanager
+    def unit_of_work(self, tenant_id: str) -> Iterator[Session]:
+        """A write session that every tenant session opened inside it (same thread/context) joins."""
+        with self.session(tenant_id, write=True) as s:
+            token = _ambient.set(s)
+            try:
+                yield s
+            finally:
+                _ambient.reset(token)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.auth.roles import Role
 from backend.db.base import Base, TenantScoped
-from backend.db.models import Account, ApiToken, Entity, Tenant, User
+from backend.db.models import Account, ApiToken, Entity, IdempotencyRecord, Tenant, User
 from backend.services import audit
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -16,8 +16,9 @@ from backend.services.identity import issue_token
 from backend.services.pagination import Page, SortSpec, paginate
 
 STANDARDS = ("IFRS16", "ASC842", "IFRS15", "ASC606")
-# Configuration that survives a sandbox reset: the tokens in use and the entities they work on.
-KEPT_ON_RESET = {ApiToken.__tablename__, Entity.__tablename__}
+# What survives a sandbox reset: the tokens in use, the entities they work on, and the
+# idempotency records (the reset request itself is one).
+KEPT_ON_RESET = {ApiToken.__tablename__, Entity.__tablename__, IdempotencyRecord.__tablename__}
 
 
 @dataclass

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import require, runtime
+from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.services import tenancy
@@ -42,8 +43,10 @@ class EntityOut(EntityCreate):
 
 
 @router.post("/entities", operation_id="create_entity", response_model=EntityOut, status_code=201)
-def create_entity(body: EntityCreate, request: Request, actor: Annotated[Actor, Depends(require("entities.create"))]):
-    return tenancy.create_entity(runtime(request), actor, body.model_dump())
+def create_entity(body: EntityCreate, request: Request, actor: Annotated[Actor, Depends(require("entities.create"))],
+                  idempotency_key: IdempotencyKeyHeader = None):
+    return respond(request, actor, lambda: tenancy.create_entity(runtime(request), actor, body.model_dump()),
+                   body=body, status_code=201, model=EntityOut, idempotency_key=idempotency_key)
 
 
 @router.get("/entities", operation_id="list_entities", response_model=Page[EntityOut])

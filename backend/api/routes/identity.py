@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from backend.api.deps import require, runtime
+from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.identity import RoleName, TokenCreate, TokenCreated, TokenOut, UserCreate, UserOut, UserUpdate
 from backend.services import identity
@@ -24,8 +25,10 @@ def page_out(page) -> dict:
 
 
 @router.post("/users", tags=["users"], operation_id="create_user", response_model=UserOut, status_code=201)
-def create_user(body: UserCreate, request: Request, actor: Annotated[Actor, Depends(require("users.create"))]):
-    return identity.create_user(runtime(request), actor, **body.model_dump())
+def create_user(body: UserCreate, request: Request, actor: Annotated[Actor, Depends(require("users.create"))],
+                idempotency_key: IdempotencyKeyHeader = None):
+    return respond(request, actor, lambda: identity.create_user(runtime(request), actor, **body.model_dump()),
+                   body=body, status_code=201, model=UserOut, idempotency_key=idempotency_key)
 
 
 @router.get("/users", tags=["users"], operation_id="list_users", response_model=Page[UserOut])
@@ -49,8 +52,12 @@ def update_user(user_id: str, body: UserUpdate, request: Request,
 
 @router.post("/tokens", tags=["tokens"], operation_id="create_token", response_model=TokenCreated, status_code=201,
              summary="Mint an API token (the secret is in the response, once)")
-def create_token(body: TokenCreate, request: Request, actor: Annotated[Actor, Depends(require("tokens.create"))]):
-    return identity.create_token(runtime(request), actor, name=body.name, user_id=body.user_id)
+def create_token(body: TokenCreate, request: Request, actor: Annotated[Actor, Depends(require("tokens.create"))],
+                 idempotency_key: IdempotencyKeyHeader = None):
+    # A replay returns the same secret: the stored response is the only other copy, kept for 24 h.
+    return respond(request, actor, lambda: identity.create_token(runtime(request), actor, name=body.name,
+                                                                 user_id=body.user_id),
+                   body=body, status_code=201, model=TokenCreated, idempotency_key=idempotency_key)
 
 
 @router.get("/tokens", tags=["tokens"], operation_id="list_tokens", response_model=Page[TokenOut])

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from backend.api.deps import require, runtime
+from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.identity import MeOut
 from backend.services import health as health_service
@@ -29,5 +30,7 @@ def me(request: Request, actor: Annotated[Actor, Depends(require("me.read"))]) -
 
 @router.post("/sandbox/reset", tags=["platform"], operation_id="reset_sandbox",
              summary="Wipe this sandbox tenant's working data (never production, never the audit trail)")
-def reset_sandbox(request: Request, actor: Annotated[Actor, Depends(require("sandbox.reset"))]) -> dict:
-    return tenancy.reset_sandbox(runtime(request), actor)
+def reset_sandbox(request: Request, actor: Annotated[Actor, Depends(require("sandbox.reset"))],
+                  idempotency_key: IdempotencyKeyHeader = None):
+    return respond(request, actor, lambda: tenancy.reset_sandbox(runtime(request), actor),
+                   idempotency_key=idempotency_key)

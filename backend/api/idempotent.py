@@ -1,0 +1,50 @@
+"""POST handling shared by every creating route: the Idempotency-Key header and serialisation.
+
+Routes call ``respond(...)`` instead of returning a value, so the response body that is stored
+for replays is byte-identical to the one first sent, and it is stored in the same transaction
+as the domain writes (``services.idempotency.execute``).
+"""
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Callable
+
+from fastapi import Header, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from backend.api.deps import runtime
+from backend.services import idempotency
+from backend.services.context import Actor
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=257,
+           description="Makes this POST safe to retry: same key + same body within 24 h returns the stored "
+                       "response (200, `X-Idempotent-Replayed: true`); same key + other body → 422; "
+                       "still running → 409."),
+]
+
+
+def _encode(result: Any, model: type[BaseModel] | None) -> str:
+    data = model.model_validate(result).model_dump(mode="json") if model is not None else jsonable_encoder(result)
+    return json.dumps(data, separators=(",", ":"))
+
+
+def respond(request: Request, actor: Actor, run: Callable[[], Any], *, body: Any = None, status_code: int = 200,
+            model: type[BaseModel] | None = None, idempotency_key: str | None = None) -> Response:
+    """Run ``run`` once per Idempotency-Key (when one is sent) and return its JSON response."""
+    key = idempotency.parse_key(idempotency_key)
+    if key is None:
+        return Response(_encode(run(), model), status_code=status_code, media_type="application/json")
+    rt = runtime(request)
+    endpoint = f"{request.method} {request.url.path}"
+    if isinstance(body, BaseModel):
+        body = body.model_dump(mode="json")
+    outcome = idempotency.execute(rt, actor, endpoint=endpoint, key=key, fp=idempotency.fingerprint(endpoint, body),
+                                  run=lambda: (status_code, _encode(run(), model)))
+    if outcome.replayed:
+        return Response(outcome.body, status_code=200, media_type="application/json",
+                        headers={"X-Idempotent-Replayed": "true"})
+    return Response(outcome.body, status_code=outcome.status, media_type="application/json")

@@ -1,0 +1,161 @@
+"""Idempotency-Key: one domain effect per key, replays byte-identical, conflicts refused."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Annotated
+
+import httpx
+import pytest
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import func, select
+
+from backend.api.deps import require, runtime
+from backend.api.idempotent import IdempotencyKeyHeader, respond
+from backend.db.models import Entity, IdempotencyRecord, Job
+from backend.services import idempotency
+from backend.services.context import Actor
+
+
+def _install_entity_and_job_route(app):
+    """A POST that writes a domain row and enqueues a job in one unit of work, like an engine run."""
+    router = APIRouter()
+
+    @router.post("/v1/_test/entity-with-job", status_code=202)
+    def create(body: dict, request: Request, actor: Annotated[Actor, Depends(require("entities.create"))],
+               idempotency_key: IdempotencyKeyHeader = None):
+        rt = runtime(request)
+
+        def run():
+            with rt.db.session(actor.tenant_id, write=True) as s:
+                ent = Entity(code=body["code"], name="x", functional_currency="USD", enabled_standards=[])
+                job = Job(tenant_id=actor.tenant_id, kind="test.noop", payload={}, run_at=rt.clock())
+                s.add_all([ent, job])
+                s.flush()
+                return {"entity_id": ent.id, "job_id": job.id}
+
+        return respond(request, actor, run, body=body, status_code=202, idempotency_key=idempotency_key)
+
+    app.include_router(router)
+
+
+def _count(rt, model, tenant_id):
+    with rt.db.session(tenant_id) if model is not Job else rt.db.session(system=True) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_fifty_concurrent_posts_with_one_key_make_one_row_and_one_job(app, rt, demo, live_server):
+    _install_entity_and_job_route(app)
+    headers = {**demo.headers(), "Idempotency-Key": "close-2026-01"}
+    before = _count(rt, Entity, demo.sandbox_tenant_id)
+
+    def post(_):
+        return httpx.post(f"{live_server}/v1/_test/entity-with-job", headers=headers, json={"code": "C1"}, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        responses = list(pool.map(post, range(50)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(202) == 1, [(r.status_code, r.text[:300]) for r in responses if r.status_code != 409]
+    assert all(s in (200, 202, 409) for s in statuses), statuses
+    assert _count(rt, Entity, demo.sandbox_tenant_id) == before + 1
+    assert _count(rt, Job, None) == 1
+    first = next(r for r in responses if r.status_code == 202)
+    for r in responses:
+        if r.status_code == 200:
+            assert r.headers["X-Idempotent-Replayed"] == "true" and r.content == first.content
+        if r.status_code == 409:
+            assert r.json()["error"]["code"] == "idempotency_key_in_use"
+    again = httpx.post(f"{live_server}/v1/_test/entity-with-job", headers=headers, json={"code": "C1"})
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["X-Idempotent-Replayed"] == "true"
+    assert again.json()["job_id"] == first.json()["job_id"]
+
+
+def test_same_key_different_body_is_422(client, demo):
+    h = {**demo.headers(), "Idempotency-Key": "k1"}
+    assert client.post("/v1/entities", headers=h, json={"code": "A1", "name": "A", "functional_currency": "USD"}).status_code == 201
+    r = client.post("/v1/entities", headers=h, json={"code": "A2", "name": "A", "functional_currency": "USD"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_quoted_and_unquoted_keys_are_the_same_key(client, demo):
+    body = {"code": "Q1", "name": "Q", "functional_currency": "USD"}
+    r1 = client.post("/v1/entities", headers={**demo.headers(), "Idempotency-Key": 'abc-123'}, json=body)
+    r2 = client.post("/v1/entities", headers={**demo.headers(), "Idempotency-Key": '"abc-123"'}, json=body)
+    assert (r1.status_code, r2.status_code) == (201, 200) and r1.content == r2.content
+
+
+def test_key_is_scoped_to_endpoint_and_tenant(client, demo, rt):
+    from backend.services import admin
+
+    h = {**demo.headers(), "Idempotency-Key": "shared"}
+    assert client.post("/v1/entities", headers=h, json={"code": "S1", "name": "S", "functional_currency": "USD"}).status_code == 201
+    assert client.post("/v1/users", headers=h, json={"name": "S", "email": "s@x.com", "role": "REVIEWER"}).status_code == 201
+    prod = admin.mint_token(rt, email="owner@demo.example", tenant_kind="production", name="p")["token"]
+    r = client.post("/v1/entities", headers={"Authorization": f"Bearer {prod}", "Idempotency-Key": "shared"},
+                    json={"code": "S1", "name": "S", "functional_currency": "USD"})
+    assert r.status_code == 201 and "X-Idempotent-Replayed" not in r.headers
+
+
+def test_failures_are_not_stored_and_release_the_key(client, demo, rt, make_user):
+    h = {**demo.headers(), "Idempotency-Key": "retry-me"}
+    # Validation failure: nothing stored.
+    assert client.post("/v1/entities", headers=h, json={"code": "bad code!", "name": "x", "functional_currency": "USD"}).status_code == 400
+    # A domain conflict (duplicate code) releases the key too.
+    assert client.post("/v1/entities", headers=h, json={"code": "DEMO-US", "name": "x", "functional_currency": "USD"}).status_code == 409
+    # Auth failure: nothing stored.
+    _u, reviewer = make_user("REVIEWER")
+    assert client.post("/v1/entities", headers={"Authorization": f"Bearer {reviewer}", "Idempotency-Key": "retry-me"},
+                       json={"code": "R1", "name": "x", "functional_currency": "USD"}).status_code == 403
+    with rt.db.session(demo.sandbox_tenant_id) as s:
+        assert s.scalar(select(func.count()).select_from(IdempotencyRecord).where(IdempotencyRecord.key == "retry-me")) == 0
+    ok = client.post("/v1/entities", headers=h, json={"code": "R1", "name": "x", "functional_currency": "USD"})
+    assert ok.status_code == 201
+
+
+def test_bad_keys_are_400(client, demo):
+    for bad in ("", "x" * 256, '""'):
+        r = client.post("/v1/entities", headers={**demo.headers(), "Idempotency-Key": bad},
+                        json={"code": "B1", "name": "x", "functional_currency": "USD"})
+        assert r.status_code == 400, bad
+
+
+def test_expired_records_are_reusable_and_purged(client, demo, rt):
+    from tests.conftest import FakeClock
+
+    clock = FakeClock()
+    rt.clock = clock
+    body = {"code": "E1", "name": "x", "functional_currency": "USD"}
+    h = {**demo.headers(), "Idempotency-Key": "old"}
+    assert client.post("/v1/entities", headers=h, json=body).status_code == 201
+    clock.advance(hours=25)
+    assert idempotency.purge_expired(rt, clock()) == 1
+    # After 24 h the key is free again: a new body is a new request, not a 422.
+    r = client.post("/v1/entities", headers=h, json={**body, "code": "E2"})
+    assert r.status_code == 201
+
+
+def test_stale_in_progress_claim_is_taken_over(client, demo, rt):
+    from tests.conftest import FakeClock
+
+    clock = FakeClock()
+    rt.clock = clock
+    from backend.api.routes.entities import EntityCreate
+
+    body = {"code": "T1", "name": "x", "functional_currency": "USD"}
+    fp = idempotency.fingerprint("POST /v1/entities", EntityCreate(**body).model_dump(mode="json"))
+    with rt.db.session(demo.sandbox_tenant_id, write=True) as s:
+        s.add(IdempotencyRecord(endpoint="POST /v1/entities", key="crashed", status="in_progress",
+                                fingerprint=fp, locked_at=clock(), expires_at=clock() + timedelta(hours=24)))
+    h = {**demo.headers(), "Idempotency-Key": "crashed"}
+    assert client.post("/v1/entities", headers=h, json=body).status_code == 409
+    clock.advance(minutes=11)
+    assert client.post("/v1/entities", headers=h, json=body).status_code == 201
+
+
+def test_every_post_route_documents_the_idempotency_key(app):
+    spec = app.openapi()
+    for path, ops in spec["paths"].items():
+        if "post" in ops:
+            names = {p["name"] for p in ops["post"].get("parameters", []) if p["in"] == "header"}
+            assert "Idempotency-Key" in names, path
