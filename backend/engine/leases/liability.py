@@ -33,6 +33,7 @@ def accrue_interest(
     end_instant: date,
     end_t: Decimal,
     t_of,
+    final_state: list | None = None,
 ) -> list[Decimal]:
     """Cumulative exact interest from ``start_instant`` at each row closing instant.
 
@@ -76,32 +77,37 @@ def accrue_interest(
             out.append(cum + period_interest)
         else:
             out.append(cum + period_interest * (b - prev_inst).days / period_days)
+    if final_state is not None:
+        # where the run stands after the last row: the open payment period's start,
+        # its balance after payments there, and interest accrued up to that start
+        final_state[:] = [prev_inst, prev_t, bal, cum]
     return out
 
 
-def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal], currency: str
-              ) -> tuple[list[Decimal], list[Decimal]]:
+def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal], currency: str,
+              *, prev_rounded: Decimal = _ZERO) -> tuple[list[Decimal], list[Decimal]]:
     """Per-row interest and closing balance on the minor unit.
 
     Interest lines are differences of the rounded cumulative interest, so each
     is within one minor unit of exact and closing balances are the exact ones
-    rounded; the last row takes the residual so the liability ends at exactly
+    rounded; ``cum_exact`` and ``prev_rounded`` may carry interest accrued before
+    the first row, so a continuation rounds exactly as the original did. The last
+    row takes the residual so the liability ends at exactly
     zero and sum(interest) = sum(payments) - opening.
     """
     interest: list[Decimal] = []
     closing: list[Decimal] = []
-    prev_cum = _ZERO
+    prev_cum = prev_rounded  # rounded cumulative interest before the first row (continuations)
     bal = opening
     last = len(cum_exact) - 1
-    total_pay = sum(payments, _ZERO)
     q = quantize
     for k, c in enumerate(cum_exact):
         if k == last:
-            cur = total_pay - opening
+            i = payments[k] - bal  # the residual: the liability closes at exactly zero
         else:
             cur = q(c, currency)
-        i = cur - prev_cum
-        prev_cum = cur
+            i = cur - prev_cum
+            prev_cum = cur
         bal = bal + i - payments[k]
         interest.append(i)
         closing.append(bal)
