@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import calendar as _cal
 from datetime import date, timedelta
 
 ONE_DAY = timedelta(days=1)
 
 
+_DIM = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def days_in_month(year: int, month: int) -> int:
-    return _cal.monthrange(year, month)[1]
+    # table lookup: this sits on the schedule builder's hot path
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DIM[month]
 
 
 def is_month_end(d: date) -> bool:
@@ -36,9 +41,12 @@ def add_months(d: date, n: int, *, sticky_month_end: bool = True) -> date:
     y, m = divmod(idx, 12)
     m += 1
     last = days_in_month(y, m)
-    if sticky_month_end and is_month_end(d):
+    day = d.day
+    if day < 28:
+        return date(y, m, day)
+    if sticky_month_end and day == days_in_month(d.year, d.month):
         return date(y, m, last)
-    return date(y, m, min(d.day, last))
+    return date(y, m, day if day < last else last)
 
 
 def period_of(d: date) -> str:

@@ -53,9 +53,15 @@ def quantum(currency: str) -> Decimal:
     return _QUANTS[minor_unit(currency)]
 
 
+_QUANTUM_BY_CCY: dict[str, Decimal] = {}  # memo of quantum(); pure, so safe to share
+
+
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` to the currency's minor unit with ``ROUNDING``."""
-    return amount.quantize(_QUANTS[minor_unit(currency)], rounding=ROUNDING)
+    q = _QUANTUM_BY_CCY.get(currency)
+    if q is None:
+        q = _QUANTUM_BY_CCY.setdefault(currency, _QUANTS[minor_unit(currency)])
+    return amount.quantize(q, rounding=ROUNDING)
 
 
 def to_minor(amount: Decimal, currency: str) -> int:

@@ -19,7 +19,7 @@ Placement rules (documented for the API):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 from decimal import Decimal
 
@@ -28,8 +28,9 @@ from ..money import quantize
 from .terms import LeaseTerms, PaymentStream
 
 
-@dataclass(frozen=True, slots=True)
-class CashFlow:
+class CashFlow(NamedTuple):
+    """One dated lease payment (a NamedTuple: cheap to create by the hundred)."""
+
     date: date  # the payment date shown to users
     instant: date  # when it is paid (start of this day)
     amount: Decimal
@@ -40,27 +41,35 @@ class CashFlow:
 def expand_stream(s: PaymentStream, commencement: date, currency: str, source: str) -> list[CashFlow]:
     step = s.interval_months
     out: list[CashFlow] = []
-    one = Decimal(1)
+    append = out.append
+    esc = s.escalation
     growth = None
-    if s.escalation is not None and s.escalation.percent:
-        growth = one + s.escalation.percent / Decimal(100)
+    if esc is not None and esc.percent:
+        growth = Decimal(1) + esc.percent / Decimal(100)
     period_start_mode = s.timing == "arrears" and s.start <= commencement
+    advance = s.timing == "advance"
+    kind = s.kind
+    base = quantize(s.amount, currency)
+    amount = base
+    level = 0
     k = 0
+    start, end = s.start, s.end
     while True:
-        d = add_months(s.start, k * step)
-        if d > s.end:
+        d = add_months(start, k * step)
+        if d > end:
             break
-        amount = s.amount
         if growth is not None:
-            amount = amount * growth ** ((k * step) // s.escalation.every_months)
-        amount = quantize(amount, currency)
-        if s.timing == "advance":
-            out.append(CashFlow(d, d, amount, s.kind, source))
+            lv = (k * step) // esc.every_months
+            if lv != level:  # the amount only changes when a new escalation step starts
+                level = lv
+                amount = quantize(s.amount * growth ** lv, currency)
+        if advance:
+            append(CashFlow(d, d, amount, kind, source))
         elif period_start_mode:
-            inst = add_months(s.start, (k + 1) * step)
-            out.append(CashFlow(inst - ONE_DAY, inst, amount, s.kind, source))
+            inst = add_months(start, (k + 1) * step)
+            append(CashFlow(inst - ONE_DAY, inst, amount, kind, source))
         else:
-            out.append(CashFlow(d, d + ONE_DAY, amount, s.kind, source))
+            append(CashFlow(d, d + ONE_DAY, amount, kind, source))
         k += 1
     return out
 

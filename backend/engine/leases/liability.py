@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ..money import quantize
+from ..money import ROUNDING, quantize
 from .rates import RateBasis
 
 _ZERO = Decimal(0)
@@ -46,7 +46,7 @@ def accrue_interest(
     prev_inst, prev_t = start_instant, start_t
     n = len(flows)
     fi = 0
-    growth = rate.growth
+    rate_for = rate.rate_for
     # interest of the open period (prev -> next payment instant), computed once
     period_next: date | None = None
     period_interest = _ZERO
@@ -55,7 +55,7 @@ def accrue_interest(
         while fi < n and flows[fi][0] <= b:
             f_inst, f_t = flows[fi][0], flows[fi][1]
             if f_inst > prev_inst:
-                i = bal * (growth(f_t - prev_t) - _ONE)
+                i = bal * rate_for(f_t - prev_t)
                 bal += i
                 cum += i
                 prev_inst, prev_t = f_inst, f_t
@@ -71,7 +71,7 @@ def accrue_interest(
                 period_next, nt = flows[fi][0], flows[fi][1]
             else:
                 period_next, nt = end_instant, end_t
-            period_interest = bal * (growth(nt - prev_t) - _ONE) if bal else _ZERO
+            period_interest = bal * rate_for(nt - prev_t) if bal else _ZERO
             period_days = (period_next - prev_inst).days
         if b >= period_next:
             out.append(cum + period_interest)
@@ -119,18 +119,21 @@ def straight_line(total: Decimal, row_t: list[Decimal], months: Decimal, currenc
     """Rows of a straight-line charge of ``total`` over ``months`` lease months from
     ``start_t``, allocated to rows by lease-month time (days within a lease month).
     Cumulative rounding makes the parts sum exactly to ``total`` once complete."""
+    zero = quantize(_ZERO, currency)
+    if months <= 0 or not total:
+        return [zero] * len(row_t)
     out: list[Decimal] = []
-    prev = _ZERO
-    if months <= 0:
-        return [_ZERO] * len(row_t)
+    prev = zero
+    per_month = total / months
+    qnt = quantize(_ONE, currency)
     for t in row_t:
         f = t - start_t
         if f >= months:
             cur = total
         elif f <= 0:
-            cur = _ZERO
+            cur = zero
         else:
-            cur = quantize(total * f / months, currency)
+            cur = (per_month * f).quantize(qnt, rounding=ROUNDING)
         out.append(cur - prev)
         prev = cur
     return out

@@ -55,28 +55,19 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
             discount: bool = True) -> Measurement:
     """Dated flows, discounting and the rounded initial liability.
 
-    ``discount=False`` (exempt leases) skips the rate and the present value."""
+    ``discount=False`` (exempt leases) skips the rate and the present value;
+    ``discount_measurement`` can add them later without redoing the flows."""
     clock = build_clock(terms.commencement_date, terms.end_date)
     flows = lease_cash_flows(terms)
+    end_instant = clock.end_instant
     for f in flows:
-        if f.instant > clock.end_instant:
+        if f.instant > end_instant:
             raise EngineError("payment_after_end_date",
                               f"A payment on {f.date.isoformat()} falls after the lease end date.",
                               field=f.source, details={"date": f.date.isoformat()})
-    convention, c = resolve_convention(terms, policy)
-    if annual_rate is None:
-        annual_rate = terms.discount_rate
-    if annual_rate is None and not discount:
-        annual_rate = _ZERO
-    if annual_rate is None:
-        raise EngineError("discount_rate_missing",
-                          "The lease has no discount rate; look one up in the IBR matrix and pass it.",
-                          field="discount_rate")
-    rate = RateBasis(annual_rate, convention, c)
     commencement = clock.commencement
     liab: list[tuple[date, Decimal, Decimal, int, date]] = []
     at_start = _ZERO
-    pv = _ZERO
     t_of = clock.t
     row_of = clock.row_of
     last_inst = None
@@ -89,9 +80,39 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
             last_t = t_of(f.instant)
             last_inst = f.instant
         liab.append((f.instant, last_t, f.amount, row_of(f.date), f.date))
-        if discount:
-            pv += f.amount / rate.growth(last_t)
-    return Measurement(terms, clock, rate, flows, liab, at_start, pv, quantize(pv, terms.currency))
+    m = Measurement(terms, clock, None, flows, liab, at_start, _ZERO, _ZERO)  # type: ignore[arg-type]
+    convention, c = resolve_convention(terms, policy)
+    m.rate = RateBasis(_ZERO, convention, c)
+    if discount:
+        discount_measurement(m, annual_rate)
+    return m
+
+
+def discount_measurement(m: Measurement, annual_rate: Decimal | None) -> None:
+    """Set the rate and the initial liability (PV of the flows after commencement)."""
+    if annual_rate is None:
+        annual_rate = m.terms.discount_rate
+    if annual_rate is None:
+        raise EngineError("discount_rate_missing",
+                          "The lease has no discount rate; look one up in the IBR matrix and pass it.",
+                          field="discount_rate")
+    rate = RateBasis(annual_rate, m.rate.convention, m.rate.compounding_interval_months)
+    growth = rate.growth
+    # Horner from the last payment back to commencement: one division per payment
+    # interval, with the growth factor of each distinct interval computed once.
+    pv = _ZERO
+    next_t = None
+    for f in reversed(m.liability_flows):
+        t = f[1]
+        if next_t is not None and t != next_t:
+            pv = pv / growth(next_t - t)
+        pv += f[2]
+        next_t = t
+    if next_t is not None:
+        pv = pv / growth(next_t)
+    m.rate = rate
+    m.liability_exact = pv
+    m.liability = quantize(pv, m.terms.currency)
 
 
 def rou_parts(m: Measurement, standard: str, policy: LeasePolicy) -> dict[str, Decimal]:

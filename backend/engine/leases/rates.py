@@ -29,6 +29,7 @@ class RateBasis:
     _base: Decimal = field(init=False)
     _per: Decimal = field(init=False)
     _cache: dict = field(init=False, default_factory=dict)
+    _rates: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.convention == "nominal":
@@ -54,6 +55,13 @@ class RateBasis:
                 g = self._base ** e
             self._cache[months] = g
         return g
+
+    def rate_for(self, months: Decimal) -> Decimal:
+        """Interest rate over ``months`` lease months: growth - 1 (cached)."""
+        r = self._rates.get(months)
+        if r is None:
+            r = self._rates[months] = self.growth(months) - _ONE
+        return r
 
     def periodic_rate(self, months: int) -> Decimal:
         return self.growth(Decimal(months)) - _ONE

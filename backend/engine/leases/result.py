@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import ENGINE_VERSION
 from ..money import quantize
-from .fingerprint import dumps, sha256_of
+from .fingerprint import canonical, dumps, sha256_of
 
 PERIOD_FIELDS = (
     "opening_liability", "interest", "payment", "closing_liability", "liability_current",
@@ -57,11 +57,11 @@ class LeaseSchedule:
     warnings: tuple[dict, ...]
     asset_class: str
     entity: str
-    periods_keys: list[str]
-    period_ends: list[date]
+    periods_keys: tuple[str, ...]
+    period_ends: tuple[date, ...]
     columns: dict[str, list[Decimal | None]]
-    cash_flows: list[dict]
-    inputs: Any = field(repr=False, default=None)  # canonical inputs for the hash
+    flows: list = field(repr=False, default_factory=list)  # CashFlow values, instant order
+    inputs: Any = field(repr=False, default=None)  # (terms, policy, rate) for the hash
     run_id_given: str | None = None
     initial_liability_functional: Decimal | None = None
     initial_rou_asset_functional: Decimal | None = None
@@ -73,8 +73,18 @@ class LeaseSchedule:
     def inputs_hash(self) -> str:
         """SHA-256 of the canonical inputs (terms, policy, rate, standard-independent)."""
         if self._hash is None:
-            self._hash = sha256_of(self.inputs)
+            terms, policy, rate = self.inputs
+            self._hash = sha256_of({"terms": canonical(terms), "policy": policy.to_dict(),
+                                    "discount_rate": None if rate is None else str(rate)})
         return self._hash
+
+    @property
+    def cash_flows(self) -> list[dict]:
+        """Every lease payment with its date, kind, source field and whether it is in the liability."""
+        recognised = self.exemption is None
+        c = self.commencement_date
+        return [{"date": f.date.isoformat(), "amount": str(f.amount), "kind": f.kind, "source": f.source,
+                 "in_liability": recognised and f.instant > c} for f in self.flows]
 
     @property
     def run_id(self) -> str:

@@ -17,10 +17,9 @@ from ..calendar import period_of
 from ..errors import EngineError
 from ..money import D, quantize
 from .classification import ClassificationResult, classify_asc842, exemption_for
-from .fingerprint import canonical
 from .fx import FxRates, rate_lookup
 from .liability import accrue_interest, round_run, straight_line
-from .measurement import Measurement, measure, rou_parts
+from .measurement import Measurement, discount_measurement, measure, rou_parts
 from .policy import LeasePolicy
 from .result import LeaseSchedule
 from .terms import STANDARDS, LeaseTerms
@@ -72,16 +71,17 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
     m: Measurement | None = None
     liab_run = None
     if any(e is None for e in exemptions.values()):
-        m = measure(terms, policy, rate)
+        m = base
+        discount_measurement(m, rate)
         liab_run = _liability_columns(m)
-    inputs = {"terms": canonical(terms), "policy": policy.to_dict(),
-              "discount_rate": None if rate is None else str(rate)}
+    inputs = (terms, policy, rate)  # canonicalised lazily for the inputs hash
     out: dict[str, LeaseSchedule] = {}
+    shared: dict = {}
     for s in stds:
         if exemptions[s] is not None:
             sched = _exempt_schedule(base, s, exemptions[s])
         else:
-            sched = _recognised_schedule(m, policy, s, liab_run)
+            sched = _recognised_schedule(m, policy, s, liab_run, shared)
         sched.lease_id = lease_id
         sched.inputs = inputs
         sched.run_id_given = run_id
@@ -128,7 +128,8 @@ def _depreciation_months(terms: LeaseTerms, term: Decimal, warnings: list[dict])
     return min(term, Decimal(life)) if life else term
 
 
-def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, liab: dict) -> LeaseSchedule:
+def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, liab: dict,
+                         shared: dict) -> LeaseSchedule:
     terms, clock = m.terms, m.clock
     ccy = terms.currency
     n = len(clock.row_ends)
@@ -156,27 +157,30 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         rest = parts["restoration_costs"]
         cost_total = q(m.total_payments) + idc - inc + rest
         cost = straight_line(cost_total, clock.row_t, term, ccy)
-        idc_amort = straight_line(idc, clock.row_t, term, ccy)
-        inc_amort = straight_line(inc, clock.row_t, term, ccy)
-        rest_amort = straight_line(rest, clock.row_t, term, ccy)
+        # IDC, incentives and capitalised restoration unwind straight-line; only their net
+        # matters for the accrued-rent balance, so amortise the net once
+        net = idc - inc + rest
+        net_amort = straight_line(net, clock.row_t, term, ccy)
         rou, amort, accrued = [], [], []
-        bal, un_idc, un_inc, un_rest = rou0, idc, inc, rest
+        bal, un_net = rou0, net
         closing = liab["closing_liability"]
         for k in range(n):
             a = cost[k] - interest[k]  # ROU amortisation is the plug (ASC 842-20-35-3)
             bal -= a
-            un_idc -= idc_amort[k]
-            un_inc -= inc_amort[k]
-            un_rest -= rest_amort[k]
+            un_net -= net_amort[k]
             amort.append(a)
             rou.append(bal)
-            accrued.append(closing[k] + un_idc - un_inc + un_rest - bal)
+            # ASC 842-20-35-3(b): ROU = liability + prepaid (- accrued) rent + unamortised IDC - incentives
+            accrued.append(closing[k] + un_net - bal)
         cols["depreciation"] = amort
         cols["lease_cost"] = cost
         cols["accrued_lease_liability"] = accrued
     else:
         dep_months = _depreciation_months(terms, term, warnings)
-        dep = straight_line(rou0, clock.row_t, dep_months, ccy)
+        key = (rou0, dep_months)
+        dep = shared.get(key)
+        if dep is None:  # IFRS 16 and ASC 842 finance usually share the same depreciation
+            dep = shared[key] = straight_line(rou0, clock.row_t, dep_months, ccy)
         rou = []
         bal = rou0
         for d in dep:
@@ -241,9 +245,6 @@ def _exempt_schedule(m: Measurement, standard: str, exemption: str) -> LeaseSche
 def _make(m, standard, classification, exemption, cols, warnings, cls, dep_months, liability, rou0, parts):
     terms, clock = m.terms, m.clock
     recognised = exemption is None
-    commencement = clock.commencement
-    flows = [{"date": f.date.isoformat(), "amount": str(f.amount), "kind": f.kind, "source": f.source,
-              "in_liability": recognised and f.instant > commencement} for f in m.flows]
     return LeaseSchedule(
         lease_id=None, standard=standard, classification=classification, exemption=exemption,
         currency=terms.currency, functional_currency=None,
@@ -254,8 +255,8 @@ def _make(m, standard, classification, exemption, cols, warnings, cls, dep_month
         depreciation_months=dep_months, initial_liability=liability, initial_rou_asset=rou0,
         rou_components=parts, classification_tests=cls.tests, classification_override=cls.override,
         warnings=tuple(warnings), asset_class=terms.asset_class, entity=terms.entity,
-        periods_keys=[period_of(e) for e in clock.row_ends], period_ends=list(clock.row_ends), columns=cols,
-        cash_flows=flows,
+        periods_keys=clock.period_keys, period_ends=clock.row_ends, columns=cols,
+        flows=m.flows,
     )
 
 

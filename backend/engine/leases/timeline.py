@@ -14,37 +14,55 @@ lease starts mid-month.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
 from ..calendar import ONE_DAY, add_months, iter_month_ends
 
 
+_INTS = [Decimal(i) for i in range(1201)]
+
+
+def _int_dec(k: int) -> Decimal:
+    return _INTS[k] if k < 1201 else Decimal(k)
+
+
 @dataclass
 class LeaseClock:
     commencement: date
     end_instant: date  # end_date + 1 day
-    row_ends: list[date]  # calendar month ends, commencement month .. end month
-    row_instants: list[date]  # closing instant of each row (day after the row end, capped at the end)
-    row_t: list[Decimal] = field(default_factory=list)  # t() at each row's closing instant
+    row_ends: tuple[date, ...]  # calendar month ends, commencement month .. end month
+    row_instants: tuple[date, ...]  # closing instant of each row (day after the row end, capped at the end)
+    row_t: tuple[Decimal, ...] = ()  # t() at each row's closing instant
     term_months: Decimal = Decimal(0)
+    period_keys: tuple[str, ...] = ()  # "YYYY-MM" of each row
     _anniv: list[int] = field(default_factory=list)  # ordinals of commencement + k months
+    _t_cache: dict = field(default_factory=dict)
 
     def t(self, instant: date) -> Decimal:
         """Lease months from commencement to ``instant`` (negative before it)."""
+        r = self._t_cache.get(instant)
+        if r is None:
+            r = self._t_cache[instant] = self._t(instant)
+        return r
+
+    def _t(self, instant: date) -> Decimal:
         o = instant.toordinal()
         an = self._anniv
         if o < an[0]:
             return Decimal(o - an[0]) / Decimal(31)
-        while o >= an[-1]:
-            an.append(add_months(self.commencement, len(an)).toordinal())
-        k = bisect_right(an, o) - 1
+        c = self.commencement
+        k = (instant.year - c.year) * 12 + (instant.month - c.month)
+        if k + 1 >= len(an):  # beyond the precomputed range: extend a private copy
+            an = an + [add_months(c, j).toordinal() for j in range(len(an), k + 2)]
+        if an[k] > o:  # anniversary day later in the month than the instant
+            k -= 1
         days = o - an[k]
         if days == 0:
-            return Decimal(k)
-        return Decimal(k) + Decimal(days) / Decimal(an[k + 1] - an[k])
+            return _int_dec(k)
+        return _int_dec(k) + Decimal(days) / Decimal(an[k + 1] - an[k])
 
     def row_of(self, d: date) -> int:
         """Row (calendar month) holding date ``d``, clamped to the schedule."""
@@ -54,12 +72,23 @@ class LeaseClock:
 
 
 def build_clock(commencement: date, end_date: date) -> LeaseClock:
+    """The clock of a lease running from ``commencement`` to ``end_date`` inclusive.
+
+    Clocks are shared between leases with the same dates (portfolios repeat
+    month-start commencements), so a clock is never mutated after it is built
+    apart from its memo of ``t()`` values, which is idempotent."""
+    return _clock(commencement, end_date)
+
+
+@lru_cache(maxsize=4096)
+def _clock(commencement: date, end_date: date) -> LeaseClock:
     end_instant = end_date + ONE_DAY
     ends = iter_month_ends(commencement, end_date)
-    n = len(ends) + 2
+    n = len(ends) + 14
     anniv = [add_months(commencement, k).toordinal() for k in range(n)]
-    clock = LeaseClock(commencement, end_instant, ends, [min(e + ONE_DAY, end_instant) for e in ends],
-                       _anniv=anniv)
-    clock.row_t = [clock.t(i) for i in clock.row_instants]
+    clock = LeaseClock(commencement, end_instant, tuple(ends),
+                       tuple(min(e + ONE_DAY, end_instant) for e in ends), _anniv=anniv)
+    clock.row_t = tuple(clock.t(i) for i in clock.row_instants)
     clock.term_months = clock.row_t[-1]
+    clock.period_keys = tuple(f"{e.year:04d}-{e.month:02d}" for e in ends)
     return clock
