@@ -1,6 +1,7 @@
 """The FastAPI application factory."""
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -9,7 +10,9 @@ from backend import __version__
 from backend.api import errors
 from backend.api.middleware import RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
-from backend.api.routes import audit, entities, identity, platform
+from backend.jobs.worker import start_background
+from backend.api.routes import audit, entities, identity, jobs, platform
+from backend.services.audit_writer import AuditWriter
 from backend.services.context import Runtime
 
 TAGS = [
@@ -18,16 +21,21 @@ TAGS = [
     {"name": "tokens", "description": "API tokens: shown once, stored hashed, revocable at once"},
     {"name": "entities", "description": "Reporting entities and their enabled standards"},
     {"name": "audit", "description": "Append-only, hash-chained audit trail"},
+    {"name": "jobs", "description": "Asynchronous jobs (engine runs, closes): status and progress"},
 ]
 
 # Every router of the public API; the permission-matrix test walks exactly these.
-ROUTERS = [platform.router, identity.router, entities.router, audit.router]
+ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        worker = start_background(rt) if rt.settings.worker_in_process else None
         yield
+        if worker:
+            await asyncio.to_thread(worker.stop)  # lets the job in hand finish
+        rt.audit_writer.flush()
         rt.db.dispose()
 
     app = FastAPI(
@@ -46,5 +54,6 @@ def create_app(rt: Runtime) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(RequestContextMiddleware, runtime=rt)
+    rt.audit_writer = rt.audit_writer or AuditWriter(rt)
+    app.add_middleware(RequestContextMiddleware, runtime=rt, writer=rt.audit_writer)
     return app

@@ -1,18 +1,17 @@
-"""Request context middleware (pure ASGI): request id, rate-limit headers, and the audit row
-written for every request before its response leaves the server."""
+"""Request context middleware (pure ASGI): request id, rate-limit headers, and an audit row for
+every request (handed to the group-commit writer as the response starts)."""
 from __future__ import annotations
 
 import logging
 import re
 import uuid
 
-import anyio
 from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.errors import internal_error_body
-from backend.services import audit
+from backend.services.audit_writer import AuditWriter
 from backend.services.context import Runtime
 
 log = logging.getLogger("ledger_layer.audit")
@@ -21,9 +20,10 @@ UNAUDITED_PATHS = frozenset({"/v1/health", "/v1/openapi.json", "/v1/docs"})
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, runtime: Runtime):
+    def __init__(self, app: ASGIApp, runtime: Runtime, writer: AuditWriter):
         self.app = app
         self.rt = runtime
+        self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,7 +42,7 @@ class RequestContextMiddleware:
                 for k, v in (state.get("ratelimit_headers") or {}).items():
                     headers[k] = v
                 if audited:
-                    await anyio.to_thread.run_sync(self._audit, scope, state, message["status"])
+                    self._audit(scope, state, message["status"])
             await send(message)
 
         started = False
@@ -77,9 +77,5 @@ class RequestContextMiddleware:
         details = {"path": scope["path"]}
         if state.get("error_code"):
             details["error_code"] = state["error_code"]
-        try:
-            with self.rt.db.session(system=True, write=True) as s:
-                audit.append(s, now=self.rt.clock(), tenant_id=actor.tenant_id if actor else None,
-                             kind=kind, outcome=outcome, details=details, **fields)
-        except Exception:  # the response is already decided; never turn it into a 500 here
-            log.exception("could not write the audit row for request %s", state["request_id"])
+        self.writer.submit(dict(now=self.rt.clock(), tenant_id=actor.tenant_id if actor else None,
+                                kind=kind, outcome=outcome, details=details, **fields))

@@ -43,7 +43,8 @@ class TokenRateLimiter:
         headers = {"X-RateLimit-Limit": str(item.amount), "X-RateLimit-Remaining": str(max(stats.remaining, 0)),
                    "X-RateLimit-Reset": str(reset)}
         if not allowed:
-            retry = max(1, reset - int(time.time()))
+            # Never more than the window: a moving window frees a slot at most 60 s after the oldest hit.
+            retry = min(60, max(1, math.ceil(stats.reset_time - time.time())))
             headers["Retry-After"] = str(retry)
             raise RateLimited(
                 f"Too many requests for this token: the {actor.plan} plan allows {item.amount} per minute. "

@@ -34,33 +34,49 @@ def _digest(prev_hash: str, row: dict[str, Any], created_at: datetime) -> str:
     return hashlib.sha256((prev_hash + "\n" + body).encode()).hexdigest()
 
 
-def append(session: Session, *, now: datetime, tenant_id: str | None, kind: str, outcome: str, **fields: Any) -> AuditEvent:
+def append(session: Session, *, now: datetime, tenant_id: str | None, kind: str, outcome: str, **fields: Any) -> dict:
     """Append one row to the tenant's chain inside the caller's transaction."""
-    chain = tenant_id or SYSTEM_CHAIN
-    head_t = AuditChainHead.__table__
-    bump = (
-        update(head_t)
-        .where(head_t.c.chain_key == chain)
-        .values(last_seq=head_t.c.last_seq + 1)
-        .returning(head_t.c.last_seq, head_t.c.last_hash)
-    )
-    head = session.execute(bump).first()
-    if head is None:
-        insert_ignore(session, head_t, {"chain_key": chain, "last_seq": 0, "last_hash": GENESIS}, ["chain_key"])
+    return append_many(session, [dict(fields, now=now, tenant_id=tenant_id, kind=kind, outcome=outcome)])[0]
+
+
+def append_many(session: Session, rows: list[dict[str, Any]]) -> list[dict]:
+    """Append rows (each with now, tenant_id, kind, outcome and optional fields) in order.
+
+    Each chain's head is bumped once for all its rows; the rows are then hashed in sequence and
+    inserted with one executemany, which keeps the group-committed request rows cheap.
+    """
+    head_t, event_t = AuditChainHead.__table__, AuditEvent.__table__
+    by_chain: dict[str, list[dict]] = {}
+    for r in rows:
+        by_chain.setdefault(r.get("tenant_id") or SYSTEM_CHAIN, []).append(r)
+    out: list[dict] = []
+    for chain, items in by_chain.items():
+        bump = (update(head_t).where(head_t.c.chain_key == chain)
+                .values(last_seq=head_t.c.last_seq + len(items)).returning(head_t.c.last_seq, head_t.c.last_hash))
         head = session.execute(bump).first()
-    seq, prev_hash = head
-    row = dict(fields, id=new_id(), chain_key=chain, seq=seq, tenant_id=tenant_id, kind=kind, outcome=outcome)
-    # Normalise to plain JSON (datetimes, Decimals → strings) so what is hashed is what is stored.
-    row["details"] = json.loads(json.dumps(row.get("details") or {}, default=str))
-    digest = _digest(prev_hash, row, now)
-    event = AuditEvent(**row, created_at=now, prev_hash=prev_hash, hash=digest)
-    session.add(event)
-    session.execute(update(head_t).where(head_t.c.chain_key == chain).values(last_hash=digest))
-    return event
+        if head is None:
+            insert_ignore(session, head_t, {"chain_key": chain, "last_seq": 0, "last_hash": GENESIS}, ["chain_key"])
+            head = session.execute(bump).first()
+        last_seq, prev_hash = head
+        seq = last_seq - len(items)
+        for item in items:
+            seq += 1
+            now = item.pop("now")
+            row = dict(item, id=new_id(), chain_key=chain, seq=seq)
+            # Normalise to plain JSON (datetimes, Decimals → strings) so what is hashed is what is stored.
+            row["details"] = json.loads(json.dumps(row.get("details") or {}, default=str))
+            row["hash"] = _digest(prev_hash, row, now)
+            row.update(prev_hash=prev_hash, created_at=now)
+            prev_hash = row["hash"]
+            out.append(row)
+        session.execute(update(head_t).where(head_t.c.chain_key == chain).values(last_hash=prev_hash))
+    columns = set(event_t.c.keys())
+    session.execute(event_t.insert(), [{c: r.get(c) for c in columns} for r in out])
+    return out
 
 
 def record_change(session: Session, actor, *, now: datetime, action: str, resource_type: str,
-                  resource_id: str, before: Any = None, after: Any = None) -> AuditEvent:
+                  resource_id: str, before: Any = None, after: Any = None) -> dict:
     """Audit a domain change in the same transaction as the change itself."""
     return append(
         session, now=now, tenant_id=actor.tenant_id, kind="change", outcome="success", action=action,

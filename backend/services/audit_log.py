@@ -33,6 +33,7 @@ def list_events(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, so
         stmt = stmt.where(AuditEvent.created_at >= created_from)
     if created_to:
         stmt = stmt.where(AuditEvent.created_at < created_to)
+    rt.flush_audit()
     with rt.db.session(actor.tenant_id) as s:
         page = paginate(s, stmt, AuditEvent, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
                         filters=filters)
@@ -41,6 +42,7 @@ def list_events(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, so
 
 
 def verify(rt: Runtime, actor: Actor) -> dict:
+    rt.flush_audit()
     with rt.db.session(actor.tenant_id) as s:
         report = verify_chain(s, actor.tenant_id)
     return {"ok": report.ok, "checked": report.checked, "first_broken": report.first_broken}

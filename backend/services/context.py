@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from backend.db.session import Database
 from backend.settings import Settings
@@ -36,3 +36,9 @@ class Runtime:
     db: Database
     secret_key: str
     clock: Callable[[], datetime] = system_clock
+    # Set by the API app: pending per-request audit rows are flushed before the trail is read.
+    audit_writer: Any = None
+
+    def flush_audit(self) -> None:
+        if self.audit_writer is not None:
+            self.audit_writer.flush()

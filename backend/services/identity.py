@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from backend.auth import tokens as token_format
@@ -29,27 +29,44 @@ def authenticate(rt: Runtime, authorization: str | None, *, request_id: str | No
     if claimed_kind is None:
         raise Unauthenticated("The API token is not valid (mistyped or incomplete).", code="invalid_token")
     digest = token_format.hash_token(raw, rt.secret_key)
-    with rt.db.session(system=True) as s:
-        row = s.execute(
-            select(ApiToken, User, Tenant)
-            .join(User, User.id == ApiToken.user_id)
-            .join(Tenant, Tenant.id == ApiToken.tenant_id)
-            .where(ApiToken.token_hash == digest)
-        ).first()
+    row = _TOKEN_LOOKUP.lookup(rt, digest)
     if row is None:
         raise Unauthenticated("The API token is not valid.", code="invalid_token")
-    tok, user, tenant = row
-    if tok.revoked_at is not None:
+    if row.revoked_at is not None:
         raise Unauthenticated("This API token was revoked. Ask an administrator for a new one.", code="token_revoked")
-    if not user.active:
+    if not row.active:
         raise Unauthenticated("The user of this API token is deactivated.", code="user_deactivated")
-    if tenant.kind != claimed_kind:
+    if row.kind != claimed_kind:
         raise Unauthenticated("The API token does not match its tenant.", code="invalid_token")
     return Actor(
-        tenant_id=tenant.id, tenant_kind=tenant.kind, account_id=tenant.account_id, user_id=user.id,
-        role=user.role, actor_kind=user.actor_kind, token_id=tok.id, plan=tenant.plan,
-        rate_limit_per_minute=tenant.rate_limit_per_minute, request_id=request_id, channel=channel,
+        tenant_id=row.tenant_id, tenant_kind=row.kind, account_id=row.account_id, user_id=row.user_id,
+        role=row.role, actor_kind=row.actor_kind, token_id=row.token_id, plan=row.plan,
+        rate_limit_per_minute=row.rate_limit_per_minute, request_id=request_id, channel=channel,
     )
+
+
+class _TokenLookup:
+    """The per-request token lookup as one Core statement on a bare connection.
+
+    It runs on every authenticated request, so it skips ORM entity loading; it is never cached,
+    so a revocation takes effect on the very next request in every process.
+    """
+
+    def __init__(self):
+        t, u, ten = ApiToken.__table__, User.__table__, Tenant.__table__
+        self.stmt = (
+            select(t.c.id.label("token_id"), t.c.revoked_at, t.c.tenant_id, u.c.id.label("user_id"), u.c.role,
+                   u.c.actor_kind, u.c.active, ten.c.kind, ten.c.account_id, ten.c.plan, ten.c.rate_limit_per_minute)
+            .select_from(t.join(u, u.c.id == t.c.user_id).join(ten, ten.c.id == t.c.tenant_id))
+            .where(t.c.token_hash == bindparam("digest"))
+        )
+
+    def lookup(self, rt: Runtime, digest: str):
+        with rt.db.engine.connect() as conn:
+            return conn.execute(self.stmt, {"digest": digest}).first()
+
+
+_TOKEN_LOOKUP = _TokenLookup()
 
 
 # ---------------------------------------------------------------- users

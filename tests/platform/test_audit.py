@@ -39,6 +39,7 @@ def test_reviewer_write_is_403_and_logged(client, demo, make_user):
 def test_failed_authentication_is_logged_on_the_system_chain(client, rt):
     r = client.get("/v1/me", headers={"Authorization": "Bearer ll_test_forged", "X-Request-Id": "bad-auth-1"})
     assert r.status_code == 401
+    rt.flush_audit()
     with rt.db.session(system=True) as s:
         row = s.query(AuditEvent).filter_by(request_id="bad-auth-1").one()
     assert (row.kind, row.outcome, row.chain_key, row.status) == ("auth_failure", "denied", "system", 401)
@@ -70,6 +71,7 @@ def test_deleting_a_row_or_the_tail_is_caught(client, demo, rt):
 
 def test_tail_truncation_is_caught(client, demo, rt):
     client.post("/v1/users", headers=demo.headers(), json={"name": "A", "email": "a@x.com", "role": "REVIEWER"})
+    rt.flush_audit()
     with rt.db.session(system=True) as s:
         last = s.query(AuditEvent).filter_by(chain_key=demo.sandbox_tenant_id).order_by(AuditEvent.seq.desc()).first()
     with rt.db.engine.begin() as c:
