@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
 
 from backend.auth import tokens as token_format
 from backend.auth.roles import RANK, ActorKind, Role
@@ -12,6 +11,7 @@ from backend.db.models import ApiToken, Tenant, User
 from backend.services import audit
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from backend.services.persist import flush_unique
 from backend.services.pagination import Page, SortSpec, paginate
 
 BEARER_HELP = "Send your API token in the header 'Authorization: Bearer ll_…'."
@@ -87,12 +87,8 @@ def create_user(rt: Runtime, actor: Actor, *, name: str, email: str, role: str, 
     with rt.db.session(actor.tenant_id, write=True) as s:
         user = User(account_id=actor.account_id, name=name, email=email.lower(), role=role,
                     actor_kind=ActorKind(actor_kind).value, active=True)
-        s.add(user)
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict(f"A user with email {email} already exists.", code="user_exists",
-                           details=[{"field": "email", "code": "duplicate", "message": "already used"}]) from None
+        flush_unique(s, user, Conflict(f"A user with email {email} already exists.", code="user_exists",
+                                       details=[{"field": "email", "code": "duplicate", "message": "already used"}]))
         audit.record_change(s, actor, now=rt.clock(), action="users.create", resource_type="user",
                             resource_id=user.id, after=user_view(user))
         return user_view(user)
@@ -148,10 +144,7 @@ def update_user(rt: Runtime, actor: Actor, user_id: str, changes: dict) -> dict:
             _revoke_all_tenants(s, user.id, now)
         elif changes.get("active") is True and not user.active:
             user.active, user.deactivated_at = True, None
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict("Another user already has that email.", code="user_exists") from None
+        flush_unique(s, None, Conflict("Another user already has that email.", code="user_exists"))
         audit.record_change(s, actor, now=now, action="users.update", resource_type="user",
                             resource_id=user.id, before=before, after=user_view(user))
         return user_view(user)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from backend.auth.roles import Role
 from backend.db.base import Base, TenantScoped
@@ -13,6 +12,7 @@ from backend.services import audit
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.services.identity import issue_token
+from backend.services.persist import flush_unique
 from backend.services.pagination import Page, SortSpec, paginate
 
 STANDARDS = ("IFRS16", "ASC842", "IFRS15", "ASC606")
@@ -92,12 +92,8 @@ def create_entity(rt: Runtime, actor: Actor, data: dict) -> dict:
     _check_entity_fields(data)
     with rt.db.session(actor.tenant_id, write=True) as s:
         ent = Entity(**data)
-        s.add(ent)
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict(f"Entity {data['code']} already exists.", code="entity_exists",
-                           details=[{"field": "code", "code": "duplicate", "message": "already used"}]) from None
+        flush_unique(s, ent, Conflict(f"Entity {data['code']} already exists.", code="entity_exists",
+                                      details=[{"field": "code", "code": "duplicate", "message": "already used"}]))
         audit.record_change(s, actor, now=rt.clock(), action="entities.create", resource_type="entity",
                             resource_id=ent.id, after=entity_view(ent))
         return entity_view(ent)
