@@ -72,14 +72,23 @@ def _functional(s: LeaseSchedule) -> bool:
 
 
 def commencement_postings(s: LeaseSchedule) -> list[JournalEntry]:
-    """The initial-recognition entry (none for an exempt lease)."""
-    if s.exemption is not None:
-        return []
+    """The initial-recognition entry. An exempt lease has one only when IDC,
+    incentives or prepaid rent were settled at commencement (they open the
+    accrued / prepaid rent balance that the straight-line expense unwinds)."""
     fx = _functional(s)
     ccy = s.functional_currency if fx else s.currency
     conv = (lambda x: quantize(x * s.historical_rate, ccy)) if fx else (lambda x: x)  # noqa: E731
     b = _Builder(ccy, _dims(s))
     parts = s.rou_components
+    if s.exemption is not None:
+        for acc, amount in ((PREPAID_LEASE_PAYMENTS, conv(parts["prepaid_lease_payments"])),
+                            (CASH, conv(parts["initial_direct_costs"])),
+                            (CASH, conv(parts["lease_incentives_received"]))):
+            b.post(ACCRUED_LEASE_LIABILITY, amount)
+            b.post(acc, -amount)
+        e = b.entry(s, 0, "lease.commencement", f"Exempt lease: amounts settled at commencement ({s.standard})",
+                    entry_date=s.commencement_date)
+        return [e] if e else []
     liab = s.initial_liability_functional if fx else s.initial_liability
     # gross lines, as in IFRS 16 IE 13: payment, IDC and incentive shown separately
     credits = [

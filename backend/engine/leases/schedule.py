@@ -137,6 +137,10 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
     warnings: list[dict] = []
     parts = rou_parts(m, standard, policy)
     rou0 = parts["rou_asset"]
+    if rou0 < 0:
+        warnings.append({"field": "lease_incentives_received", "code": "negative_rou_asset",
+                         "message": "Incentives exceed the other ROU components, so the ROU asset is negative; "
+                                    "review the inputs."})
     cls = ClassificationResult(None, None)
     if standard == "ASC842":
         pv_test = _pv_for_asc_test(m)
@@ -226,10 +230,12 @@ def _exempt_schedule(m: Measurement, standard: str, exemption: str) -> LeaseSche
     pay = [_ZERO] * n
     for f in m.flows:
         pay[clock.row_of(f.date)] += f.amount
-    pay[0] += q(terms.prepaid_lease_payments)
-    total = q(m.total_payments) + q(terms.initial_direct_costs) - q(terms.lease_incentives_received)
+    prepaid, idc, inc = q(terms.prepaid_lease_payments), q(terms.initial_direct_costs), \
+        q(terms.lease_incentives_received)
+    total = q(m.total_payments) + idc - inc
     cost = straight_line(total, clock.row_t, clock.term_months, ccy)
-    accrued, s = [], q(terms.lease_incentives_received) - q(terms.initial_direct_costs)
+    # accrued (+) / prepaid (-) rent: starts with what was settled at commencement
+    accrued, s = [], inc - idc - prepaid
     for k in range(n):
         s += cost[k] - pay[k]
         accrued.append(s)
@@ -238,8 +244,9 @@ def _exempt_schedule(m: Measurement, standard: str, exemption: str) -> LeaseSche
                                     "liability_noncurrent", "opening_rou_asset", "depreciation",
                                     "closing_rou_asset", "accumulated_depreciation", "fx_gain_loss")}
     cols.update(payment=pay, lease_cost=cost, accrued_lease_liability=accrued, gain_loss=[q(_ZERO)] * n)
+    parts = {"prepaid_lease_payments": prepaid, "initial_direct_costs": idc, "lease_incentives_received": -inc}
     return _make(m, standard, None, exemption, cols, [], ClassificationResult(None, exemption), None,
-                 None, None, {})
+                 None, None, parts)
 
 
 def _make(m, standard, classification, exemption, cols, warnings, cls, dep_months, liability, rou0, parts):
@@ -279,7 +286,10 @@ def _add_functional(sched: LeaseSchedule, m: Measurement, fc: str, fx_rates: FxR
         cols["payment_functional"] = pay
         return
     sched.initial_liability_functional = l_prev = q(sched.initial_liability * hist)
-    sched.initial_rou_asset_functional = r_prev = q(sched.initial_rou_asset * hist)
+    # the ROU asset at the historical rate is the sum of its translated parts, so the
+    # commencement entry (which posts each part) and the schedule agree to the minor unit
+    sched.initial_rou_asset_functional = rou0_f = r_prev = l_prev + sum(
+        (q(v * hist) for k, v in sched.rou_components.items() if k not in ("lease_liability", "rou_asset")), _ZERO)
     pay_f = [_ZERO] * n
     for f in m.liability_flows:
         pay_f[f[3]] += q(f[2] * get(f[4]))
@@ -297,7 +307,10 @@ def _add_functional(sched: LeaseSchedule, m: Measurement, fc: str, fx_rates: FxR
             l_f = q(cols["closing_liability"][k] * r)
         fxgl.append(l_f - l_prev - i_f + pay_f[k])
         cur_f = q(cols["liability_current"][k] * r)
-        rou_f = q(cols["closing_rou_asset"][k] * hist)
+        # accumulated depreciation at the historical rate; a fully depreciated asset ends at zero
+        rou_f = rou0_f - q(cols["accumulated_depreciation"][k] * hist)
+        if k == last and cols["closing_rou_asset"][k] == 0:
+            rou_f = _ZERO
         dep_f = r_prev - rou_f
         new["interest_functional"].append(i_f)
         new["closing_liability_functional"].append(l_f)
