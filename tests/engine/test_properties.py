@@ -82,7 +82,7 @@ def fx(src, dst, d):
 
 POLICIES = st.sampled_from([LeasePolicy(), LeasePolicy(short_term_classes=(), asc_restoration_in_rou=True),
                             LeasePolicy(functional_currency="EUR")])
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _check_ledger(s):
