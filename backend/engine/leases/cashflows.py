@@ -38,8 +38,14 @@ class CashFlow(NamedTuple):
     source: str  # input path, e.g. payments[0]
 
 
-def expand_stream(s: PaymentStream, commencement: date, currency: str, source: str) -> list[CashFlow]:
+def expand_stream(s: PaymentStream, commencement: date, currency: str, source: str,
+                  anniversaries: tuple[date, ...] = ()) -> list[CashFlow]:
+    """Payments of one stream. ``anniversaries`` (commencement + k months, from the
+    lease clock) replace date arithmetic when the stream starts on commencement."""
     step = s.interval_months
+    if s.start != commencement:
+        anniversaries = ()
+    n_anniv = len(anniversaries)
     out: list[CashFlow] = []
     append = out.append
     esc = s.escalation
@@ -55,7 +61,8 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
     k = 0
     start, end = s.start, s.end
     while True:
-        d = add_months(start, k * step)
+        j = k * step
+        d = anniversaries[j] if j < n_anniv else add_months(start, j)
         if d > end:
             break
         if growth is not None:
@@ -66,7 +73,8 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
         if advance:
             append(CashFlow(d, d, amount, kind, source))
         elif period_start_mode:
-            inst = add_months(start, (k + 1) * step)
+            j += step
+            inst = anniversaries[j] if j < n_anniv else add_months(start, j)
             append(CashFlow(inst - ONE_DAY, inst, amount, kind, source))
         else:
             append(CashFlow(d, d + ONE_DAY, amount, kind, source))
@@ -74,13 +82,14 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
     return out
 
 
-def lease_cash_flows(terms: LeaseTerms, *, include_rvg: bool = True) -> list[CashFlow]:
+def lease_cash_flows(terms: LeaseTerms, *, include_rvg: bool = True,
+                     anniversaries: tuple[date, ...] = ()) -> list[CashFlow]:
     """All lease payments of ``terms`` in instant order (stable for equal instants)."""
     cur = terms.currency
     end_instant = terms.end_date + ONE_DAY
     flows: list[CashFlow] = []
     for i, s in enumerate(terms.payments):
-        flows.extend(expand_stream(s, terms.commencement_date, cur, f"payments[{i}]"))
+        flows.extend(expand_stream(s, terms.commencement_date, cur, f"payments[{i}]", anniversaries))
     for i, o in enumerate(terms.other_payments):
         inst = end_instant if o.date >= terms.end_date else o.date
         flows.append(CashFlow(o.date, inst, quantize(o.amount, cur), o.kind, f"other_payments[{i}]"))
@@ -93,5 +102,9 @@ def lease_cash_flows(terms: LeaseTerms, *, include_rvg: bool = True) -> list[Cas
         d = po.exercise_date or terms.end_date
         inst = end_instant if d >= terms.end_date else d
         flows.append(CashFlow(d, inst, quantize(po.price, cur), "purchase_option", "purchase_option"))
-    flows.sort(key=lambda f: f.instant)
+    flows.sort(key=_instant)  # stable; near-linear on the already ordered streams
     return flows
+
+
+def _instant(f: CashFlow) -> date:
+    return f.instant

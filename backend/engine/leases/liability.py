@@ -12,7 +12,7 @@ proportion to days, so each payment period's total is exact.
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Sequence
 from decimal import Decimal
 
 from ..money import ROUNDING, quantize
@@ -23,22 +23,23 @@ _ONE = Decimal(1)
 
 
 def accrue_interest(
-    row_instants: list[date],
-    flows: list[tuple[date, Decimal, Decimal, int]],
+    row_instants: Sequence[int],
+    flows: Sequence[tuple],
     rate: RateBasis,
     *,
     opening: Decimal,
-    start_instant: date,
+    start_instant: int,
     start_t: Decimal,
-    end_instant: date,
+    end_instant: int,
     end_t: Decimal,
-    t_of,
     final_state: list | None = None,
 ) -> list[Decimal]:
     """Cumulative exact interest from ``start_instant`` at each row closing instant.
 
-    ``flows`` are (instant, t, amount, row) strictly after ``start_instant``, in
-    instant order; ``row_instants`` are the closing instants of the rows to fill.
+    Instants are day ordinals (``date.toordinal()``: integer compares are what
+    make this loop fast). ``flows`` are (instant, t, amount, ...) strictly after
+    ``start_instant``, in instant order; ``row_instants`` are the closing
+    instants of the rows to fill.
     """
     out: list[Decimal] = []
     bal = opening
@@ -48,7 +49,7 @@ def accrue_interest(
     fi = 0
     rate_for = rate.rate_for
     # interest of the open period (prev -> next payment instant), computed once
-    period_next: date | None = None
+    period_next: int | None = None
     period_interest = _ZERO
     period_days = 1
     for b in row_instants:
@@ -72,11 +73,11 @@ def accrue_interest(
             else:
                 period_next, nt = end_instant, end_t
             period_interest = bal * rate_for(nt - prev_t) if bal else _ZERO
-            period_days = (period_next - prev_inst).days
+            period_days = period_next - prev_inst
         if b >= period_next:
             out.append(cum + period_interest)
         else:
-            out.append(cum + period_interest * (b - prev_inst).days / period_days)
+            out.append(cum + period_interest * (b - prev_inst) / period_days)
     if final_state is not None:
         # where the run stands after the last row: the open payment period's start,
         # its balance after payments there, and interest accrued up to that start
@@ -100,12 +101,12 @@ def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal
     prev_cum = prev_rounded  # rounded cumulative interest before the first row (continuations)
     bal = opening
     last = len(cum_exact) - 1
-    q = quantize
+    qnt = quantize(_ONE, currency)
     for k, c in enumerate(cum_exact):
         if k == last:
             i = payments[k] - bal  # the residual: the liability closes at exactly zero
         else:
-            cur = q(c, currency)
+            cur = c.quantize(qnt, rounding=ROUNDING)
             i = cur - prev_cum
             prev_cum = cur
         bal = bal + i - payments[k]
@@ -127,7 +128,7 @@ def straight_line(total: Decimal, row_t: list[Decimal], months: Decimal, currenc
     per_month = total / months
     qnt = quantize(_ONE, currency)
     for t in row_t:
-        f = t - start_t
+        f = t - start_t if start_t else t
         if f >= months:
             cur = total
         elif f <= 0:

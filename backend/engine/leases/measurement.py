@@ -31,7 +31,7 @@ class Measurement:
     clock: LeaseClock
     rate: RateBasis
     flows: list[CashFlow]  # every lease payment, instant order
-    liability_flows: list[tuple[date, Decimal, Decimal, int, date]]  # (instant, t, amount, row, date) after commencement
+    liability_flows: list[tuple[int, Decimal, Decimal, int, date]]  # (instant ordinal, t, amount, row, date)
     paid_at_commencement: Decimal  # stream/one-off payments at or before commencement
     liability_exact: Decimal
     liability: Decimal  # rounded to the minor unit
@@ -58,7 +58,7 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
     ``discount=False`` (exempt leases) skips the rate and the present value;
     ``discount_measurement`` can add them later without redoing the flows."""
     clock = build_clock(terms.commencement_date, terms.end_date)
-    flows = lease_cash_flows(terms)
+    flows = lease_cash_flows(terms, anniversaries=clock.anniversaries)
     end_instant = clock.end_instant
     for f in flows:
         if f.instant > end_instant:
@@ -66,7 +66,7 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
                               f"A payment on {f.date.isoformat()} falls after the lease end date.",
                               field=f.source, details={"date": f.date.isoformat()})
     commencement = clock.commencement
-    liab: list[tuple[date, Decimal, Decimal, int, date]] = []
+    liab: list[tuple[int, Decimal, Decimal, int, date]] = []
     at_start = _ZERO
     t_of = clock.t
     row_of = clock.row_of
@@ -79,7 +79,8 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
         if f.instant != last_inst:
             last_t = t_of(f.instant)
             last_inst = f.instant
-        liab.append((f.instant, last_t, f.amount, row_of(f.date), f.date))
+            last_ord = last_inst.toordinal()
+        liab.append((last_ord, last_t, f.amount, row_of(f.date), f.date))
     m = Measurement(terms, clock, None, flows, liab, at_start, _ZERO, _ZERO)  # type: ignore[arg-type]
     convention, c = resolve_convention(terms, policy)
     m.rate = RateBasis(_ZERO, convention, c)

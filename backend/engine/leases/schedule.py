@@ -98,9 +98,9 @@ def _liability_columns(m: Measurement):
     pay = [_ZERO] * n
     for f in m.liability_flows:
         pay[f[3]] += f[2]
-    cum = accrue_interest(clock.row_instants, m.liability_flows, m.rate, opening=m.liability_exact,
-                          start_instant=clock.commencement, start_t=_ZERO, end_instant=clock.end_instant,
-                          end_t=clock.term_months, t_of=clock.t)
+    cum = accrue_interest(clock.row_ordinals, m.liability_flows, m.rate, opening=m.liability_exact,
+                          start_instant=clock._anniv[0], start_t=_ZERO, end_instant=clock.end_ordinal,
+                          end_t=clock.term_months)
     interest, closing = round_run(m.liability, cum, pay, ccy)
     opening = [m.liability] + closing[:-1]
     current = []
@@ -195,11 +195,7 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         cols["accrued_lease_liability"] = [None] * n
     cols["opening_rou_asset"] = [rou0] + rou[:-1]
     cols["closing_rou_asset"] = rou
-    acc, s = [], zero
-    for d in cols["depreciation"]:
-        s += d
-        acc.append(s)
-    cols["accumulated_depreciation"] = acc
+    cols["accumulated_depreciation"] = [rou0 - r for r in rou]
     cols["gain_loss"] = [zero] * n
     cols["fx_gain_loss"] = [None] * n
     if terms.restoration_costs and standard == "ASC842" and not policy.asc_restoration_in_rou:

@@ -51,7 +51,7 @@ class LeaseState:
     compounding_interval_months: int | None
     remaining_depreciation_months: Decimal | None
     cumulative_interest: Decimal  # rounded, commencement to period end
-    anchor_instant: date
+    anchor_instant: int  # day ordinal
     anchor_t: Decimal
     anchor_balance: Decimal
     anchor_cumulative_interest: Decimal
@@ -65,9 +65,9 @@ def closing_state(schedule: LeaseSchedule, terms: LeaseTerms, policy: LeasePolic
         clock = m.clock
         inst = clock.row_instants[k]
         fs: list = []
-        accrue_interest(clock.row_instants[: k + 1], m.liability_flows, m.rate, opening=m.liability_exact,
-                        start_instant=clock.commencement, start_t=_ZERO, end_instant=clock.end_instant,
-                        end_t=clock.term_months, t_of=clock.t, final_state=fs)
+        accrue_interest(clock.row_ordinals[: k + 1], m.liability_flows, m.rate, opening=m.liability_exact,
+                        start_instant=clock._anniv[0], start_t=_ZERO, end_instant=clock.end_ordinal,
+                        end_t=clock.term_months, final_state=fs)
         c = schedule.columns
         dep_left = None
         if schedule.depreciation_months is not None:
@@ -95,18 +95,18 @@ def liability_rows_from(state: LeaseState, clock: LeaseClock, flows: list[CashFl
     remeasures replaces the anchor first (``dataclasses.replace``)."""
     with decimal.localcontext(_CONTEXT):
         k0 = clock.row_ends.index(state.period_end) + 1
-        rows = clock.row_instants[k0:]
+        rows = clock.row_ordinals[k0:]
         n = len(rows)
         tup = []
         pay = [_ZERO] * n
         for f in flows:
             r = clock.row_of(f.date) - k0
             pay[r] += f.amount
-            if f.instant > state.anchor_instant:
-                tup.append((f.instant, clock.t(f.instant), f.amount, r, f.date))
+            o = f.instant.toordinal()
+            if o > state.anchor_instant:
+                tup.append((o, clock.t(f.instant), f.amount, r, f.date))
         rel = accrue_interest(rows, tup, rate, opening=state.anchor_balance, start_instant=state.anchor_instant,
-                              start_t=state.anchor_t, end_instant=clock.end_instant, end_t=clock.term_months,
-                              t_of=clock.t)
+                              start_t=state.anchor_t, end_instant=clock.end_ordinal, end_t=clock.term_months)
         base = state.anchor_cumulative_interest
         interest, closing = round_run(state.liability, [base + x for x in rel],
                                       pay, currency, prev_rounded=state.cumulative_interest)

@@ -38,6 +38,9 @@ class LeaseClock:
     row_t: tuple[Decimal, ...] = ()  # t() at each row's closing instant
     term_months: Decimal = Decimal(0)
     period_keys: tuple[str, ...] = ()  # "YYYY-MM" of each row
+    row_ordinals: tuple[int, ...] = ()  # row_instants as day ordinals
+    anniversaries: tuple[date, ...] = ()  # commencement + k months
+    end_ordinal: int = 0
     _anniv: list[int] = field(default_factory=list)  # ordinals of commencement + k months
     _t_cache: dict = field(default_factory=dict)
 
@@ -85,10 +88,14 @@ def _clock(commencement: date, end_date: date) -> LeaseClock:
     end_instant = end_date + ONE_DAY
     ends = iter_month_ends(commencement, end_date)
     n = len(ends) + 14
-    anniv = [add_months(commencement, k).toordinal() for k in range(n)]
+    anniv_dates = tuple(add_months(commencement, k) for k in range(n))
+    anniv = [d.toordinal() for d in anniv_dates]
     clock = LeaseClock(commencement, end_instant, tuple(ends),
                        tuple(min(e + ONE_DAY, end_instant) for e in ends), _anniv=anniv)
     clock.row_t = tuple(clock.t(i) for i in clock.row_instants)
     clock.term_months = clock.row_t[-1]
     clock.period_keys = tuple(f"{e.year:04d}-{e.month:02d}" for e in ends)
+    clock.row_ordinals = tuple(i.toordinal() for i in clock.row_instants)
+    clock.anniversaries = anniv_dates
+    clock.end_ordinal = end_instant.toordinal()
     return clock
