@@ -12,7 +12,7 @@ raises a review warning rather than passing silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .policy import LeasePolicy
@@ -30,15 +30,20 @@ class ClassificationResult:
     override: dict | None = None
 
 
-def exemption_for(terms: LeaseTerms, policy: LeasePolicy, standard: str, term_months: Decimal) -> str | None:
+def exemption_for(terms: LeaseTerms, policy: LeasePolicy, standard: str, term_months: Decimal,
+                  value_new_in_entity_currency: Decimal | None = None) -> str | None:
+    """``short_term``, ``low_value`` or None. The low-value test uses the asset's value
+    when new in the entity's currency when given, else ``underlying_asset_value_new``."""
     po = terms.purchase_option
+    value_new = value_new_in_entity_currency if value_new_in_entity_currency is not None \
+        else terms.underlying_asset_value_new
     if term_months <= 12 and policy.short_term_elected(terms.asset_class):
         if standard == "IFRS16" and po is None:
             return "short_term"
         if standard == "ASC842" and (po is None or not po.reasonably_certain):
             return "short_term"
-    if (standard == "IFRS16" and terms.underlying_asset_value_new is not None
-            and terms.underlying_asset_value_new <= policy.low_value_threshold
+    if (standard == "IFRS16" and value_new is not None
+            and value_new <= policy.low_value_threshold
             and policy.low_value_elected(terms.asset_class)):
         return "low_value"
     return None

@@ -16,7 +16,9 @@ from decimal import Decimal
 from typing import Callable, Mapping
 
 from ..errors import EngineError
-from ..money import D
+from ..money import D, quantize
+
+_ZERO = Decimal(0)
 
 FxRates = Callable[[str, str, date], Decimal] | Mapping
 
@@ -47,3 +49,61 @@ def rate_lookup(fx_rates: FxRates | None, src: str, dst: str) -> Callable[[date]
         return r
 
     return get
+
+
+def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
+    """Functional-currency columns: liability at closing rates, ROU at the historical rate."""
+    ccy = sched.currency
+    get = rate_lookup(fx_rates, ccy, fc)
+    q = lambda x: quantize(x, fc)  # noqa: E731
+    hist = get(sched.commencement_date)
+    sched.functional_currency = fc
+    sched.historical_rate = hist
+    cols = sched.columns
+    n = len(sched.periods_keys)
+    if sched.exemption is not None:
+        cost = cols["lease_cost"]
+        cols["lease_cost_functional"] = [q(c * get(e)) for c, e in zip(cost, sched.period_ends)]
+        pay = [_ZERO] * n
+        for f in m.flows:
+            pay[m.clock.row_of(f.date)] += q(f.amount * get(f.date))
+        cols["payment_functional"] = pay
+        return
+    sched.initial_liability_functional = l_prev = q(sched.initial_liability * hist)
+    # the ROU asset at the historical rate is the sum of its translated parts, so the
+    # commencement entry (which posts each part) and the schedule agree to the minor unit
+    sched.initial_rou_asset_functional = rou0_f = r_prev = l_prev + sum(
+        (q(v * hist) for k, v in sched.rou_components.items() if k not in ("lease_liability", "rou_asset")), _ZERO)
+    pay_f = [_ZERO] * n
+    for f in m.liability_flows:
+        pay_f[f[3]] += q(f[2] * get(f[4]))
+    names = ("interest_functional", "closing_liability_functional", "liability_current_functional",
+             "liability_noncurrent_functional", "depreciation_functional", "closing_rou_asset_functional",
+             "lease_cost_functional")
+    new = {k: [] for k in names}
+    fxgl = []
+    last = n - 1
+    for k in range(n):
+        r = get(sched.period_ends[k])
+        i_f = q(cols["interest"][k] * r)
+        l_f = q(cols["closing_liability"][k] * r)
+        if k == last:
+            l_f = q(cols["closing_liability"][k] * r)
+        fxgl.append(l_f - l_prev - i_f + pay_f[k])
+        cur_f = q(cols["liability_current"][k] * r)
+        # accumulated depreciation at the historical rate; a fully depreciated asset ends at zero
+        rou_f = rou0_f - q(cols["accumulated_depreciation"][k] * hist)
+        if k == last and cols["closing_rou_asset"][k] == 0:
+            rou_f = _ZERO
+        dep_f = r_prev - rou_f
+        new["interest_functional"].append(i_f)
+        new["closing_liability_functional"].append(l_f)
+        new["liability_current_functional"].append(cur_f)
+        new["liability_noncurrent_functional"].append(l_f - cur_f)
+        new["depreciation_functional"].append(dep_f)
+        new["closing_rou_asset_functional"].append(rou_f)
+        new["lease_cost_functional"].append(i_f + dep_f)
+        l_prev, r_prev = l_f, rou_f
+    cols.update(new)
+    cols["payment_functional"] = pay_f
+    cols["fx_gain_loss"] = fxgl

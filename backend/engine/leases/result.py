@@ -66,6 +66,7 @@ class LeaseSchedule:
     initial_liability_functional: Decimal | None = None
     initial_rou_asset_functional: Decimal | None = None
     historical_rate: Decimal | None = None
+    discount_rate_source: dict | None = None
     engine_version: str = ENGINE_VERSION
     _hash: str | None = field(default=None, repr=False)
 
@@ -145,6 +146,7 @@ class LeaseSchedule:
             "currency": ccy,
             "functional_currency": self.functional_currency,
             "discount_rate": None if self.discount_rate is None else str(self.discount_rate),
+            "discount_rate_source": self.discount_rate_source,
             "rate_convention": self.rate_convention,
             "compounding_interval_months": self.compounding_interval_months,
             "commencement_date": self.commencement_date.isoformat(),

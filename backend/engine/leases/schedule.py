@@ -9,15 +9,13 @@ caller's context is untouched.
 from __future__ import annotations
 
 import decimal
-from datetime import date
 from decimal import Decimal
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
-from ..calendar import period_of
 from ..errors import EngineError
 from ..money import D, quantize
 from .classification import ClassificationResult, classify_asc842, exemption_for
-from .fx import FxRates, rate_lookup
+from .fx import FxRates, add_functional_columns, rate_lookup
 from .liability import accrue_interest, round_run, straight_line
 from .measurement import Measurement, discount_measurement, measure, rou_parts
 from .policy import LeasePolicy
@@ -31,7 +29,8 @@ _CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
 
 def compute_schedule(terms: LeaseTerms, policy: LeasePolicy, standard: str, *,
                      discount_rate: Decimal | str | None = None, fx_rates: FxRates | None = None,
-                     lease_id: str | None = None, run_id: str | None = None) -> LeaseSchedule:
+                     lease_id: str | None = None, run_id: str | None = None,
+                     discount_rate_source: Mapping[str, Any] | None = None) -> LeaseSchedule:
     """Schedule of ``terms`` under ``standard`` (``IFRS16`` or ``ASC842``).
 
     ``discount_rate`` (annual fraction) overrides ``terms.discount_rate``; the
@@ -39,16 +38,25 @@ def compute_schedule(terms: LeaseTerms, policy: LeasePolicy, standard: str, *,
     (EngineError ``discount_rate_missing`` otherwise). ``fx_rates`` is a
     callable or mapping ``(from_ccy, to_ccy, date) -> Decimal`` used when the
     lease currency differs from ``policy.functional_currency``.
+    ``discount_rate_source`` records how the caller chose the rate (e.g.
+    ``{"source": "ibr_matrix", "term_band": "5-10y", "effective_date": ...}``);
+    it is returned as ``discount_rate_source`` in ``to_dict``.
+
+    For an ASC 842 operating lease the ``interest`` column is the accretion of
+    the liability (it is not posted as interest expense) and ``depreciation``
+    is the ROU amortisation plug (single lease cost minus accretion).
     """
     return compute_schedules(terms, policy, (standard,), discount_rate=discount_rate, fx_rates=fx_rates,
-                             lease_id=lease_id, run_id=run_id)[standard]
+                             lease_id=lease_id, run_id=run_id,
+                             discount_rate_source=discount_rate_source)[standard]
 
 
 def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterable[str] | None = None, *,
                       discount_rate: Decimal | str | None = None, fx_rates: FxRates | None = None,
-                      lease_id: str | None = None, run_id: str | None = None) -> dict[str, LeaseSchedule]:
+                      lease_id: str | None = None, run_id: str | None = None,
+                      discount_rate_source: Mapping[str, Any] | None = None) -> dict[str, LeaseSchedule]:
     """Schedules for several books at once (default: ``policy.enabled_standards``),
-    sharing the liability computation."""
+    sharing the liability computation; arguments as for ``compute_schedule``."""
     stds = tuple(standards) if standards is not None else policy.enabled_standards
     for s in stds:
         if s not in STANDARDS:
@@ -59,15 +67,30 @@ def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterabl
                           field="end_date")
     if not terms.payments and not terms.other_payments and terms.prepaid_lease_payments == 0:
         raise EngineError("no_payments", "The lease has no payments.", field="payments")
-    rate = D(discount_rate) if discount_rate is not None else terms.discount_rate
+    if discount_rate is not None:
+        rate = D(discount_rate)
+        source = dict(discount_rate_source or {"source": "caller"})
+    else:
+        rate = terms.discount_rate
+        source = dict(discount_rate_source or {"source": "lease"})
     with decimal.localcontext(_CONTEXT):
-        return _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id)
+        out = _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id)
+    for sched in out.values():
+        if sched.exemption is None:
+            sched.discount_rate_source = source
+    return out
 
 
 def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str, LeaseSchedule]:
     base = measure(terms, policy, rate, discount=False)
     term_months = base.clock.term_months
-    exemptions = {s: exemption_for(terms, policy, s, term_months) for s in stds}
+    value_new = None
+    fc = policy.functional_currency
+    if terms.underlying_asset_value_new is not None and fc and fc != terms.currency and "IFRS16" in stds:
+        # the low-value test is judged in the entity's currency, at the commencement rate
+        value_new = terms.underlying_asset_value_new * rate_lookup(fx_rates, terms.currency, fc)(
+            terms.commencement_date)
+    exemptions = {s: exemption_for(terms, policy, s, term_months, value_new) for s in stds}
     m: Measurement | None = None
     liab_run = None
     if any(e is None for e in exemptions.values()):
@@ -86,7 +109,7 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
         sched.inputs = inputs
         sched.run_id_given = run_id
         if policy.functional_currency and policy.functional_currency != terms.currency:
-            _add_functional(sched, m or base, policy.functional_currency, fx_rates)
+            add_functional_columns(sched, m or base, policy.functional_currency, fx_rates)
         out[s] = sched
     return out
 
@@ -261,61 +284,3 @@ def _make(m, standard, classification, exemption, cols, warnings, cls, dep_month
         periods_keys=clock.period_keys, period_ends=clock.row_ends, columns=cols,
         flows=m.flows,
     )
-
-
-def _add_functional(sched: LeaseSchedule, m: Measurement, fc: str, fx_rates: FxRates | None) -> None:
-    """Functional-currency columns: liability at closing rates, ROU at the historical rate."""
-    ccy = sched.currency
-    get = rate_lookup(fx_rates, ccy, fc)
-    q = lambda x: quantize(x, fc)  # noqa: E731
-    hist = get(sched.commencement_date)
-    sched.functional_currency = fc
-    sched.historical_rate = hist
-    cols = sched.columns
-    n = len(sched.periods_keys)
-    if sched.exemption is not None:
-        cost = cols["lease_cost"]
-        cols["lease_cost_functional"] = [q(c * get(e)) for c, e in zip(cost, sched.period_ends)]
-        pay = [_ZERO] * n
-        for f in m.flows:
-            pay[m.clock.row_of(f.date)] += q(f.amount * get(f.date))
-        cols["payment_functional"] = pay
-        return
-    sched.initial_liability_functional = l_prev = q(sched.initial_liability * hist)
-    # the ROU asset at the historical rate is the sum of its translated parts, so the
-    # commencement entry (which posts each part) and the schedule agree to the minor unit
-    sched.initial_rou_asset_functional = rou0_f = r_prev = l_prev + sum(
-        (q(v * hist) for k, v in sched.rou_components.items() if k not in ("lease_liability", "rou_asset")), _ZERO)
-    pay_f = [_ZERO] * n
-    for f in m.liability_flows:
-        pay_f[f[3]] += q(f[2] * get(f[4]))
-    names = ("interest_functional", "closing_liability_functional", "liability_current_functional",
-             "liability_noncurrent_functional", "depreciation_functional", "closing_rou_asset_functional",
-             "lease_cost_functional")
-    new = {k: [] for k in names}
-    fxgl = []
-    last = n - 1
-    for k in range(n):
-        r = get(sched.period_ends[k])
-        i_f = q(cols["interest"][k] * r)
-        l_f = q(cols["closing_liability"][k] * r)
-        if k == last:
-            l_f = q(cols["closing_liability"][k] * r)
-        fxgl.append(l_f - l_prev - i_f + pay_f[k])
-        cur_f = q(cols["liability_current"][k] * r)
-        # accumulated depreciation at the historical rate; a fully depreciated asset ends at zero
-        rou_f = rou0_f - q(cols["accumulated_depreciation"][k] * hist)
-        if k == last and cols["closing_rou_asset"][k] == 0:
-            rou_f = _ZERO
-        dep_f = r_prev - rou_f
-        new["interest_functional"].append(i_f)
-        new["closing_liability_functional"].append(l_f)
-        new["liability_current_functional"].append(cur_f)
-        new["liability_noncurrent_functional"].append(l_f - cur_f)
-        new["depreciation_functional"].append(dep_f)
-        new["closing_rou_asset_functional"].append(rou_f)
-        new["lease_cost_functional"].append(i_f + dep_f)
-        l_prev, r_prev = l_f, rou_f
-    cols.update(new)
-    cols["payment_functional"] = pay_f
-    cols["fx_gain_loss"] = fxgl

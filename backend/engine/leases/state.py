@@ -21,7 +21,7 @@ from .rates import RateBasis
 from .result import LeaseSchedule
 from .schedule import _CONTEXT
 from .terms import LeaseTerms
-from .timeline import LeaseClock, build_clock
+from .timeline import LeaseClock
 
 _ZERO = Decimal(0)
 

@@ -7,7 +7,6 @@ Field-format problems are caught earlier by ``parse_lease``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from ..calendar import ONE_DAY
 from .cashflows import expand_stream
@@ -114,6 +113,9 @@ def validate_lease(terms: LeaseTerms, policy: LeasePolicy) -> list[Issue]:
             and not policy.low_value_elected(terms.asset_class):
         add(INFO, "underlying_asset_value_new", "low_value_not_elected",
             "The asset is low-value when new but the exemption is not elected for this asset class.")
+    if terms.override_for("IFRS16") is not None:
+        add(WARNING, "classification_override", "ifrs16_has_no_lessee_classification",
+            "IFRS 16 has a single lessee model; a classification override for IFRS16 has no effect.")
     cc = terms.compounding_interval_months or policy.compounding_interval_months
     if cc and terms.payments and cc > min(s.interval_months for s in terms.payments):
         add(WARNING, "compounding_interval_months", "compounding_longer_than_payment_interval",
