@@ -126,3 +126,25 @@ def test_output_contract_and_postings():
         "lease.interest", "lease.depreciation", "lease.payment", "lease.reclass"]
     assert ifrs.inputs_hash == s.inputs_hash  # same inputs, different book
     assert ifrs.run_id != s.run_id
+
+
+def test_discount_rate_source_is_recorded():
+    lease = dict(Q, discount_rate=None)
+    s = compute_schedule(parse_lease(lease), LeasePolicy(), "IFRS16", discount_rate="0.07",
+                         discount_rate_source={"source": "ibr_matrix", "term_band": "1-3y"})
+    d = s.to_dict()
+    assert d["discount_rate"] == "0.07" and d["discount_rate_source"] == {"source": "ibr_matrix", "term_band": "1-3y"}
+    own = compute_schedule(parse_lease(Q), LeasePolicy(), "IFRS16").to_dict()
+    assert own["discount_rate_source"] == {"source": "lease"}
+
+
+def test_low_value_judged_in_entity_currency():
+    data = dict(Q, currency="JPY", underlying_asset_value_new="600000",
+                payments=[dict(Q["payments"][0], amount="30000")])
+    rate = {("JPY", "EUR", date(2024, 1, 1)): Decimal("0.0062")}
+    eur_policy = LeasePolicy(functional_currency="EUR")
+    # 600,000 JPY is about 3,720 EUR when new: low value for a EUR entity, not for a JPY one
+    assert compute_schedule(parse_lease(data), LeasePolicy(), "IFRS16").exemption is None
+    s = compute_schedule(parse_lease(data), eur_policy, "IFRS16",
+                         fx_rates=lambda a, b, d: rate.get((a, b, d), Decimal("0.0062")))
+    assert s.exemption == "low_value"
