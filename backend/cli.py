@@ -93,6 +93,25 @@ def bootstrap(
     typer.echo(f"Sandbox OWNER token (shown once): {boot.token}")
 
 
+@app.command()
+def worker(
+    processes: int = typer.Option(1, min=1, help="Worker processes to run (each polls the job table)"),
+    concurrency: int = typer.Option(1, min=1, help="Jobs each process runs at once (threads)"),
+    poll_interval: float = typer.Option(1.0, min=0.01, help="Seconds between polls when the queue is empty"),
+    lease_seconds: float = typer.Option(60.0, min=0.5, help="A claimed job returns to the queue this long after "
+                                                            "its worker's last heartbeat"),
+    imports: list[str] = typer.Option([], "--import", help="Module to import first (registers more handlers)"),
+) -> None:
+    """Run job workers (scale-out). SIGTERM/SIGINT: finish the current job, then exit."""
+    from backend.jobs import worker as jobs_worker
+
+    settings = _settings()
+    _migrate(settings)
+    _runtime(settings)  # fail here, with one line, on a bad secret; each process builds its own
+    raise typer.Exit(jobs_worker.serve(processes=processes, imports=imports, options={
+        "concurrency": concurrency, "poll_interval": poll_interval, "lease_seconds": lease_seconds}))
+
+
 @tokens_app.command("create")
 def tokens_create(
     email: str = typer.Option(..., help="Email of the user the token acts as"),

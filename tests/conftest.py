@@ -82,7 +82,7 @@ class FakeClock:
 
 @pytest.fixture
 def settings(db_url) -> Settings:
-    return Settings(database_url=db_url, secret_key=TEST_SECRET, _env_file=None)
+    return Settings(database_url=db_url, secret_key=TEST_SECRET, worker_in_process=False, _env_file=None)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from backend import __version__
 from backend.api import errors
 from backend.api.middleware import RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
-from backend.jobs.worker import start_background
 from backend.api.routes import audit, entities, identity, jobs, platform
+from backend.jobs.worker import start_background
 from backend.services.audit_writer import AuditWriter
 from backend.services.context import Runtime
 

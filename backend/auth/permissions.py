@@ -29,6 +29,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "entities.read": READ,
     "entities.create": CONFIGURE,
     "entities.update": CONFIGURE,
+    "jobs.read": READ,
 }
 
 # Routes that need no token at all.
