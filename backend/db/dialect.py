@@ -1,17 +1,18 @@
 """The few statements that differ between SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert_ignore(session: Session, table: Table, values: dict, conflict_cols: list[str]) -> bool:
+def insert_ignore(session: Session | Connection, table: Table, values: dict, conflict_cols: list[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row.
 
     RETURNING rather than rowcount: through a Session, psycopg reports rowcount -1 here.
     """
-    mod = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    mod = postgresql if dialect.name == "postgresql" else sqlite
     pk = list(table.primary_key.columns)[0]
     stmt = mod.insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_cols).returning(pk)
     return session.execute(stmt).first() is not None

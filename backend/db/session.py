@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from backend.db.base import TenantScoped
@@ -85,6 +85,13 @@ class Database:
             raise
         finally:
             s.close()
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A bare Core connection in a write transaction (no ORM, no tenant scoping): for the
+        audit writer, which appends rows to every tenant's chain."""
+        with self.engine.execution_options(ledger_write=True).begin() as conn:
+            yield conn
 
     @contextmanager
     def unit_of_work(self, tenant_id: str) -> Iterator[Session]:

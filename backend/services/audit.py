@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from backend.db.dialect import insert_ignore
@@ -39,7 +40,7 @@ def append(session: Session, *, now: datetime, tenant_id: str | None, kind: str,
     return append_many(session, [dict(fields, now=now, tenant_id=tenant_id, kind=kind, outcome=outcome)])[0]
 
 
-def append_many(session: Session, rows: list[dict[str, Any]]) -> list[dict]:
+def append_many(session: Session | Connection, rows: list[dict[str, Any]]) -> list[dict]:
     """Append rows (each with now, tenant_id, kind, outcome and optional fields) in order.
 
     Each chain's head is bumped once for all its rows; the rows are then hashed in sequence and

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from typing import Any
 
 from backend.services import audit
@@ -18,6 +19,7 @@ from backend.services.context import Runtime
 
 log = logging.getLogger("ledger_layer.audit")
 MAX_BATCH = 500
+LINGER_SECONDS = 0.02
 
 
 class AuditWriter:
@@ -49,9 +51,11 @@ class AuditWriter:
             if first is None:
                 return
             batch = [first]
+            # Linger briefly so one transaction carries several requests' rows under load.
+            deadline = time.monotonic() + LINGER_SECONDS
             while len(batch) < MAX_BATCH:
                 try:
-                    nxt = self._queue.get_nowait()
+                    nxt = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     break
                 if nxt is None:
@@ -66,8 +70,8 @@ class AuditWriter:
     def _write(self, batch: list[dict[str, Any]]) -> None:
         for attempt in (1, 2):
             try:
-                with self.rt.db.session(system=True, write=True) as s:
-                    audit.append_many(s, [dict(row) for row in batch])
+                with self.rt.db.write_connection() as conn:
+                    audit.append_many(conn, [dict(row) for row in batch])
                 return
             except Exception:
                 log.exception("audit batch of %d rows failed (attempt %d)", len(batch), attempt)

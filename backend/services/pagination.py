@@ -88,7 +88,8 @@ def paginate(
     fingerprint = _filters_fingerprint(filters, sort)
     col, id_col = getattr(model, sort.field), model.id
 
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    # COUNT over the same FROM/WHERE, without wrapping the statement in a subquery.
+    total = session.scalar(stmt.order_by(None).with_only_columns(func.count(), maintain_column_froms=True))
     page_stmt = stmt
     if cursor:
         try:
