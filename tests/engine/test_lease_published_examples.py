@@ -14,7 +14,7 @@ from backend.engine.journal import assert_balanced
 from backend.engine.leases import (LeasePolicy, all_postings, commencement_postings, compute_schedule,
                                    implicit_rate, parse_lease)
 
-from conftest import annual_totals, whole
+from lease_helpers import annual_totals, whole
 
 
 # --------------------------------------------------------------- IFRS 16 IE 13
