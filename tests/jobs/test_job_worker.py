@@ -137,24 +137,25 @@ def test_run_forever_works_until_stopped(jrt, put, load):
 
 
 def test_heartbeats_keep_a_long_job_leased_to_its_live_worker(rt, tmp_path, load):
-    """Real time: the lease (0.3 s) is far shorter than the job (1.2 s); another worker polling
+    """Real time: the lease (1 s) is far shorter than the job (2.5 s); another worker polling
     throughout must never get it, because the running worker keeps extending the lease."""
     from backend.jobs import claim, enqueue
     from backend.services.context import system_clock
 
     rt.clock = system_clock  # `load` brought in the FakeClock; this test needs time to pass
     with rt.db.session(system=True, write=True) as s:
-        job_id = enqueue(s, kind="test.slow_marker", payload={"marker": str(tmp_path / "m"), "sleep": 1.2},
+        job_id = enqueue(s, kind="test.slow_marker", payload={"marker": str(tmp_path / "m"), "sleep": 2.5},
                          now=rt.clock()).id
-    runner = threading.Thread(target=Worker(rt, "owner", lease_seconds=0.3, schedule_housekeeping=False).run_once)
+    runner = threading.Thread(target=Worker(rt, "owner", lease_seconds=1.0, schedule_housekeeping=False).run_once)
     runner.start()
+    assert _wait(lambda: load(job_id).locked_by == "owner")  # the thief starts once the owner holds it
     stolen, polls = [], 0
     while runner.is_alive():
         stolen += claim(rt.db, worker_id="thief", now=rt.clock(), lease_seconds=30)
         polls += 1
         time.sleep(0.05)
     runner.join()
-    assert stolen == [] and polls > 10
+    assert stolen == [] and polls > 20
     row = load(job_id)
     assert (row.status, row.attempts) == ("succeeded", 1)
 
