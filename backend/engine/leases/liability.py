@@ -12,6 +12,8 @@ proportion to days, so each payment period's total is exact.
 
 from __future__ import annotations
 
+from itertools import accumulate
+from operator import add, sub
 from typing import Sequence
 from decimal import Decimal
 
@@ -93,29 +95,21 @@ def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal
     is within one minor unit of exact and closing balances are the exact ones
     rounded; ``cum_exact`` and ``prev_rounded`` may carry interest accrued before
     the first row, so a continuation rounds exactly as the original did. The last
-    row takes the residual so the liability ends at exactly
-    zero and sum(interest) = sum(payments) - opening.
+    row takes the residual so the liability ends at exactly zero and
+    sum(interest) = sum(payments) - opening.
     """
-    interest: list[Decimal] = []
-    closing: list[Decimal] = []
-    prev_cum = prev_rounded  # rounded cumulative interest before the first row (continuations)
-    bal = opening
-    last = len(cum_exact) - 1
     qnt = quantize(_ONE, currency)
-    for k, c in enumerate(cum_exact):
-        if k == last:
-            i = payments[k] - bal  # the residual: the liability closes at exactly zero
-        else:
-            cur = c.quantize(qnt, rounding=ROUNDING)
-            i = cur - prev_cum
-            prev_cum = cur
-        bal = bal + i - payments[k]
-        interest.append(i)
-        closing.append(bal)
+    rounded = [c.quantize(qnt, rounding=ROUNDING) for c in cum_exact[:-1]]
+    interest = list(map(sub, rounded, [prev_rounded] + rounded[:-1]))
+    moves = list(map(sub, interest, payments[:-1]))
+    closing = list(accumulate(moves, add, initial=opening))[1:]
+    before_last = closing[-1] if closing else opening
+    interest.append(payments[-1] - before_last)  # the residual: the liability closes at exactly zero
+    closing.append(before_last + interest[-1] - payments[-1])
     return interest, closing
 
 
-def straight_line(total: Decimal, row_t: list[Decimal], months: Decimal, currency: str,
+def straight_line(total: Decimal, row_t: Sequence[Decimal], months: Decimal, currency: str,
                   start_t: Decimal = _ZERO) -> list[Decimal]:
     """Rows of a straight-line charge of ``total`` over ``months`` lease months from
     ``start_t``, allocated to rows by lease-month time (days within a lease month).
@@ -123,18 +117,10 @@ def straight_line(total: Decimal, row_t: list[Decimal], months: Decimal, currenc
     zero = quantize(_ZERO, currency)
     if months <= 0 or not total:
         return [zero] * len(row_t)
-    out: list[Decimal] = []
-    prev = zero
     per_month = total / months
     qnt = quantize(_ONE, currency)
-    for t in row_t:
-        f = t - start_t if start_t else t
-        if f >= months:
-            cur = total
-        elif f <= 0:
-            cur = zero
-        else:
-            cur = (per_month * f).quantize(qnt, rounding=ROUNDING)
-        out.append(cur - prev)
-        prev = cur
-    return out
+    if start_t:
+        row_t = [t - start_t for t in row_t]
+    cum = [total if t >= months else zero if t <= 0 else (per_month * t).quantize(qnt, rounding=ROUNDING)
+           for t in row_t]
+    return list(map(sub, cum, [zero] + cum[:-1]))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
+from itertools import accumulate
+from operator import add, sub
 from typing import Any, Iterable, Mapping
 
 from ..errors import EngineError
@@ -128,13 +130,12 @@ def _liability_columns(m: Measurement):
                           end_t=clock.term_months)
     interest, closing = round_run(m.liability, cum, pay, ccy)
     opening = [m.liability] + closing[:-1]
-    current = []
-    for k in range(n):
-        later = closing[k + 12] if k + 12 < n else _ZERO
-        c = closing[k] - later
-        c = _ZERO if c < 0 else c
-        current.append(c if c <= closing[k] or closing[k] < 0 else closing[k])
-    noncurrent = [closing[k] - current[k] for k in range(n)]
+    zero = quantize(_ZERO, ccy)
+    # principal due within 12 months: the fall in the liability over the next 12 rows,
+    # never negative (interest-only stretches) and never more than the balance
+    later = closing[12:] + [zero] * min(12, n)
+    current = [zero if c <= l else (c - l if l >= 0 or c < 0 else c) for c, l in zip(closing, later)]
+    noncurrent = list(map(sub, closing, current))
     return {"opening_liability": opening, "interest": interest, "payment": pay, "closing_liability": closing,
             "liability_current": current, "liability_noncurrent": noncurrent}
 
@@ -190,17 +191,11 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         # matters for the accrued-rent balance, so amortise the net once
         net = idc - inc + rest
         net_amort = straight_line(net, clock.row_t, term, ccy)
-        rou, amort, accrued = [], [], []
-        bal, un_net = rou0, net
-        closing = liab["closing_liability"]
-        for k in range(n):
-            a = cost[k] - interest[k]  # ROU amortisation is the plug (ASC 842-20-35-3)
-            bal -= a
-            un_net -= net_amort[k]
-            amort.append(a)
-            rou.append(bal)
-            # ASC 842-20-35-3(b): ROU = liability + prepaid (- accrued) rent + unamortised IDC - incentives
-            accrued.append(closing[k] + un_net - bal)
+        amort = list(map(sub, cost, interest))  # ROU amortisation is the plug (ASC 842-20-35-3)
+        rou = list(accumulate(amort, sub, initial=rou0))[1:]
+        unamortised = list(accumulate(net_amort, sub, initial=net))[1:]
+        # ASC 842-20-35-3(b): ROU = liability + prepaid (- accrued) rent + unamortised IDC - incentives
+        accrued = list(map(sub, map(add, liab["closing_liability"], unamortised), rou))
         cols["depreciation"] = amort
         cols["lease_cost"] = cost
         cols["accrued_lease_liability"] = accrued
@@ -210,13 +205,9 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         dep = shared.get(key)
         if dep is None:  # IFRS 16 and ASC 842 finance usually share the same depreciation
             dep = shared[key] = straight_line(rou0, clock.row_t, dep_months, ccy)
-        rou = []
-        bal = rou0
-        for d in dep:
-            bal -= d
-            rou.append(bal)
+        rou = list(accumulate(dep, sub, initial=rou0))[1:]
         cols["depreciation"] = dep
-        cols["lease_cost"] = [i + d for i, d in zip(interest, dep)]
+        cols["lease_cost"] = list(map(add, interest, dep))
         cols["accrued_lease_liability"] = [None] * n
     cols["opening_rou_asset"] = [rou0] + rou[:-1]
     cols["closing_rou_asset"] = rou
