@@ -43,43 +43,48 @@ def accrue_interest(
     ``start_instant``, in instant order; ``row_instants`` are the closing
     instants of the rows to fill.
     """
+    # aggregate payments made at the same instant: the loop then visits each
+    # payment period once
+    inst: list[int] = []
+    ts: list[Decimal] = []
+    amts: list[Decimal] = []
+    for f in flows:
+        if inst and f[0] == inst[-1]:
+            amts[-1] += f[2]
+        else:
+            inst.append(f[0])
+            ts.append(f[1])
+            amts.append(f[2])
+    n = len(inst)
+    rate_for = rate.rate_for
     out: list[Decimal] = []
+    append = out.append
     bal = opening
     cum = _ZERO
     prev_inst, prev_t = start_instant, start_t
-    n = len(flows)
-    fi = 0
-    rate_for = rate.rate_for
+    j = 0
+    next_inst = inst[0] if n else end_instant
     # interest of the open period (prev -> next payment instant), computed once
-    period_next: int | None = None
-    period_interest = _ZERO
-    period_days = 1
+    period_interest: Decimal | None = None
     for b in row_instants:
-        while fi < n and flows[fi][0] <= b:
-            f_inst, f_t = flows[fi][0], flows[fi][1]
-            if f_inst > prev_inst:
-                i = bal * rate_for(f_t - prev_t)
-                bal += i
-                cum += i
-                prev_inst, prev_t = f_inst, f_t
-                period_next = None
-            while fi < n and flows[fi][0] == f_inst:
-                bal -= flows[fi][2]
-                fi += 1
+        while next_inst <= b and j < n:
+            i = bal * rate_for(ts[j] - prev_t)
+            bal += i - amts[j]
+            cum += i
+            prev_inst, prev_t = next_inst, ts[j]
+            j += 1
+            next_inst = inst[j] if j < n else end_instant
+            period_interest = None
         if b == prev_inst:
-            out.append(cum)
+            append(cum)
             continue
-        if period_next is None:
-            if fi < n:
-                period_next, nt = flows[fi][0], flows[fi][1]
-            else:
-                period_next, nt = end_instant, end_t
+        if period_interest is None:
+            nt = ts[j] if j < n else end_t
             period_interest = bal * rate_for(nt - prev_t) if bal else _ZERO
-            period_days = period_next - prev_inst
-        if b >= period_next:
-            out.append(cum + period_interest)
+        if b >= next_inst:
+            append(cum + period_interest)
         else:
-            out.append(cum + period_interest * (b - prev_inst) / period_days)
+            append(cum + period_interest * (b - prev_inst) / (next_inst - prev_inst))
     if final_state is not None:
         # where the run stands after the last row: the open payment period's start,
         # its balance after payments there, and interest accrued up to that start
