@@ -91,9 +91,10 @@ def main() -> None:
     leases = generate(a.leases, a.months)
 
     kept: list | None = [] if a.keep else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rows = run_batch(leases, kept)
     single = time.perf_counter() - t0
+    single_cpu = time.process_time() - c0
     rss_single_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     del kept
 
@@ -113,11 +114,12 @@ def main() -> None:
 
     result = {
         "leases": a.leases, "months": a.months, "books": 2, "schedule_rows": rows,
-        "single_process_seconds": round(single, 3), "workers": a.workers,
+        "single_process_seconds": round(single, 3), "single_process_cpu_seconds": round(single_cpu, 3),
+        "workers": a.workers,
         "parallel_seconds": round(parallel, 3),
         "tracemalloc_peak_mib_200_leases": round(peak / 2**20, 2),
         "peak_rss_mib_single_process": round(rss_single_kib / 1024, 1), "results_kept": a.keep,
-        "cpus": os.cpu_count(),
+        "cpus": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
     }
     if a.json:
         print(json.dumps(result))

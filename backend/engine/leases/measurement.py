@@ -60,16 +60,16 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
     clock = build_clock(terms.commencement_date, terms.end_date)
     flows = lease_cash_flows(terms, anniversaries=clock.anniversaries)
     end_instant = clock.end_instant
-    for f in flows:
-        if f.instant > end_instant:
-            raise EngineError("payment_after_end_date",
-                              f"A payment on {f.date.isoformat()} falls after the lease end date.",
-                              field=f.source, details={"date": f.date.isoformat()})
+    if flows and flows[-1].instant > end_instant:  # flows are in instant order
+        f = next(f for f in flows if f.instant > end_instant)
+        raise EngineError("payment_after_end_date",
+                          f"A payment on {f.date.isoformat()} falls after the lease end date.",
+                          field=f.source, details={"date": f.date.isoformat()})
     commencement = clock.commencement
     liab: list[tuple[int, Decimal, Decimal, int, date]] = []
     at_start = _ZERO
     t_of = clock.t
-    row_of = clock.row_of
+    cy, cm, last_row = commencement.year, commencement.month, len(clock.row_ends) - 1
     last_inst = None
     last_t = _ZERO
     for f in flows:
@@ -80,7 +80,9 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
             last_t = t_of(f.instant)
             last_inst = f.instant
             last_ord = last_inst.toordinal()
-        liab.append((last_ord, last_t, f.amount, row_of(f.date), f.date))
+        d = f.date
+        row = (d.year - cy) * 12 + d.month - cm  # inline clock.row_of: this runs once per payment
+        liab.append((last_ord, last_t, f.amount, row if row < last_row else last_row, d))
     m = Measurement(terms, clock, None, flows, liab, at_start, _ZERO, _ZERO)  # type: ignore[arg-type]
     convention, c = resolve_convention(terms, policy)
     m.rate = RateBasis(_ZERO, convention, c)
