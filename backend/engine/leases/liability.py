@@ -57,6 +57,8 @@ def accrue_interest(
             amts.append(f[2])
     n = len(inst)
     rate_for = rate.rate_for
+    # the rate of each payment period, from the previous payment (or the start) to this one
+    rates = [rate_for(t2 - t1) for t1, t2 in zip([start_t] + ts[:-1], ts)]
     out: list[Decimal] = []
     append = out.append
     bal = opening
@@ -68,7 +70,7 @@ def accrue_interest(
     period_interest: Decimal | None = None
     for b in row_instants:
         while next_inst <= b and j < n:
-            i = bal * rate_for(ts[j] - prev_t)
+            i = bal * rates[j]
             bal += i - amts[j]
             cum += i
             prev_inst, prev_t = next_inst, ts[j]
