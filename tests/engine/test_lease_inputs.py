@@ -118,3 +118,11 @@ def test_transfer_of_ownership_depreciates_over_useful_life():
         s = compute_schedule(parse_lease(data), LeasePolicy(), std)
         assert s.classification == "finance" and s.depreciation_months == 120
         assert s.rou_residual_at_end == s.initial_rou_asset - s.initial_rou_asset * 60 / 120
+
+
+def test_validate_lease_data_reports_parse_errors_as_issues():
+    from backend.engine.leases import validate_lease_data
+    issues = validate_lease_data(dict(BASE, payments=[dict(BASE["payments"][0], amount="ten")]), LeasePolicy())
+    assert [(i.severity, i.field, i.code) for i in issues] == [("error", "payments[0].amount", "invalid_number")]
+    ok = validate_lease_data(BASE, LeasePolicy())
+    assert all(i.severity != "error" for i in ok)

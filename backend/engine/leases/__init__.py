@@ -10,7 +10,8 @@ Public API
     elections by asset class, low-value threshold, ASC 75 % / 90 % thresholds,
     current-portion method, functional currency.
 ``validate_lease(terms, policy) -> list[Issue]``
-    Errors, warnings and hints with field and code (the API's validate endpoint).
+    Errors, warnings and hints with field and code (the API's validate endpoint);
+    ``validate_lease_data(data, policy)`` does the same from the raw dict, parse errors included.
 ``compute_schedule(terms, policy, standard, *, discount_rate=None, fx_rates=None, lease_id=None,
 run_id=None, discount_rate_source=None) -> LeaseSchedule``
     One book; ``compute_schedules(terms, policy, standards=None, ...)`` computes several
@@ -41,10 +42,10 @@ from .result import LeaseSchedule
 from .schedule import compute_schedule, compute_schedules
 from .state import LeaseState, closing_state, liability_rows_from
 from .terms import LeaseTerms, parse_lease
-from .validation import Issue, validate_lease
+from .validation import Issue, validate_lease, validate_lease_data
 
 __all__ = [
     "Issue", "LeasePolicy", "LeaseSchedule", "LeaseState", "LeaseTerms", "all_postings", "closing_state",
     "commencement_postings", "compute_schedule", "compute_schedules", "implicit_rate", "liability_rows_from",
-    "parse_lease", "period_postings", "validate_lease",
+    "parse_lease", "period_postings", "validate_lease", "validate_lease_data",
 ]

@@ -124,3 +124,16 @@ def validate_lease(terms: LeaseTerms, policy: LeasePolicy) -> list[Issue]:
         add(INFO, "currency", "foreign_currency_lease",
             f"The lease is in {terms.currency}; exchange rates to {policy.functional_currency} are needed.")
     return out
+
+
+def validate_lease_data(data, policy: LeasePolicy) -> list[Issue]:
+    """Validate a raw JSON-like lease: field problems from ``parse_lease`` as errors,
+    then (when it parses) the business checks of ``validate_lease``."""
+    from ..errors import InvalidLeaseInput
+    from .terms import parse_lease
+
+    try:
+        terms = parse_lease(data)
+    except InvalidLeaseInput as e:
+        return [Issue(ERROR, x["field"], x["code"], x["message"]) for x in e.errors]
+    return validate_lease(terms, policy)
