@@ -148,3 +148,12 @@ def test_low_value_judged_in_entity_currency():
     s = compute_schedule(parse_lease(data), eur_policy, "IFRS16",
                          fx_rates=lambda a, b, d: rate.get((a, b, d), Decimal("0.0062")))
     assert s.exemption == "low_value"
+
+
+def test_fx_rates_are_part_of_the_inputs_hash():
+    policy = LeasePolicy(functional_currency="EUR")
+    a = compute_schedule(parse_lease(Q), policy, "IFRS16", fx_rates=fx_rates)
+    b = compute_schedule(parse_lease(Q), policy, "IFRS16", fx_rates=lambda s, d, when: fx_rates(s, d, when) + 1)
+    assert a.to_dict()["fx_rates_used"]["2024-01-01"] == "0.90"
+    assert a.inputs_hash != b.inputs_hash
+    assert a.inputs_hash == compute_schedule(parse_lease(Q), policy, "IFRS16", fx_rates=fx_rates).inputs_hash

@@ -48,6 +48,7 @@ def rate_lookup(fx_rates: FxRates | None, src: str, dst: str) -> Callable[[date]
         cache[d] = r
         return r
 
+    get.cache = cache  # type: ignore[attr-defined]  # the rates used, for the inputs hash
     return get
 
 
@@ -68,6 +69,7 @@ def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
         for f in m.flows:
             pay[m.clock.row_of(f.date)] += q(f.amount * get(f.date))
         cols["payment_functional"] = pay
+        sched.fx_rates_used = {d.isoformat(): str(r) for d, r in sorted(get.cache.items())}
         return
     sched.initial_liability_functional = l_prev = q(sched.initial_liability * hist)
     # the ROU asset at the historical rate is the sum of its translated parts, so the
@@ -107,3 +109,4 @@ def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
     cols.update(new)
     cols["payment_functional"] = pay_f
     cols["fx_gain_loss"] = fxgl
+    sched.fx_rates_used = {d.isoformat(): str(r) for d, r in sorted(get.cache.items())}

@@ -67,16 +67,19 @@ class LeaseSchedule:
     initial_rou_asset_functional: Decimal | None = None
     historical_rate: Decimal | None = None
     discount_rate_source: dict | None = None
+    fx_rates_used: dict | None = None  # ISO date -> rate, for a foreign-currency lease
     engine_version: str = ENGINE_VERSION
     _hash: str | None = field(default=None, repr=False)
 
     @property
     def inputs_hash(self) -> str:
-        """SHA-256 of the canonical inputs (terms, policy, rate, standard-independent)."""
+        """SHA-256 of the canonical inputs: terms, policy, discount rate and the FX rates
+        used (not the lease id or the standard, so both books of one lease share it)."""
         if self._hash is None:
             terms, policy, rate = self.inputs
             self._hash = sha256_of({"terms": canonical(terms), "policy": policy.to_dict(),
-                                    "discount_rate": None if rate is None else str(rate)})
+                                    "discount_rate": None if rate is None else str(rate),
+                                    "fx_rates": self.fx_rates_used})
         return self._hash
 
     @property
@@ -167,6 +170,7 @@ class LeaseSchedule:
             out["initial_liability_functional"] = m(self.initial_liability_functional, fc)
             out["initial_rou_asset_functional"] = m(self.initial_rou_asset_functional, fc)
             out["historical_rate"] = str(self.historical_rate)
+            out["fx_rates_used"] = self.fx_rates_used
         return out
 
     def to_json(self) -> str:
