@@ -10,7 +10,7 @@ from backend import __version__
 from backend.api import errors
 from backend.api.middleware import RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
-from backend.api.routes import audit, entities, identity, jobs, platform
+from backend.api.routes import audit, engine, entities, identity, jobs, lease_config, leases, platform
 from backend.jobs.worker import start_background
 from backend.services.audit_writer import AuditWriter
 from backend.services.context import Runtime
@@ -21,11 +21,15 @@ TAGS = [
     {"name": "tokens", "description": "API tokens: shown once, stored hashed, revocable at once"},
     {"name": "entities", "description": "Reporting entities and their enabled standards"},
     {"name": "audit", "description": "Append-only, hash-chained audit trail"},
+    {"name": "leases", "description": "Lease drafts, validation, confirmation, schedules"},
+    {"name": "lease configuration", "description": "Lease policy, IBR matrix, FX rates, period locks"},
+    {"name": "engine", "description": "Engine runs with lineage, monthly close"},
     {"name": "jobs", "description": "Asynchronous jobs (engine runs, closes): status and progress"},
 ]
 
 # Every router of the public API; the permission-matrix test walks exactly these.
-ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router]
+ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router, leases.router,
+           lease_config.router, engine.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:

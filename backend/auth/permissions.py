@@ -29,6 +29,16 @@ MATRIX: dict[str, frozenset[Role]] = {
     "entities.read": READ,
     "entities.create": CONFIGURE,
     "entities.update": CONFIGURE,
+    # leases
+    "leases.read": READ,
+    "leases.write": PREPARE,
+    "leases.confirm": PREPARE,
+    "lease_config.read": READ,
+    "lease_config.write": CONFIGURE,
+    "period_locks.read": READ,
+    "period_locks.write": APPROVE,
+    "engine.read": READ,
+    "close.run": PREPARE,
     "jobs.read": READ,
 }
 

@@ -3,3 +3,6 @@ from backend.db.models.tenancy import Account, Entity, Tenant  # noqa: F401
 from backend.db.models.identity import ApiToken, User  # noqa: F401
 from backend.db.models.audit import AuditChainHead, AuditEvent  # noqa: F401
 from backend.db.models.platform import IdempotencyRecord, Job  # noqa: F401
+from backend.db.models.leases import (  # noqa: F401
+    FxRate, IbrRate, Lease, LeasePolicyVersion, LeaseRun, LeaseRunSchedule, PeriodLock)
+from backend.db.models.journals import CloseRun, JournalEntry, JournalLine  # noqa: F401

@@ -1,0 +1,77 @@
+"""Lease drafts, validation, confirmation and schedules."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from backend.api.deps import require, runtime
+from backend.api.idempotent import IdempotencyKeyHeader, respond
+from backend.api.routes.identity import Cursor, Limit, Sort, page_out
+from backend.api.schemas.common import ERROR_RESPONSES, Page
+from backend.api.schemas.leases import ConfirmIn, LeaseCreate, LeaseOut, LeasePatch, Standard
+from backend.services import lease_runs, leases
+from backend.services.context import Actor
+from backend.services.pagination import DEFAULT_LIMIT
+
+router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["leases"])
+
+
+@router.post("/leases", operation_id="create_lease", response_model=LeaseOut, status_code=201,
+             summary="Create a lease draft (issues are computed and returned, not raised)")
+def create_lease(body: LeaseCreate, request: Request, actor: Annotated[Actor, Depends(require("leases.write"))],
+                 idempotency_key: IdempotencyKeyHeader = None):
+    data = body.engine_dict()
+    entity = data.pop("entity")
+    return respond(request, actor, lambda: leases.create_lease(runtime(request), actor, entity, data),
+                   body=body, status_code=201, model=LeaseOut, idempotency_key=idempotency_key)
+
+
+@router.get("/leases", operation_id="list_leases", response_model=Page[LeaseOut])
+def list_leases(request: Request, actor: Annotated[Actor, Depends(require("leases.read"))],
+                limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, sort: Sort = None,
+                entity: str | None = None, status: Literal["draft", "confirmed", "terminated"] | None = None,
+                asset_class: str | None = None, currency: str | None = None,
+                expires_from: Annotated[date | None, Query(description="end_date on or after")] = None,
+                expires_to: Annotated[date | None, Query(description="end_date on or before")] = None):
+    return page_out(leases.list_leases(runtime(request), actor, limit=limit, cursor=cursor, sort=sort, entity=entity,
+                                       status=status, asset_class=asset_class, currency=currency,
+                                       expires_from=expires_from, expires_to=expires_to))
+
+
+@router.get("/leases/{lease_id}", operation_id="get_lease", response_model=LeaseOut)
+def get_lease(lease_id: str, request: Request, actor: Annotated[Actor, Depends(require("leases.read"))]):
+    return leases.get_lease(runtime(request), actor, lease_id)
+
+
+@router.patch("/leases/{lease_id}", operation_id="update_lease", response_model=LeaseOut,
+              summary="Edit a draft; send the version you read (409 version_conflict when stale)")
+def patch_lease(lease_id: str, body: LeasePatch, request: Request,
+                actor: Annotated[Actor, Depends(require("leases.write"))]):
+    changes = body.engine_dict()
+    version = changes.pop("version")
+    return leases.patch_lease(runtime(request), actor, lease_id, version, changes)
+
+
+@router.post("/leases/{lease_id}/validate", operation_id="validate_lease",
+             summary="Errors (block confirm) and warnings (for the reviewer) of one lease")
+def validate_lease(lease_id: str, request: Request, actor: Annotated[Actor, Depends(require("leases.write"))],
+                   idempotency_key: IdempotencyKeyHeader = None):
+    return respond(request, actor, lambda: leases.validate(runtime(request), actor, lease_id),
+                   idempotency_key=idempotency_key)
+
+
+@router.post("/leases/confirm", operation_id="confirm_leases", status_code=202,
+             summary="Confirm drafts and queue INITIAL_RECOGNITION per enabled standard (per-lease results)")
+def confirm(body: ConfirmIn, request: Request, actor: Annotated[Actor, Depends(require("leases.confirm"))],
+            idempotency_key: IdempotencyKeyHeader = None):
+    return respond(request, actor, lambda: leases.confirm(runtime(request), actor, body.lease_ids), body=body,
+                   status_code=202, idempotency_key=idempotency_key)
+
+
+@router.get("/leases/{lease_id}/schedule", operation_id="get_lease_schedule",
+            summary="The monthly schedule of the current run (or of `run_id`); money as strings")
+def schedule(lease_id: str, request: Request, actor: Annotated[Actor, Depends(require("leases.read"))],
+             standard: Standard, run_id: str | None = None):
+    return lease_runs.get_schedule(runtime(request), actor, lease_id, standard, run_id)

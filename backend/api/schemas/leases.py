@@ -1,0 +1,138 @@
+"""Lease input and output shapes. Money, rates and factors travel as decimal strings; a JSON
+number with a fraction is refused because it has already gone through binary floating point."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+_DECIMAL = r"^-?\d+(\.\d+)?$"
+
+
+def _exact(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise ValueError("expected a decimal string")
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        raise ValueError('send amounts and rates as strings, e.g. "1234.50", so no precision is lost')
+    return v
+
+
+Money = Annotated[str, BeforeValidator(_exact), Field(pattern=_DECIMAL, examples=["12000.00"])]
+Rate = Annotated[str, BeforeValidator(_exact), Field(pattern=_DECIMAL, examples=["0.05"],
+                                                     description="annual, as a fraction: 0.05 = 5 %")]
+Standard = Literal["IFRS16", "ASC842"]
+
+
+class Escalation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    percent: Annotated[str, BeforeValidator(_exact), Field(pattern=_DECIMAL, description="3 means 3 %")]
+    every_months: int = Field(ge=1, le=120)
+
+
+class PaymentStream(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    from_: date = Field(alias="from")
+    to: date
+    amount: Money
+    frequency: Literal["monthly", "quarterly", "semiannual", "annual"]
+    timing: Literal["advance", "arrears"] = "advance"
+    escalation: Escalation | None = None
+    kind: Literal["fixed", "in_substance_fixed", "index_linked"] = "fixed"
+
+
+class OtherPayment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: date
+    amount: Money
+    kind: Literal["termination_penalty", "incentive_receivable"]
+
+
+class ResidualValueGuarantee(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    guaranteed_amount: Money
+    expected_residual_value: Money
+
+
+class PurchaseOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    price: Money
+    exercise_date: date | None = None
+    reasonably_certain: bool = False
+
+
+class ClassificationOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    standard: Standard
+    classification: Literal["finance", "operating"]
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class LeaseFields(BaseModel):
+    """The lease contract fields (all optional here: a draft may be incomplete; validate says what is missing)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    external_id: str | None = Field(None, min_length=1, max_length=100)
+    description: str | None = Field(None, max_length=500)
+    asset_class: str | None = Field(None, max_length=60)
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    commencement_date: date | None = None
+    end_date: date | None = None
+    payments: list[PaymentStream] | None = None
+    other_payments: list[OtherPayment] | None = None
+    residual_value_guarantee: ResidualValueGuarantee | None = None
+    discount_rate: Rate | None = None
+    rate_convention: Literal["nominal", "effective"] | None = None
+    compounding_interval_months: Literal[1, 3, 6, 12] | None = None
+    initial_direct_costs: Money | None = None
+    lease_incentives_received: Money | None = None
+    prepaid_lease_payments: Money | None = None
+    restoration_costs: Money | None = None
+    useful_life_months: int | None = Field(None, ge=1, le=1200)
+    transfer_of_ownership: bool | None = None
+    purchase_option: PurchaseOption | None = None
+    fair_value: Money | None = None
+    specialized_asset: bool | None = None
+    underlying_asset_value_new: Money | None = None
+    classification_override: ClassificationOverride | None = None
+    index_at_commencement: Annotated[str, BeforeValidator(_exact), Field(pattern=_DECIMAL)] | None = None
+
+    def engine_dict(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class LeaseCreate(LeaseFields):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, json_schema_extra={"examples": [{
+        "entity": "DEMO-US", "external_id": "NYC-HQ-01", "description": "New York head office", "asset_class": "property",
+        "currency": "USD", "commencement_date": "2026-01-01", "end_date": "2030-12-31",
+        "payments": [{"from": "2026-01-01", "to": "2030-12-01", "amount": "10000.00", "frequency": "monthly",
+                      "timing": "advance", "escalation": {"percent": "3", "every_months": 12}}],
+        "discount_rate": "0.06", "initial_direct_costs": "5000.00"}]})
+    entity: str = Field(min_length=1, max_length=40)
+    external_id: str = Field(min_length=1, max_length=100)
+
+
+class LeasePatch(LeaseFields):
+    version: int = Field(ge=1, description="The version you read; a stale one is refused with 409")
+
+
+class LeaseOut(BaseModel):
+    id: str
+    entity: str
+    external_id: str
+    status: Literal["draft", "confirmed", "terminated"]
+    version: int
+    source: str
+    lease: dict[str, Any]
+    issues: list[dict[str, Any]]
+    provenance: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime | None
+    confirmed_at: datetime | None
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lease_ids: list[str] = Field(min_length=1, max_length=10000)

@@ -1,0 +1,23 @@
+"""Job handlers for lease engine work. Each is idempotent: a retry finds what the first try wrote."""
+from __future__ import annotations
+
+from backend.jobs.queue import ClaimedJob
+from backend.jobs.registry import handler
+from backend.services import lease_runs
+
+
+@handler("lease.initial_recognition")
+def initial_recognition(rt, job: ClaimedJob) -> dict:
+    p = job.payload
+    return lease_runs.initial_recognition(rt, job.tenant_id, p["lease_id"], p["standard"], job_id=job.id,
+                                          actor_user_id=p.get("actor_user_id"), request_id=job.request_id)
+
+
+@handler("lease.monthly_close")
+def monthly_close(rt, job: ClaimedJob) -> dict:
+    from backend.services import lease_close
+
+    p = job.payload
+    return lease_close.run_close(rt, job.tenant_id, p["close_id"], job_id=job.id, worker_id=job.worker_id,
+                                 actor_user_id=p.get("actor_user_id"), actor_kind=p.get("actor_kind"),
+                                 request_id=job.request_id)

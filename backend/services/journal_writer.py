@@ -1,0 +1,67 @@
+"""Writing engine journal entries as draft journals (header + lines), idempotently.
+
+Each entry carries a ``dedupe_key`` unique per tenant (run × period × event), so re-running a
+close or a recognition job finds what it wrote before instead of writing it twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from backend.db.ids import new_id
+from backend.db.models import JournalEntry, JournalLine
+from backend.engine.journal import JournalEntry as EngineEntry
+from backend.engine.journal import assert_balanced
+from backend.engine.money import to_minor
+
+
+@dataclass
+class Provenance:
+    tenant_id: str
+    entity_id: str
+    standard: str
+    source_operation: str  # initial_recognition | monthly_close | modification | …
+    lease_id: str | None
+    run_id: str | None
+    close_id: str | None
+    prepared_by: str | None
+    prepared_actor_kind: str | None
+    request_id: str | None
+
+
+def entry_key(run_id: str | None, entry: EngineEntry) -> str:
+    return f"{run_id}:{entry.period}:{entry.event}"
+
+
+def write_entries(s, prov: Provenance, entries: list[EngineEntry], now: datetime) -> tuple[int, int]:
+    """Insert the entries not written before; returns (inserted, already_present)."""
+    if not entries:
+        return 0, 0
+    keys = [entry_key(prov.run_id, e) for e in entries]
+    existing = set(s.scalars(select(JournalEntry.dedupe_key).where(JournalEntry.dedupe_key.in_(keys))))
+    headers, lines = [], []
+    for key, e in zip(keys, entries):
+        if key in existing:
+            continue
+        assert_balanced(e)  # the engine balanced it; never store one that does not
+        entry_id = new_id()
+        ccy = e.lines[0].currency
+        total = 0
+        for n, ln in enumerate(e.lines, start=1):
+            debit, credit = to_minor(ln.debit, ln.currency), to_minor(ln.credit, ln.currency)
+            total += debit
+            lines.append({"entry_id": entry_id, "line_no": n, "tenant_id": prov.tenant_id, "account": ln.account,
+                          "debit_minor": debit, "credit_minor": credit, "currency": ln.currency,
+                          "dimensions": dict(ln.dimensions)})
+        headers.append({"id": entry_id, "created_at": now, "tenant_id": prov.tenant_id, "entity_id": prov.entity_id,
+                        "standard": prov.standard, "period": e.period, "entry_date": e.entry_date, "currency": ccy,
+                        "event": e.event, "source_operation": prov.source_operation, "lease_id": prov.lease_id,
+                        "run_id": prov.run_id, "close_id": prov.close_id, "status": "draft", "memo": e.memo[:500],
+                        "total_debit_minor": total, "dedupe_key": key, "prepared_by": prov.prepared_by,
+                        "prepared_actor_kind": prov.prepared_actor_kind, "request_id": prov.request_id})
+    if headers:
+        s.execute(JournalEntry.__table__.insert(), headers)
+        s.execute(JournalLine.__table__.insert(), lines)
+    return len(headers), len(entries) - len(headers)

@@ -1,0 +1,92 @@
+"""Period locks per entity and standard. A period with no lock row is OPEN."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from backend.db.models import Entity, PeriodLock
+from backend.engine.calendar import parse_period
+from backend.services import audit
+from backend.services.context import Actor, Runtime
+from backend.services.errors import Conflict, InvalidInput
+from backend.services.tenancy import get_entity_by_code
+
+ALL = "ALL"
+
+
+def check_period(period: str) -> str:
+    try:
+        parse_period(period)
+    except ValueError:
+        raise InvalidInput(f"period must be YYYY-MM, got {period!r}.", code="invalid_period",
+                           details=[{"field": "period", "code": "invalid_period", "message": "use YYYY-MM"}]) from None
+    return period
+
+
+class LockTable:
+    """The locked (standard, period) pairs of one entity, loaded once."""
+
+    def __init__(self, rows):
+        self.locked = {(r.standard, r.period) for r in rows if r.status == "LOCKED"}
+
+    @classmethod
+    def load(cls, s, entity_id: str) -> "LockTable":
+        return cls(s.scalars(select(PeriodLock).where(PeriodLock.entity_id == entity_id)).all())
+
+    def is_locked(self, standard: str, period: str) -> bool:
+        return (standard, period) in self.locked or (ALL, period) in self.locked
+
+    def first_open(self, standard: str, period: str) -> str:
+        """``period`` itself when open, else the first later open period (late entries land there)."""
+        y, m = parse_period(period)
+        while self.is_locked(standard, f"{y:04d}-{m:02d}"):
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return f"{y:04d}-{m:02d}"
+
+
+def refuse_if_locked(locks: LockTable, entity: Entity, standard: str, period: str) -> None:
+    if locks.is_locked(standard, period):
+        raise Conflict(f"Period {period} of entity {entity.code} is locked for {standard}. Unlock it first "
+                       "(APPROVER or above), or record the change as a catch-up in the first open period.",
+                       code="period_locked", details={"entity": entity.code, "standard": standard, "period": period})
+
+
+def lock_view(entity: Entity, standard: str, period: str, row: PeriodLock | None) -> dict:
+    return {"entity": entity.code, "standard": standard, "period": period,
+            "status": row.status if row else "OPEN", "changed_by": row.changed_by if row else None,
+            "changed_at": row.changed_at if row else None, "reason": row.reason if row else None}
+
+
+def get_locks(rt: Runtime, actor: Actor, entity_code: str, *, period: str | None = None,
+              standard: str | None = None) -> list[dict]:
+    with rt.db.session(actor.tenant_id) as s:
+        entity = get_entity_by_code(s, entity_code)
+        stmt = select(PeriodLock).where(PeriodLock.entity_id == entity.id).order_by(PeriodLock.period)
+        if standard:
+            stmt = stmt.where(PeriodLock.standard == standard)
+        if period:
+            stmt = stmt.where(PeriodLock.period == check_period(period))
+        rows = s.scalars(stmt).all()
+        if period and not rows:
+            # An explicit OPEN record for a period nobody locked.
+            return [lock_view(entity, standard or ALL, period, None)]
+        return [lock_view(entity, r.standard, r.period, r) for r in rows]
+
+
+def set_lock(rt: Runtime, actor: Actor, entity_code: str, period: str, standard: str, status: str,
+             reason: str | None) -> dict:
+    check_period(period)
+    now = rt.clock()
+    with rt.db.session(actor.tenant_id, write=True) as s:
+        entity = get_entity_by_code(s, entity_code)
+        row = s.scalar(select(PeriodLock).where(PeriodLock.entity_id == entity.id, PeriodLock.standard == standard,
+                                                PeriodLock.period == period))
+        before = lock_view(entity, standard, period, row)
+        if row is None:
+            row = PeriodLock(entity_id=entity.id, standard=standard, period=period, status=status)
+            s.add(row)
+        row.status, row.changed_by, row.changed_at, row.reason = status, actor.user_id, now, reason
+        s.flush()
+        after = lock_view(entity, standard, period, row)
+        audit.record_change(s, actor, now=now, action="period_locks." + status.lower(), resource_type="period_lock",
+                            resource_id=f"{entity.code}:{standard}:{period}", before=before, after=after)
+        return after
