@@ -126,3 +126,12 @@ def test_validate_lease_data_reports_parse_errors_as_issues():
     assert [(i.severity, i.field, i.code) for i in issues] == [("error", "payments[0].amount", "invalid_number")]
     ok = validate_lease_data(BASE, LeasePolicy())
     assert all(i.severity != "error" for i in ok)
+
+
+def test_discount_rate_argument_is_checked():
+    t = parse_lease(dict(BASE, discount_rate=None))
+    with pytest.raises(EngineError) as e:
+        compute_schedule(t, LeasePolicy(), "IFRS16", discount_rate="5")
+    assert e.value.code == "rate_out_of_range"
+    with pytest.raises(TypeError):
+        compute_schedule(t, LeasePolicy(), "IFRS16", discount_rate=0.05)

@@ -75,6 +75,9 @@ def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterabl
     else:
         rate = terms.discount_rate
         source = dict(discount_rate_source or {"source": "lease"})
+    if rate is not None and not (0 <= rate < 1):
+        raise EngineError("rate_out_of_range", "The discount rate is an annual fraction between 0 and 1 "
+                          "(0.05 for 5 %).", field="discount_rate", details={"discount_rate": str(rate)})
     with decimal.localcontext(_CONTEXT):
         out = _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id)
     for sched in out.values():
