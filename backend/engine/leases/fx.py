@@ -53,7 +53,10 @@ def rate_lookup(fx_rates: FxRates | None, src: str, dst: str) -> Callable[[date]
 
 
 def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
-    """Functional-currency columns: liability at closing rates, ROU at the historical rate."""
+    """Add functional-currency columns to ``sched`` (a LeaseSchedule built from
+    measurement ``m``): liability at closing rates with the FX gain/loss as the
+    roll-forward difference, ROU at the historical rate, and for an ASC 842
+    operating lease cost = accretion (closing rate) + ROU reduction (historical)."""
     ccy = sched.currency
     get = rate_lookup(fx_rates, ccy, fc)
     q = lambda x: quantize(x, fc)  # noqa: E731
@@ -89,8 +92,6 @@ def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
         r = get(sched.period_ends[k])
         i_f = q(cols["interest"][k] * r)
         l_f = q(cols["closing_liability"][k] * r)
-        if k == last:
-            l_f = q(cols["closing_liability"][k] * r)
         fxgl.append(l_f - l_prev - i_f + pay_f[k])
         cur_f = q(cols["liability_current"][k] * r)
         # accumulated depreciation at the historical rate; a fully depreciated asset ends at zero
