@@ -1,0 +1,472 @@
+"""Lease extraction from a grid: one lease per row on "Leases", optional extra payment
+streams on "Payments", every value with its cell, every problem as an issue on a cell.
+
+Each draft is an engine input dict (``parse_lease``'s field names; money, rates and dates
+as strings). Drafts are produced even when they have errors, so the reviewer can fix them;
+the engine's own field errors are mapped back to the cells they came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from backend.engine.errors import InvalidLeaseInput
+from backend.engine.leases import parse_lease
+
+from .columns import (CLASSIFICATIONS, FREQUENCIES, LEASE_ALIASES, LEASE_COLUMNS, LEASE_SHEET_NAMES, ONE_OFF_KINDS,
+                      PAYMENT_COLUMNS, PAYMENT_KINDS, PAYMENT_SHEET_NAMES, RATE_CONVENTIONS, STANDARDS, TIMINGS,
+                      Column, choice_lookup)
+from .grid import Grid, a1, read_xlsx
+from .headers import Header, find_header, lookup_for
+from .preflight import DEFAULT_LIMITS, Limits
+from .values import (DMY, CellProblem, ReadOptions, date_order_evidence, is_blank, key, options_for_locale,
+                     parse_bool, parse_date, parse_int, parse_number, parse_percent, parse_text, plain)
+
+__all__ = ["ExtractResult", "extract_grid", "extract_workbook"]
+
+_LEASE_LOOKUP = lookup_for(LEASE_COLUMNS + LEASE_ALIASES)
+_PAYMENT_LOOKUP = lookup_for(PAYMENT_COLUMNS)
+_CHOICES = {id(d): choice_lookup(d) for d in (FREQUENCIES, TIMINGS, PAYMENT_KINDS, RATE_CONVENTIONS,
+                                              CLASSIFICATIONS, STANDARDS)}
+_TOTAL_WORDS = {"total", "totals", "sum", "subtotal", "grandtotal"}
+_RATE_HIGH = __import__("decimal").Decimal("0.25")
+
+
+@dataclass
+class ExtractResult:
+    """``drafts[i]`` is an engine input dict; ``provenance[i]`` maps its field paths
+    (``"payments[1].amount"``) to cells (``"Payments!E3"``), plus ``"_row"`` → ``"Leases!7"``;
+    ``issues`` are ``{sheet, cell, field, code, severity, message, lease_ref, draft_index}``
+    (``cell``/``field``/``draft_index`` None for sheet-level issues)."""
+
+    drafts: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    provenance: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [i for i in self.issues if i["severity"] == "error"]
+
+    def issues_for(self, index: int) -> list[dict[str, Any]]:
+        return [i for i in self.issues if i["draft_index"] == index]
+
+
+def extract_workbook(data: bytes, *, locale: str | None = None, limits: Limits = DEFAULT_LIMITS) -> ExtractResult:
+    """Extract lease drafts from an uploaded .xlsx/.xlsm.
+
+    ``locale`` (``"en-US"``, ``"de-DE"`` ...) decides ambiguous text dates and decimal
+    commas; without it they are inferred and flagged. Raises ``WorkbookRejected`` for a
+    file that must not be processed (not a workbook, protected, bomb, too large).
+    """
+    grid = read_xlsx(data, limits)
+    return extract_grid(grid, locale=locale)
+
+
+def extract_grid(grid: Grid, *, locale: str | None = None) -> ExtractResult:
+    """Extract lease drafts from a ``Grid`` (an .xlsx read or the add-in's book JSON)."""
+    return _Extraction(grid, options_for_locale(locale, grid.date1904)).run()
+
+
+# ---------------------------------------------------------------- the extraction
+
+
+class _Extraction:
+    def __init__(self, grid: Grid, opts: ReadOptions) -> None:
+        self.grid = grid
+        self.opts = opts
+        self.result = ExtractResult()
+        self.labels: list[dict[str, str]] = []     # per draft: path → header text, for messages
+        self.flagged: list[set[str]] = []          # per draft: paths that already have an error
+        self._warned_both: set[int] = set()
+        self._lease_sheet = ""
+
+    # -- issues
+
+    def issue(self, sheet: str, cell: str | None, path: str | None, code: str, severity: str, message: str,
+              lease_ref: str | None = None, draft: int | None = None) -> None:
+        where = f"{sheet}!{cell}" if cell else sheet
+        self.result.issues.append({
+            "sheet": sheet, "cell": cell, "field": path, "code": code, "severity": severity,
+            "message": f"{where}: {message[0].upper()}{message[1:]}" + ("" if message.endswith(".") else "."),
+            "lease_ref": lease_ref, "draft_index": draft})
+        if severity == "error" and draft is not None and path:
+            self.flagged[draft].add(path)
+
+    # -- sheets
+
+    def _pick_sheet(self, names: tuple[str, ...], lookup, exclude: set[str]) -> tuple[str, Header] | None:
+        by_name = [n for n in self.grid.sheets if key(n) in names and n not in exclude]
+        candidates = by_name or [n for n in self.grid.sheets if n not in exclude
+                                 and key(n) not in ("instructions", "lists", "readme", "notes")]
+        best = None
+        for n in candidates:
+            h = find_header(self.grid.sheets[n], lookup)
+            if h is not None and (best is None or h.score > best[1].score):
+                best = (n, h)
+        return best
+
+    def run(self) -> ExtractResult:
+        lease = self._pick_sheet(LEASE_SHEET_NAMES, _LEASE_LOOKUP, set())
+        if lease is None:
+            sheet = next((n for n in self.grid.sheets if key(n) in LEASE_SHEET_NAMES), None)
+            self.issue(sheet or "Workbook", None, None, "no_lease_sheet", "error",
+                       "no lease table was found. Use the Leases sheet of the template, with a header row naming "
+                       "columns such as Lease ID, Currency, Commencement date, End date")
+            return self.result
+        lease_sheet, lease_header = lease
+        self._lease_sheet = lease_sheet
+        pay = None
+        named_pay = [n for n in self.grid.sheets if key(n) in PAYMENT_SHEET_NAMES and n != lease_sheet]
+        if named_pay:
+            pay = self._pick_sheet(PAYMENT_SHEET_NAMES, _PAYMENT_LOOKUP, {lease_sheet})
+            if pay is None:
+                self.issue(named_pay[0], None, None, "header_not_found", "error",
+                           "the header row was not found; expected columns such as Lease ID, From, To, Amount, "
+                           "Frequency")
+        self._infer_date_order([(lease_sheet, lease_header)] + ([pay] if pay else []))
+        self._check_header(lease_sheet, lease_header, LEASE_COLUMNS)
+        index = self._lease_rows(lease_sheet, lease_header)
+        if pay:
+            self._check_header(pay[0], pay[1], PAYMENT_COLUMNS)
+            self._payment_rows(pay[0], pay[1], index)
+        for i, draft in enumerate(self.result.drafts):
+            self._engine_check(i, draft)
+        return self.result
+
+    def _infer_date_order(self, sheets: list[tuple[str, Header]]) -> None:
+        """Evidence for an ambiguous 03/04/2026: the file's other text dates that can only
+        be read one way. Used only when no locale was given and all evidence agrees."""
+        if self.opts.date_order:
+            return
+        seen: dict[str, str] = {}
+        for sheet, header in sheets:
+            rows = self.grid.sheets[sheet]
+            cols = [c for c, spec, _ in header.columns.values() if spec.kind == "date"]
+            for r in range(header.row + 1, len(rows)):
+                row = rows[r]
+                for c in cols:
+                    if c < len(row):
+                        ev = date_order_evidence(row[c])
+                        if ev and ev not in seen:
+                            seen[ev] = f"{sheet}!{a1(r, c)} ({row[c].strip()})"
+        if len(seen) == 1:
+            order, where = next(iter(seen.items()))
+            self.opts = ReadOptions(None, self.opts.decimal_comma, self.opts.date1904, order, where)
+
+    def _check_header(self, sheet: str, header: Header, columns: tuple[Column, ...]) -> None:
+        for col in columns:
+            if col.required and col.path not in header.columns:
+                self.issue(sheet, None, None, "missing_column", "error",
+                           f"there is no '{col.label}' column (looked for it in the header row {header.row + 1})")
+        for c, shown in header.unknown:
+            self.issue(sheet, a1(header.row, c), None, "unknown_column", "warning",
+                       f"the column '{shown}' is not one the lease template uses, so it was ignored")
+        for c, shown, path in header.duplicates:
+            first = header.columns[path][2]
+            self.issue(sheet, a1(header.row, c), None, "duplicate_column", "warning",
+                       f"the column '{shown}' means the same as '{first}' to its left; only the first was used")
+
+    # -- cell parsing
+
+    def _parse(self, spec: Column, v: Any, warnings: list) -> Any:
+        kind = spec.kind
+        if kind == "date":
+            d = parse_date(v, self.opts, warnings)
+            return d.isoformat() if d else None
+        if kind == "money":
+            amt = parse_number(v, self.opts, warnings)
+            return (plain(amt.value), amt.currency) if amt else None
+        if kind == "percent":
+            frac = parse_percent(v, self.opts, warnings, high=_RATE_HIGH)
+            return plain(frac.normalize()) if frac is not None else None
+        if kind == "escalation":
+            frac = parse_percent(v, self.opts, warnings, high=_RATE_HIGH)
+            return plain((frac * 100).normalize()) if frac is not None else None
+        if kind == "int":
+            return parse_int(v, self.opts, warnings, scale=spec.scale)
+        if kind == "bool":
+            return parse_bool(v, self.opts, warnings)
+        text = parse_text(v)
+        if text is None:
+            return None
+        if kind == "choice":
+            got = _CHOICES[id(spec.choices)].get(key(text))
+            if got is None:
+                raise CellProblem("invalid_choice", f"'{text}' is not one of: {', '.join(spec.choices)}")
+            return got
+        if kind == "currency":
+            sym = {"€": "EUR", "£": "GBP", "¥": "JPY", "US$": "USD"}.get(text)
+            text = (sym or text).upper()
+            if len(text) != 3 or not text.isalpha():
+                raise CellProblem("invalid_currency", f"'{text}' is not a 3-letter currency code such as EUR or USD")
+        return text
+
+    def _read_row(self, sheet: str, header: Header, r: int, row: list[Any], draft_index: int,
+                  lease_ref: str | None, path_of: Callable[[str], str],
+                  prov: dict[str, str], labels: dict[str, str], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Parse every recognised cell of one row: ``{column path: value}``."""
+        out: dict[str, Any] = {}
+        for path, (c, spec, shown) in header.columns.items():
+            if path in skip:
+                continue
+            v = row[c] if c < len(row) else None
+            if is_blank(v):
+                continue
+            cell = a1(r, c)
+            warnings: list = []
+            target = path_of(path)
+            try:
+                value = self._parse(spec, v, warnings)
+            except CellProblem as p:
+                self.issue(sheet, cell, target, p.code, "error", f"{shown}: {p.message}", lease_ref, draft_index)
+                value = None
+            for code, msg in warnings:
+                self.issue(sheet, cell, target, code, "warning", f"{shown}: {msg}", lease_ref, draft_index)
+            prov[target] = f"{sheet}!{cell}"
+            labels[target] = shown
+            if value is None:
+                out[path] = _FAILED
+                continue
+            out[path] = value
+            for implied_path, implied in (spec.implies or {}).items():
+                out.setdefault(("implied", implied_path), implied)
+        return out
+
+    # -- leases
+
+    def _lease_rows(self, sheet: str, header: Header) -> dict[str, int]:
+        rows = self.grid.sheets[sheet]
+        id_col = header.columns.get("external_id", (None,))[0]
+        index: dict[str, int] = {}
+        for r in range(header.row + 1, len(rows)):
+            row = rows[r]
+            if all(is_blank(row[c]) for c, _, _ in header.columns.values() if c < len(row)):
+                continue
+            ref_raw = row[id_col] if id_col is not None and id_col < len(row) else None
+            try:
+                ref = parse_text(ref_raw)
+            except CellProblem:
+                ref = None
+            if ref and key(ref) in _TOTAL_WORDS:
+                self.issue(sheet, a1(r, id_col), None, "row_skipped", "warning",
+                           f"the row labelled '{ref}' looks like a total, so it was not read as a lease")
+                continue
+            i = len(self.result.drafts)
+            prov = {"_row": f"{sheet}!{r + 1}"}
+            labels: dict[str, str] = {}
+            self.flagged.append(set())
+            self.result.drafts.append({})
+            self.result.provenance.append(prov)
+            self.labels.append(labels)
+            values = self._read_row(sheet, header, r, row, i, ref, _lease_target, prov, labels)
+            draft = self.result.drafts[i]
+            self._assemble_lease(draft, values, sheet, r, header, i, ref, prov)
+            anchor = a1(r, id_col if id_col is not None else 0)
+            if not ref and is_blank(ref_raw):
+                self.issue(sheet, anchor, "external_id", "required", "error",
+                           "the Lease ID is missing; every lease needs one", None, i)
+            elif not ref:
+                pass  # the unreadable cell was reported by _read_row
+            elif ref in index:
+                first = self.result.provenance[index[ref]]["_row"].split("!")[1]
+                self.issue(sheet, anchor, "external_id", "duplicate_lease_id", "error",
+                           f"the Lease ID '{ref}' is also used on row {first}", ref, i)
+            else:
+                index[ref] = i
+        if not self.result.drafts:
+            self.issue(sheet, None, None, "no_leases", "warning", "the sheet has a header row but no lease rows")
+        return index
+
+    def _assemble_lease(self, draft: dict, values: dict, sheet: str, r: int, header: Header, i: int,
+                        ref: str | None, prov: dict[str, str]) -> None:
+        stream: dict[str, Any] = {}
+        for path, value in values.items():
+            if isinstance(path, tuple):
+                continue
+            if value is _FAILED:
+                continue
+            if path.startswith("payments[]."):
+                _put(stream, path[len("payments[]."):], value[0] if isinstance(value, tuple) else value)
+            else:
+                _put(draft, path, value[0] if isinstance(value, tuple) else value)
+        if "classification_override" in draft:
+            draft["classification_override"].setdefault("standard", "ASC842")
+        has_stream_cells = any(isinstance(p, str) and p.startswith("payments[].") for p in values)
+        if has_stream_cells:
+            for (_, implied_path), implied in ((p, v) for p, v in values.items() if isinstance(p, tuple)):
+                if implied_path not in values:
+                    _put(stream, implied_path[len("payments[]."):], implied)
+            self._stream_defaults(stream, draft, values, "payments[0]", sheet, r, header, i, ref, prov,
+                                  "payments[].")
+            draft["payments"] = [stream]
+        self._currency_hints(values, draft, sheet, r, header, i, ref)
+
+    def _stream_defaults(self, stream: dict, draft: dict, values: dict, base: str, sheet: str, r: int,
+                         header: Header, i: int, ref: str | None, prov: dict[str, str], prefix: str) -> None:
+        if "from" not in stream and f"{prefix}from" not in values and "commencement_date" in draft:
+            stream["from"] = draft["commencement_date"]
+            prov[f"{base}.from"] = prov.get("commencement_date", prov["_row"])
+        if "to" not in stream and f"{prefix}to" not in values and "end_date" in draft:
+            stream["to"] = draft["end_date"]
+            prov[f"{base}.to"] = prov.get("end_date", prov["_row"])
+        esc = stream.get("escalation")
+        if esc and "percent" in esc and "every_months" not in esc \
+                and f"{prefix}escalation.every_months" not in values:
+            esc["every_months"] = 12
+            cell = prov.get(f"{base}.escalation.percent", "").split("!")[-1] or None
+            self.issue(sheet, cell, f"{base}.escalation.every_months", "escalation_interval_assumed", "warning",
+                       "no escalation interval was given, so the escalation is applied every 12 months", ref, i)
+        if "timing" not in stream and f"{prefix}timing" not in values:
+            cell = prov.get(f"{base}.amount", "").split("!")[-1] or None
+            self.issue(sheet, cell, f"{base}.timing", "timing_assumed", "warning",
+                       "no payment timing was given, so the payments are taken as due in advance", ref, i)
+
+    def _currency_hints(self, values: dict, draft: dict, sheet: str, r: int, header: Header, i: int,
+                        ref: str | None) -> None:
+        ccy = draft.get("currency")
+        for path, value in values.items():
+            if isinstance(value, tuple) and not isinstance(path, tuple) and value[1] and ccy and value[1] != ccy:
+                c, _, shown = header.columns[path]
+                self.issue(sheet, a1(r, c), _lease_target(path), "currency_mismatch", "warning",
+                           f"{shown}: the amount is marked {value[1]} but the lease currency is {ccy}", ref, i)
+
+    # -- payments sheet
+
+    def _payment_rows(self, sheet: str, header: Header, index: dict[str, int]) -> None:
+        rows = self.grid.sheets[sheet]
+        ref_col = header.columns.get("lease_ref", (None,))[0]
+        for r in range(header.row + 1, len(rows)):
+            row = rows[r]
+            if all(is_blank(row[c]) for c, _, _ in header.columns.values() if c < len(row)):
+                continue
+            try:
+                ref = parse_text(row[ref_col]) if ref_col is not None and ref_col < len(row) else None
+            except CellProblem:
+                ref = None
+            anchor = a1(r, ref_col if ref_col is not None else 0)
+            if not ref:
+                self.issue(sheet, anchor, None, "required", "error",
+                           "the Lease ID is missing, so this payment belongs to no lease")
+                continue
+            if key(ref) in _TOTAL_WORDS:
+                continue
+            if ref not in index:
+                self.issue(sheet, anchor, None, "unknown_lease", "error",
+                           f"there is no lease '{ref}' on the Leases sheet", ref)
+                continue
+            i = index[ref]
+            draft = self.result.drafts[i]
+            prov = self.result.provenance[i]
+            kind = None
+            if "kind" in header.columns:
+                kc = header.columns["kind"][0]
+                kv = row[kc] if kc < len(row) else None
+                if isinstance(kv, str):
+                    kind = _CHOICES[id(PAYMENT_KINDS)].get(key(kv))
+            if kind in ONE_OFF_KINDS:
+                n = len(draft.setdefault("other_payments", []))
+                base = f"other_payments[{n}]"
+                rename = {"from": "date"}
+            else:
+                n = len(draft.setdefault("payments", []))
+                base = f"payments[{n}]"
+                rename = {}
+
+            def target(path: str, base=base, rename=rename) -> str:
+                return f"{base}.{rename.get(path, path)}"
+
+            values = self._read_row(sheet, header, r, row, i, ref, target, prov, self.labels[i],
+                                    skip=("lease_ref",))
+            item: dict[str, Any] = {}
+            for path, value in values.items():
+                if value is _FAILED:
+                    continue
+                _put(item, rename.get(path, path), value[0] if isinstance(value, tuple) else value)
+            if kind in ONE_OFF_KINDS:
+                for path in list(values):
+                    if isinstance(path, str) and path.split(".")[0] in ("to", "frequency", "timing", "escalation"):
+                        item.pop(path.split(".")[0], None)
+                        c, _, shown = header.columns[path]
+                        self.issue(sheet, a1(r, c), None, "value_ignored", "warning",
+                                   f"a {kind.replace('_', ' ')} is a single payment, so its '{shown}' was ignored",
+                                   ref, i)
+                        prov.pop(target(path), None)
+                draft["other_payments"].append(item)
+            else:
+                if "payments[0].amount" in prov and prov["payments[0].amount"].startswith(self._lease_sheet + "!") \
+                        and i not in self._warned_both:
+                    self._warned_both.add(i)
+                    self.issue(sheet, anchor, None, "payments_on_both_sheets", "warning",
+                               f"lease '{ref}' has a payment on the Leases sheet and more on this sheet; all of "
+                               "them are included, so check none is counted twice", ref, i)
+                self._stream_defaults(item, draft, values, base, sheet, r, header, i, ref, prov, "")
+                draft["payments"].append(item)
+
+    # -- engine
+
+    def _engine_check(self, i: int, draft: dict) -> None:
+        try:
+            parse_lease(draft)
+        except InvalidLeaseInput as exc:
+            prov = self.result.provenance[i]
+            labels = self.labels[i]
+            ref = draft.get("external_id")
+            for e in exc.details["errors"]:
+                path = e["field"]
+                if any(path == f or path.startswith(f + ".") for f in self.flagged[i]):
+                    continue  # the cell itself was already reported
+                cell_ref = _nearest(prov, path)
+                sheet, _, cell = cell_ref.partition("!")
+                if cell.isdigit():
+                    cell = None  # only the row is known
+                self.issue(sheet, cell, path, e["code"], "error", _engine_message(e, labels, path), ref, i)
+
+
+_FAILED = object()  # a cell that had a value which could not be read (already reported)
+
+
+def _lease_target(path: str) -> str:
+    return path.replace("payments[].", "payments[0].")
+
+
+def _put(d: dict, dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    for p in parts[:-1]:
+        d = d.setdefault(p, {})
+    d[parts[-1]] = value
+
+
+def _nearest(prov: dict[str, str], path: str) -> str:
+    """The cell of ``path`` or of its closest parent; the lease's row otherwise."""
+    p = path
+    while p:
+        if p in prov:
+            return prov[p]
+        cut = max(p.rfind("."), p.rfind("["))
+        p = p[:cut] if cut > 0 else ""
+    return prov.get("external_id", prov["_row"])
+
+
+_FIELD_WORDS = {
+    "external_id": "Lease ID", "currency": "Currency", "commencement_date": "Commencement date",
+    "end_date": "End date", "discount_rate": "Discount rate",
+}
+
+
+def _engine_message(e: dict, labels: dict[str, str], path: str) -> str:
+    label = labels.get(path) or _FIELD_WORDS.get(path) or path
+    code = e["code"]
+    if code == "required":
+        return f"{label} is required"
+    if code == "end_before_commencement":
+        return "the end date is before the commencement date"
+    if code == "stream_end_before_start":
+        return "the last payment date is before the first payment date"
+    if code == "rate_out_of_range":
+        return "the discount rate must be between 0% and 100% a year (e.g. 5%)"
+    if code == "negative_amount":
+        return f"{label} must not be negative"
+    if code == "incentive_must_be_negative":
+        return "an incentive receivable reduces the payments: give it as a negative amount"
+    return e["message"].replace(path, label)

@@ -1,0 +1,152 @@
+"""A streaming scan of worksheet XML, run after the pre-flight and before calamine.
+
+calamine builds a dense range from the top-left to the bottom-right used cell, so a tiny
+sheet with cells at A1 and T1000000 (or XFD1) would allocate millions of cells before we
+could look at its size. This scan reads the sheet XML in chunks and stops as soon as a row
+or column cap is passed, so an oversized sheet is refused without being materialised.
+
+It also recovers two things calamine's values lose: error cells (``t="e"``, which calamine
+returns as blank) and formulas saved without a cached result (calamine drops them), so
+the extractor can report them instead of treating them as empty.
+Only the default namespace is recognised for those two (Excel, LibreOffice, openpyxl and
+XlsxWriter all write it); row counting also handles prefixed tags such as ``<x:row>``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from defusedxml import ElementTree as SafeET
+
+from .preflight import Limits, WorkbookRejected
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL_ATTR = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_ROW_RE = re.compile(rb'<(?:\w+:)?row(?=[\s>/])([^>]*)>')
+_ROW_R_RE = re.compile(rb'\sr="(\d+)"')
+_WIDE_REF_RE = re.compile(rb'\sr="([A-Z]{2,3})\d')  # single-letter columns are always under the cap
+_ERROR_CELL_RE = re.compile(rb'<c\s([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+_FORMULA_RE = re.compile(rb'<f[\s>/]')
+_CELL_R_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE_RE = re.compile(rb'<v>([^<]*)</v>')
+_FORMULA_TEXT_RE = re.compile(rb'<f[^>]*>([^<]*)</f>')
+
+
+@dataclass
+class SheetScan:
+    """What the scan learnt about one worksheet (0-based row/column indices)."""
+
+    max_row: int = 0          # number of rows up to the last row element
+    max_col: int = 0          # number of columns up to the right-most cell seen
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    uncalculated: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def col_index(letters: str) -> int:
+    """``"A"`` → 0, ``"AA"`` → 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def workbook_sheets(zf: zipfile.ZipFile) -> tuple[list[tuple[str, str]], bool]:
+    """``([(sheet name, part path)], date1904)`` from xl/workbook.xml and its relationships.
+    Parsed with defusedxml (the parts are small and already pre-flighted)."""
+    root = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    pr = root.find(f"{_NS_MAIN}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "").lower() in ("1", "true")
+    targets: dict[str, str] = {}
+    try:
+        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id", "")] = path
+    except KeyError:
+        pass
+    sheets = []
+    el = root.find(f"{_NS_MAIN}sheets")
+    for s in (el if el is not None else []):
+        part = targets.get(s.get(_NS_REL_ATTR, ""), "")
+        if part.startswith("xl/worksheets/"):  # chart sheets and dialog sheets hold no cells
+            sheets.append((s.get("name", ""), part))
+    return sheets, date1904
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> SheetScan:
+    """Stream one worksheet part; raise ``WorkbookRejected`` (413) past the row/column caps."""
+    scan = SheetScan()
+    last_row = 0
+    carry = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            buf = carry + chunk
+            if chunk:
+                cut = buf.rfind(b"</row>")
+                if cut < 0:
+                    carry = buf
+                    continue
+                cut += len(b"</row>")
+                region, carry = buf[:cut], buf[cut:]
+            else:
+                region, carry = buf, b""
+            last_row = _scan_region(region, scan, last_row, name, limits)
+            if not chunk:
+                break
+    scan.max_row = last_row
+    return scan
+
+
+def _scan_region(region: bytes, scan: SheetScan, last_row: int, name: str, limits: Limits) -> int:
+    for m in _ROW_RE.finditer(region):
+        r = _ROW_R_RE.search(m.group(1))
+        last_row = int(r.group(1)) if r else last_row + 1
+        if last_row > limits.max_rows:
+            raise WorkbookRejected(
+                "too_many_rows",
+                f"Sheet '{name}' has more than {limits.max_rows:,} rows. Split the leases into several files.", 413)
+    wide = _WIDE_REF_RE.findall(region)
+    if wide:
+        widest = max(set(wide), key=lambda s: (len(s), s))
+        scan.max_col = max(scan.max_col, col_index(widest.decode()) + 1)
+    elif scan.max_col < 26 and b' r="' in region:
+        scan.max_col = 26  # an upper bound is enough here: caps only need "at most"
+    if scan.max_col > limits.max_columns:
+        raise WorkbookRejected(
+            "too_many_columns", f"Sheet '{name}' has more than {limits.max_columns} columns.", 413)
+    if b't="e"' in region:
+        for m in _ERROR_CELL_RE.finditer(region):
+            pos = _pos(m.group(1))
+            v = _VALUE_RE.search(m.group(2))
+            if pos and v:
+                scan.errors[pos] = v.group(1).decode("utf-8", "replace")
+    if b"<f" in region:
+        for m in _FORMULA_RE.finditer(region):
+            start = region.rfind(b"<c ", 0, m.start())
+            end = region.find(b"</c>", m.start())
+            if start < 0 or end < 0:
+                continue
+            cell = region[start:end]
+            head = cell[:cell.find(b">") + 1]
+            v = _VALUE_RE.search(cell)
+            has_value = v is not None and (v.group(1) != b"" or b't="str"' in head)
+            if not has_value:
+                pos = _pos(head)
+                f = _FORMULA_TEXT_RE.search(cell)
+                if pos:
+                    scan.uncalculated[pos] = "=" + (f.group(1).decode("utf-8", "replace") if f else "")
+    return last_row
+
+
+def _pos(attrs: bytes) -> tuple[int, int] | None:
+    m = _CELL_R_RE.search(attrs)
+    if not m:
+        return None
+    return int(m.group(2)) - 1, col_index(m.group(1).decode())
