@@ -112,10 +112,10 @@ LEASE_COLUMNS: tuple[Column, ...] = (
            "The lease's regular payment (before escalation). Leave blank when all payments are on the Payments "
            "sheet.", width=14, number_format=_MONEY_FMT),
     Column("payments[].frequency", "Frequency", "choice",
-           ("payment frequency", "freq", "periodicity", "payment interval", "payment period", "paid"),
+           ("payment frequency", "freq", "periodicity", "payment interval", "payment period"),
            "How often the payment falls due.", choices=FREQUENCIES, list_values=tuple(FREQUENCIES), width=12),
     Column("payments[].timing", "Timing", "choice",
-           ("payment timing", "advance or arrears", "advance arrears", "paid in", "in advance or arrears",
+           ("payment timing", "advance or arrears", "advance arrears", "paid", "paid in", "in advance or arrears",
             "payment in", "payable"),
            "advance = at the start of each period, arrears = at its end.", choices=TIMINGS,
            list_values=tuple(TIMINGS), width=10),

@@ -304,12 +304,14 @@ class _Extraction:
 
     def _stream_defaults(self, stream: dict, draft: dict, values: dict, base: str, sheet: str, r: int,
                          header: Header, i: int, ref: str | None, prov: dict[str, str], prefix: str) -> None:
-        if "from" not in stream and f"{prefix}from" not in values and "commencement_date" in draft:
-            stream["from"] = draft["commencement_date"]
-            prov[f"{base}.from"] = prov.get("commencement_date", prov["_row"])
-        if "to" not in stream and f"{prefix}to" not in values and "end_date" in draft:
-            stream["to"] = draft["end_date"]
-            prov[f"{base}.to"] = prov.get("end_date", prov["_row"])
+        for end, lease_field in (("from", "commencement_date"), ("to", "end_date")):
+            if end in stream or f"{prefix}{end}" in values:
+                continue
+            if lease_field in draft:
+                stream[end] = draft[lease_field]
+                prov[f"{base}.{end}"] = prov.get(lease_field, prov["_row"])
+            elif lease_field in self.flagged[i]:
+                self.flagged[i].add(f"{base}.{end}")  # its source cell is already reported
         esc = stream.get("escalation")
         if esc and "percent" in esc and "every_months" not in esc \
                 and f"{prefix}escalation.every_months" not in values:

@@ -326,13 +326,15 @@ def _separators(s: str, shown: str, opts: ReadOptions, warnings: list) -> str:
             dec = sep   # 1234,5 / 0,125 / 12.50: the separator can only be the decimal mark
         elif opts.decimal_comma is not None:
             dec = "," if opts.decimal_comma else "."
+        elif sep == ",":
+            dec = None  # "5,000": a thousands separator (an amount with 3 decimals written so is rare)
         else:
-            dec = "."  # engine convention; "1,234" is then a thousands separator
-            reading = groups[0] + groups[1] if sep == "," else s
-            other = s.replace(sep, "") if sep == "." else s.replace(",", ".")
+            # "1.234" is 1.234 by the engine's convention, but could be 1234 written the German way:
+            # a factor of 1000, so say so.
+            dec = "."
             warnings.append(("ambiguous_number",
-                             f"'{shown}' could be {reading} or {other}; it was read as {reading}. Write it without "
-                             "a thousands separator to be sure"))
+                             f"'{shown}' could be {s} or {s.replace('.', '')}; it was read as {s}. Write it "
+                             f"as {s.replace('.', '')} if that is meant"))
     else:
         return s
     if dec is None:
