@@ -114,7 +114,7 @@ def float_to_decimal(x: float) -> Decimal:
         raise CellProblem("invalid_number", "the number is not finite")
     d = Decimal(repr(x))
     if len(d.as_tuple().digits) > 15:
-        d = Decimal(format(d, ".15g"))
+        d = Decimal(format(d, ".15g")).normalize()
     return d
 
 
@@ -167,12 +167,16 @@ def date_order_evidence(v: object) -> str | None:
     t = numeric_text_date(v)
     if not t or t[3] == ".":
         return None
-    a, b, _, _ = t
-    if a > 12 >= b >= 1:
-        return DMY
-    if b > 12 >= a >= 1:
-        return MDY
-    return None
+    a, b, y, _ = t
+    order = DMY if a > 12 >= b >= 1 else MDY if b > 12 >= a >= 1 else None
+    if order is None:
+        return None
+    day, month = (a, b) if order == DMY else (b, a)
+    try:
+        date(int(y) if len(y) == 4 else 2000 + int(y), month, day)
+    except ValueError:
+        return None  # "31/02/2026" proves nothing: it is not a date either way
+    return order
 
 
 def _year(y: str, warnings: list, shown: str) -> int:
@@ -248,7 +252,8 @@ def parse_date(v: object, opts: ReadOptions, warnings: list) -> date | None:
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "₪": "ILS",
             "US$": "USD", "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL",
             "$": None, "¢": None}
-_CODE_RE = re.compile(r"^([A-Za-z]{3})\s*(.*)$|^(.*?)\s*([A-Za-z]{3})$")
+# A currency code before or after the number: separated by a space, or written in capitals.
+_CODE_RE = re.compile(r"^([A-Za-z]{3}\s+|[A-Z]{3})(.*)$|^(.*?)(\s+[A-Za-z]{3}|[A-Z]{3})$")
 _SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009'’_"), None)
 
 
@@ -283,7 +288,7 @@ def parse_number(v: object, opts: ReadOptions, warnings: list, *, what: str = "a
     s = s.strip()
     m = _CODE_RE.match(s)
     if m and (m.group(1) or m.group(4)):
-        code = (m.group(1) or m.group(4)).upper()
+        code = (m.group(1) or m.group(4)).strip().upper()
         if code.isalpha():
             ccy = code
             s = (m.group(2) if m.group(1) else m.group(3)) or ""
@@ -345,20 +350,21 @@ def _separators(s: str, shown: str, opts: ReadOptions, warnings: list) -> str:
 
 def parse_percent(v: object, opts: ReadOptions, warnings: list, *, high: Decimal) -> Decimal | None:
     """A rate as a fraction (0.05 for 5 %). ``5%`` and 5 both mean 5 %; a plain number
-    below 1 is already a fraction (what a %-formatted cell holds). A result at or above
-    ``high`` gets a warning, because 0.5 meant as 0.5 % would read as 50 %."""
+    below 1 is already a fraction (what a %-formatted cell holds). A plain number from
+    ``high`` up to 1 gets a warning, because 0.5 meant as 0.5 % reads as 50 %."""
     if is_blank(v):
         return None
     check_usable(v)
-    text = isinstance(v, str)
-    has_pct = text and "%" in v
+    has_pct = isinstance(v, str) and "%" in v
     amt = parse_number(v.replace("%", "") if has_pct else v, opts, warnings, what="percentage")
     x = amt.value
-    frac = x / 100 if has_pct or abs(x) >= 1 else x
-    if frac >= high:
+    if has_pct or abs(x) >= 1:
+        return x / 100
+    if x >= high:  # a plain 0.3 is 30 % as a fraction, but may have been meant as 0.3 %
         warnings.append(("rate_unusually_high",
-                         f"{plain(frac * 100)} % is unusually high; if you meant {plain(x)} %, write {plain(x)}%"))
-    return frac
+                         f"{plain(x)} was read as {plain((x * 100).normalize())} %; if you meant {plain(x)} %, "
+                         f"write {plain(x)}%"))
+    return x
 
 
 def parse_int(v: object, opts: ReadOptions, warnings: list, *, scale: int = 1) -> int | None:

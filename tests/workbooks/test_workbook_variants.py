@@ -177,7 +177,11 @@ def test_engine_errors_point_at_the_cells():
         ("rate_out_of_range", "H2", "discount_rate"),               # 150 %: refused by the engine
         ("negative_amount", "I2", "restoration_costs"),
     }
-    assert any(i["code"] == "rate_unusually_high" for i in r.issues)
+    assert not any(i["code"] == "rate_unusually_high" for i in r.issues)  # 150 is plainly 150 %
+    rows[1][7] = 0.3
+    r = extract_workbook(openpyxl_xlsx({"Leases": rows}))
+    (w,) = [i for i in r.issues if i["code"] == "rate_unusually_high"]
+    assert w["cell"] == "H2" and "0.3 was read as 30 %" in w["message"]
 
 
 def test_blank_rows_totals_and_duplicates():
