@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Any, Mapping
 
@@ -46,6 +47,7 @@ class Grid:
     date1904: bool = False  # the workbook counts serial dates from 1904 (old Mac Excel)
 
 
+@lru_cache(maxsize=1024)
 def col_letters(c: int) -> str:
     """0 → ``A``, 26 → ``AA``."""
     s = ""

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -421,6 +422,7 @@ def parse_text(v: object) -> str | None:
     return " ".join(str(v).split())
 
 
+@lru_cache(maxsize=8192)  # headers and choice words repeat on every row
 def key(s: str) -> str:
     """Case, space and punctuation-insensitive form used for headers and choices."""
     s = unicodedata.normalize("NFKC", s).casefold().replace("&", "and")
