@@ -6,3 +6,4 @@ from backend.db.models.platform import IdempotencyRecord, Job  # noqa: F401
 from backend.db.models.leases import (  # noqa: F401
     FxRate, IbrRate, Lease, LeasePolicyVersion, LeaseRun, LeaseRunSchedule, PeriodLock)
 from backend.db.models.journals import CloseRun, JournalEntry, JournalLine  # noqa: F401
+from backend.db.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: F401
