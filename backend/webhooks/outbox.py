@@ -1,0 +1,79 @@
+"""The transactional outbox: ``emit`` is the one function domain services call.
+
+It inserts the event row, one delivery per enabled endpoint subscribed to the type, and one
+``webhook.deliver`` job per delivery — all in the caller's session, so they commit with the
+domain change or vanish with its rollback. Nothing is sent here; the job worker sends.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.db.ids import new_id
+from backend.db.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from backend.jobs.queue import enqueue
+from backend.webhooks.catalogue import is_known
+
+JOB_KIND = "webhook.deliver"
+# The queue's own retries only cover a crashed worker or a database error during an attempt;
+# the HTTP retry schedule is ours (one job per attempt, see backend.jobs.webhook_tasks).
+JOB_MAX_ATTEMPTS = 3
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # money and rates travel as strings, as in the API
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _actor_json(actor: Any) -> dict | None:
+    if actor is None:
+        return None
+    if isinstance(actor, dict):
+        return {"user_id": actor.get("user_id"), "actor_kind": actor.get("actor_kind"),
+                "channel": actor.get("channel")}
+    return {"user_id": actor.user_id, "actor_kind": actor.actor_kind, "channel": actor.channel}
+
+
+def emit(session: Session, actor: Any, *, tenant_id: str, event_type: str, data: dict, now: datetime,
+         request_id: str | None = None) -> str:
+    """Record ``event_type`` with ``data`` (the resource as the API returns it) and queue its
+    deliveries in the caller's transaction; returns the event id.
+
+    ``actor`` is the acting ``Actor``, a dict with ``user_id``/``actor_kind`` (jobs), or None
+    (the system). ``request_id`` defaults to the actor's.
+    """
+    if not is_known(event_type):
+        raise ValueError(f"unknown webhook event type {event_type!r}")
+    scoped = session.info.get("tenant_id")
+    if scoped is not None and scoped != tenant_id:
+        raise ValueError("emit: the session belongs to another tenant")
+    if request_id is None and actor is not None and not isinstance(actor, dict):
+        request_id = actor.request_id
+    event_id = new_id()
+    payload = {"event_id": event_id, "event_type": event_type, "timestamp": now.isoformat(),
+               "actor": _actor_json(actor), "request_id": request_id,
+               "data": json.loads(json.dumps(data, default=_json_default))}
+    session.add(WebhookEvent(id=event_id, tenant_id=tenant_id, created_at=now, event_type=event_type,
+                             payload=payload, request_id=request_id))
+    endpoints = session.execute(
+        select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
+            WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.enabled.is_(True),
+            WebhookEndpoint.deleted_at.is_(None))).all()
+    deliveries = [WebhookDelivery(id=new_id(), tenant_id=tenant_id, created_at=now, updated_at=now,
+                                  event_id=event_id, endpoint_id=ep_id, event_type=event_type, status="pending",
+                                  attempts=0, next_attempt_at=now)
+                  for ep_id, types in endpoints if event_type in (types or [])]
+    session.add_all(deliveries)
+    session.flush()  # the rows exist before the jobs that name them
+    for d in deliveries:
+        enqueue(session, kind=JOB_KIND, payload={"delivery_id": d.id, "attempt": 1}, now=now, tenant_id=tenant_id,
+                run_at=now, max_attempts=JOB_MAX_ATTEMPTS, request_id=request_id)
+    return event_id
