@@ -10,7 +10,7 @@ from backend import __version__
 from backend.api import errors
 from backend.api.middleware import RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
-from backend.api.routes import audit, engine, entities, identity, jobs, lease_config, leases, platform
+from backend.api.routes import audit, engine, entities, identity, jobs, lease_config, leases, platform, webhooks
 from backend.jobs.worker import start_background
 from backend.services.audit_writer import AuditWriter
 from backend.services.context import Runtime
@@ -25,11 +25,13 @@ TAGS = [
     {"name": "lease configuration", "description": "Lease policy, IBR matrix, FX rates, period locks"},
     {"name": "engine", "description": "Engine runs with lineage, monthly close"},
     {"name": "jobs", "description": "Asynchronous jobs (engine runs, closes): status and progress"},
+    {"name": "webhooks", "description": "Signed event deliveries (Standard Webhooks) to subscribed URLs, with retries "
+                                        "over 24 h and a delivery log; see docs/webhooks.md"},
 ]
 
 # Every router of the public API; the permission-matrix test walks exactly these.
 ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router, leases.router,
-           lease_config.router, engine.router]
+           lease_config.router, engine.router, webhooks.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:

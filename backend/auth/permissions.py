@@ -40,6 +40,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "engine.read": READ,
     "close.run": PREPARE,
     "jobs.read": READ,
+    # webhooks (subscriptions carry signing secrets and see every event type: ADMIN+)
+    "webhooks.read": CONFIGURE,
+    "webhooks.write": CONFIGURE,
 }
 
 # Routes that need no token at all.
