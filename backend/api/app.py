@@ -10,7 +10,8 @@ from backend import __version__
 from backend.api import errors
 from backend.api.middleware import RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
-from backend.api.routes import audit, engine, entities, identity, jobs, lease_config, leases, platform, webhooks
+from backend.api.routes import (audit, engine, entities, identity, jobs, journals, lease_config, leases, platform,
+                                webhooks)
 from backend.jobs.worker import start_background
 from backend.services.audit_writer import AuditWriter
 from backend.services.context import Runtime
@@ -24,6 +25,7 @@ TAGS = [
     {"name": "leases", "description": "Lease drafts, validation, confirmation, schedules"},
     {"name": "lease configuration", "description": "Lease policy, IBR matrix, FX rates, period locks"},
     {"name": "engine", "description": "Engine runs with lineage, monthly close"},
+    {"name": "journals", "description": "Journal entries: approval (four eyes), reversal, posting, summary, ERP export; account mapping"},
     {"name": "jobs", "description": "Asynchronous jobs (engine runs, closes): status and progress"},
     {"name": "webhooks", "description": "Signed event deliveries (Standard Webhooks) to subscribed URLs, with retries "
                                         "over 24 h and a delivery log; see docs/webhooks.md"},
@@ -31,7 +33,7 @@ TAGS = [
 
 # Every router of the public API; the permission-matrix test walks exactly these.
 ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router, leases.router,
-           lease_config.router, engine.router, webhooks.router]
+           lease_config.router, engine.router, webhooks.router, journals.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:

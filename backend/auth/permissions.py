@@ -43,6 +43,16 @@ MATRIX: dict[str, frozenset[Role]] = {
     # webhooks (subscriptions carry signing secrets and see every event type: ADMIN+)
     "webhooks.read": CONFIGURE,
     "webhooks.write": CONFIGURE,
+    # journals: approve/reverse also need a human actor and four eyes (backend/services/journals.py);
+    # void touches drafts only; post records the ERP's posting id (an integration token may do it)
+    "journals.read": READ,
+    "journals.export": READ,
+    "journals.approve": APPROVE,
+    "journals.reverse": APPROVE,
+    "journals.void": PREPARE,
+    "journals.post": PREPARE,
+    "account_mapping.read": READ,
+    "account_mapping.write": CONFIGURE,
 }
 
 # Routes that need no token at all.

@@ -7,3 +7,4 @@ from backend.db.models.leases import (  # noqa: F401
     FxRate, IbrRate, Lease, LeasePolicyVersion, LeaseRun, LeaseRunSchedule, PeriodLock)
 from backend.db.models.journals import CloseRun, JournalEntry, JournalLine  # noqa: F401
 from backend.db.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: F401
+from backend.db.models.account_mapping import REVERSAL_ONCE, AccountMapping  # noqa: F401

@@ -1,0 +1,127 @@
+"""Journal entries (list, read, approve, batch-approve, reverse, void, posting reference, summary,
+export) and the per-entity account mapping the export applies."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from backend.api.deps import require, runtime
+from backend.api.idempotent import IdempotencyKeyHeader, respond
+from backend.api.routes.identity import Cursor, Limit, Sort, page_out
+from backend.api.schemas.common import ERROR_RESPONSES, Page
+from backend.api.schemas.journals import (
+    AccountMappingIn, AccountMappingOut, BatchApproveIn, BatchApproveOut, JournalEntryOut, JournalStatus,
+    PostingReferenceIn, ReverseIn, ReverseOut, SummaryOut, VoidIn)
+from backend.services import account_mapping, journal_export, journal_queries, journals
+from backend.services.context import Actor
+from backend.services.journal_queries import Filters
+from backend.services.pagination import DEFAULT_LIMIT
+
+router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["journals"])
+Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+
+
+def journal_filters(
+    entity: Annotated[str | None, Query(description="Entity code")] = None,
+    period: Period = None, period_from: Period = None, period_to: Period = None,
+    standard: Literal["IFRS16", "ASC842", "IFRS15", "ASC606"] | None = None,
+    status: Annotated[list[JournalStatus] | None, Query(description="Repeat for several")] = None,
+    source: Annotated[str | None, Query(description="source_operation, e.g. monthly_close, reversal")] = None,
+    date_from: Annotated[date | None, Query(description="entry_date on or after")] = None,
+    date_to: Annotated[date | None, Query(description="entry_date on or before")] = None,
+    lease_id: str | None = None, run_id: str | None = None,
+) -> Filters:
+    return Filters(entity=entity, period=period, period_from=period_from, period_to=period_to, standard=standard,
+                   status=tuple(status or ()), source=source, date_from=date_from, date_to=date_to,
+                   lease_id=lease_id, run_id=run_id)
+
+
+JournalFilters = Annotated[Filters, Depends(journal_filters)]
+
+
+@router.get("/journal-entries", operation_id="list_journal_entries", response_model=Page[JournalEntryOut])
+def list_entries(request: Request, actor: Annotated[Actor, Depends(require("journals.read"))], filters: JournalFilters,
+                 limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, sort: Sort = None):
+    return page_out(journal_queries.list_entries(runtime(request), actor, limit=limit, cursor=cursor, sort=sort,
+                                                 filters=filters))
+
+
+@router.get("/journal-entries/summary", operation_id="journal_summary", response_model=SummaryOut,
+            summary="Debit/credit totals by account × period × standard × currency, and counts by status")
+def summary(request: Request, actor: Annotated[Actor, Depends(require("journals.read"))], filters: JournalFilters):
+    return journal_queries.summary(runtime(request), actor, filters)
+
+
+@router.get("/journal-entries/export", operation_id="export_journal_entries",
+            summary="Approved, posted and reversed lines with GL accounts, streamed as CSV, XLSX or JSON",
+            response_class=StreamingResponse,
+            responses={200: {"content": {m: {} for m in journal_export.FORMATS.values()}}})
+def export(request: Request, actor: Annotated[Actor, Depends(require("journals.export"))], filters: JournalFilters,
+           format: Literal["csv", "xlsx", "json"]):
+    plan = journal_export.prepare(runtime(request), actor, filters, format)
+    return StreamingResponse(plan.body, media_type=plan.media_type,
+                             headers={"Content-Disposition": f'attachment; filename="{plan.filename}"'})
+
+
+@router.post("/journal-entries/batch-approve", operation_id="batch_approve_journal_entries",
+             response_model=BatchApproveOut,
+             summary="Approve up to 200 drafts; per-item results (approved ones commit, refused ones say why)")
+def batch_approve(body: BatchApproveIn, request: Request,
+                  actor: Annotated[Actor, Depends(require("journals.approve"))],
+                  idempotency_key: IdempotencyKeyHeader = None):
+    return respond(request, actor, lambda: journals.batch_approve(runtime(request), actor, body.ids), body=body,
+                   model=BatchApproveOut, idempotency_key=idempotency_key)
+
+
+@router.get("/journal-entries/{entry_id}", operation_id="get_journal_entry", response_model=JournalEntryOut)
+def get_entry(entry_id: str, request: Request, actor: Annotated[Actor, Depends(require("journals.read"))]):
+    return journal_queries.get_entry(runtime(request), actor, entry_id)
+
+
+@router.post("/journal-entries/{entry_id}/approve", operation_id="approve_journal_entry",
+             response_model=JournalEntryOut,
+             summary="Approve a draft: a human APPROVER/ADMIN/OWNER other than the preparer, period open")
+def approve(entry_id: str, request: Request, actor: Annotated[Actor, Depends(require("journals.approve"))],
+            idempotency_key: IdempotencyKeyHeader = None):
+    return respond(request, actor, lambda: journals.approve(runtime(request), actor, entry_id),
+                   model=JournalEntryOut, idempotency_key=idempotency_key)
+
+
+@router.post("/journal-entries/{entry_id}/reverse", operation_id="reverse_journal_entry", response_model=ReverseOut,
+             status_code=201, summary="Reverse an approved/posted entry once, in the first open period")
+def reverse(entry_id: str, request: Request, actor: Annotated[Actor, Depends(require("journals.reverse"))],
+            body: ReverseIn | None = None, idempotency_key: IdempotencyKeyHeader = None):
+    memo = body.memo if body else None
+    return respond(request, actor, lambda: journals.reverse(runtime(request), actor, entry_id, memo), body=body,
+                   status_code=201, model=ReverseOut, idempotency_key=idempotency_key)
+
+
+@router.post("/journal-entries/{entry_id}/void", operation_id="void_journal_entry", response_model=JournalEntryOut,
+             summary="Void a draft (approved entries are corrected by reversal instead)")
+def void(entry_id: str, request: Request, actor: Annotated[Actor, Depends(require("journals.void"))],
+         body: VoidIn | None = None, idempotency_key: IdempotencyKeyHeader = None):
+    reason = body.reason if body else None
+    return respond(request, actor, lambda: journals.void(runtime(request), actor, entry_id, reason), body=body,
+                   model=JournalEntryOut, idempotency_key=idempotency_key)
+
+
+@router.put("/journal-entries/{entry_id}/posting-reference", operation_id="set_journal_posting_reference",
+            response_model=JournalEntryOut, summary="Record the ERP's posting id: approved → posted")
+def posting_reference(entry_id: str, body: PostingReferenceIn, request: Request,
+                      actor: Annotated[Actor, Depends(require("journals.post"))]):
+    return journals.set_posting_reference(runtime(request), actor, entry_id, body.posting_reference)
+
+
+@router.get("/entities/{code}/account-mapping", operation_id="get_account_mapping", response_model=AccountMappingOut)
+def get_mapping(code: str, request: Request, actor: Annotated[Actor, Depends(require("account_mapping.read"))]):
+    return account_mapping.get_mapping(runtime(request), actor, code)
+
+
+@router.put("/entities/{code}/account-mapping", operation_id="put_account_mapping", response_model=AccountMappingOut,
+            summary="Replace the entity's engine-code → GL-account (and dimension) mapping")
+def put_mapping(code: str, body: AccountMappingIn, request: Request,
+                actor: Annotated[Actor, Depends(require("account_mapping.write"))]):
+    return account_mapping.put_mapping(runtime(request), actor, code, body.accounts, body.dimensions, body.version)
