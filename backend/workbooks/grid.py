@@ -117,8 +117,13 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Grid:
             try:
                 sheet = wb.get_sheet_by_name(name)
                 end = sheet.end
-                if end is not None and (end[0] >= limits.max_rows or end[1] >= limits.max_columns):
-                    raise WorkbookRejected("too_many_rows", f"Sheet '{name}' is larger than the limits.", 413)
+                # Second line of defence, for cells the scan cannot place (no r attributes).
+                if end is not None and end[0] >= limits.max_rows:
+                    raise WorkbookRejected("too_many_rows",
+                                           f"Sheet '{name}' has more than {limits.max_rows:,} rows.", 413)
+                if end is not None and end[1] >= limits.max_columns:
+                    raise WorkbookRejected("too_many_columns",
+                                           f"Sheet '{name}' has more than {limits.max_columns} columns.", 413)
                 raw = sheet.to_python(skip_empty_area=False) if end is not None else []
                 merged = sheet.merged_cell_ranges or []
             except python_calamine.CalamineError as e:

@@ -44,6 +44,10 @@ class ExtractResult:
     issues: list[dict[str, Any]] = field(default_factory=list)
     provenance: list[dict[str, str]] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"drafts", "issues", "provenance"}``."""
+        return {"drafts": self.drafts, "issues": self.issues, "provenance": self.provenance}
+
     @property
     def errors(self) -> list[dict[str, Any]]:
         return [i for i in self.issues if i["severity"] == "error"]
@@ -96,9 +100,11 @@ class _Extraction:
     # -- sheets
 
     def _pick_sheet(self, names: tuple[str, ...], lookup, exclude: set[str]) -> tuple[str, Header] | None:
+        """The sheet named like ``names`` with a recognisable header; failing a name match,
+        the sheet whose header names the most known columns."""
         by_name = [n for n in self.grid.sheets if key(n) in names and n not in exclude]
-        candidates = by_name or [n for n in self.grid.sheets if n not in exclude
-                                 and key(n) not in ("instructions", "lists", "readme", "notes")]
+        not_data = {"instructions", "lists", "readme", "notes", *LEASE_SHEET_NAMES, *PAYMENT_SHEET_NAMES}
+        candidates = by_name or [n for n in self.grid.sheets if n not in exclude and key(n) not in not_data]
         best = None
         for n in candidates:
             h = find_header(self.grid.sheets[n], lookup)
@@ -131,6 +137,12 @@ class _Extraction:
             self._check_header(pay[0], pay[1], PAYMENT_COLUMNS)
             self._payment_rows(pay[0], pay[1], index)
         for i, draft in enumerate(self.result.drafts):
+            if not draft.get("payments") and not draft.get("other_payments"):
+                row = self.result.provenance[i]["_row"]
+                self.issue(row.split("!")[0], None if "external_id" not in self.result.provenance[i]
+                           else self.result.provenance[i]["external_id"].split("!")[1], "payments", "no_payments",
+                           "warning", "the lease has no payments: fill in its Payment amount or add rows on the "
+                           "Payments sheet", draft.get("external_id"), i)
             self._engine_check(i, draft)
         return self.result
 
@@ -231,6 +243,7 @@ class _Extraction:
             out[path] = value
             for implied_path, implied in (spec.implies or {}).items():
                 out.setdefault(("implied", implied_path), implied)
+                prov.setdefault(path_of(implied_path), prov[target])  # "Monthly rent" says monthly
         return out
 
     # -- leases

@@ -157,8 +157,8 @@ def _instructions(ws) -> None:
                  "5% or 0.05 (a plain 5 also means 5 %)."),
         ("", "", "Extra columns of your own are ignored (and listed as warnings). Blank rows are skipped. "
                  "Headers may use common synonyms (e.g. Contract #, Start date, Monthly rent, IBR)."),
-        ("", "", "Upload the file in Ledger Layer (Leases > Extract from workbook) or use the Excel add-in's "
-                 "Extract button; every problem is reported against its cell."),
+        ("", "", "Upload the file to Ledger Layer or press Extract in the Excel add-in. Nothing is saved as "
+                 "final: every lease becomes a draft to review, and every problem is reported against its cell."),
         (),
         ("Leases sheet", "Required", "What to enter"),
         *((col.label, "yes" if col.required else "", col.help) for col in LEASE_COLUMNS),

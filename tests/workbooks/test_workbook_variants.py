@@ -126,10 +126,10 @@ def test_ambiguous_thousands_and_currency_mismatch_are_warnings():
             ["L1", "EUR", "1.234", "US$ 50", "5,000"]]
     r = extract_workbook(openpyxl_xlsx({"Leases": rows}))
     assert r.drafts[0]["initial_direct_costs"] == "1.234" and r.drafts[0]["fair_value"] == "5000"
-    assert codes(r, "warning") == {("ambiguous_number", "C2"), ("currency_mismatch", "D2")}
+    assert codes(r, "warning") == {("ambiguous_number", "C2"), ("currency_mismatch", "D2"), ("no_payments", "A2")}
     r = extract_grid(grid_from_book_json(book_json({"Leases": rows})), locale="de-DE")
     assert r.drafts[0]["initial_direct_costs"] == "1234" and r.drafts[0]["fair_value"] == "5.000"
-    assert codes(r, "warning") == {("currency_mismatch", "D2")}
+    assert codes(r, "warning") == {("currency_mismatch", "D2"), ("no_payments", "A2")}
 
 
 @pytest.mark.parametrize("shown,rate", [("5%", "0.05"), (0.05, "0.05"), (5, "0.05"), ("4.75 %", "0.0475"),
@@ -161,7 +161,7 @@ def test_payments_sheet_with_two_streams_and_one_off():
     assert r.provenance[0]["payments[1].amount"] == "Payments!E4"
     assert r.provenance[0]["other_payments[0].date"] == "Payments!C5"
     assert "payments" not in r.drafts[1]
-    assert codes(r) == {("unknown_lease", "A6")}
+    assert codes(r) == {("unknown_lease", "A6"), ("no_payments", "A3")}
     parse_lease(d)
 
 
@@ -222,6 +222,50 @@ def test_error_cells_and_formulas_without_results():
     # the same through the add-in: Office.js sends errors as text
     r = extract_grid(grid_from_book_json(book_json({"Leases": [HEADER, ["L1", "EUR", "2026-01-01", "#REF!"]]})))
     assert ("cell_error", "D2") in {(i["code"], i["cell"]) for i in r.errors}
+
+
+def test_implied_frequency_points_at_the_amount_cell():
+    rows = [["Lease ID", "Currency", "Commencement date", "End date", "Monthly rent", "Timing"],
+            ["L1", "EUR", "2026-01-01", "2026-12-31", 100, "advance"]]
+    r = extract_workbook(openpyxl_xlsx({"Leases": rows}))
+    assert r.drafts[0]["payments"][0]["frequency"] == "monthly"
+    assert r.provenance[0]["payments[0].frequency"] == "Leases!E2"
+
+
+def test_1904_date_system():
+    import io
+
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.title = "Leases"
+    ws.append(["Lease ID", "Currency", "Commencement date", "End date"])
+    ws.append(["L1", "EUR", datetime(2026, 1, 1), 44_561])  # a date cell, and a bare 1904 serial
+    buf = io.BytesIO()
+    wb.save(buf)
+    d = extract_workbook(buf.getvalue()).drafts[0]
+    assert (d["commencement_date"], d["end_date"]) == ("2026-01-01", "2026-01-01")
+
+
+def test_xlsm_with_a_macro_part_is_read_not_run():
+    import io
+    import os
+    import zipfile
+
+    from backend.workbooks.template import build_template
+    src = zipfile.ZipFile(io.BytesIO(build_template()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+            zf.writestr(info.filename, data)
+        zf.writestr("xl/vbaProject.bin", os.urandom(4096))
+    r = extract_workbook(buf.getvalue())
+    assert len(r.drafts) == 4 and r.issues == []
 
 
 def test_one_off_payment_ignores_stream_columns():
