@@ -338,12 +338,13 @@ class _Extraction:
                        "no payment timing was given, so the payments are taken as due in advance", ref, i)
 
     def _currency_hints(self, values: dict, draft: dict, sheet: str, r: int, header: Header, i: int,
-                        ref: str | None) -> None:
+                        ref: str | None, path_of: Callable[[str], str] = None) -> None:
+        """Warn when an amount's text names another currency than the lease's ("US$ 50" on a EUR lease)."""
         ccy = draft.get("currency")
         for path, value in values.items():
             if isinstance(value, tuple) and not isinstance(path, tuple) and value[1] and ccy and value[1] != ccy:
                 c, _, shown = header.columns[path]
-                self.issue(sheet, a1(r, c), _lease_target(path), "currency_mismatch", "warning",
+                self.issue(sheet, a1(r, c), (path_of or _lease_target)(path), "currency_mismatch", "warning",
                            f"{shown}: the amount is marked {value[1]} but the lease currency is {ccy}", ref, i)
 
     # -- payments sheet
@@ -355,14 +356,18 @@ class _Extraction:
             row = rows[r]
             if all(is_blank(row[c]) for c, _, _ in header.columns.values() if c < len(row)):
                 continue
+            ref_raw = row[ref_col] if ref_col is not None and ref_col < len(row) else None
             try:
-                ref = parse_text(row[ref_col]) if ref_col is not None and ref_col < len(row) else None
-            except CellProblem:
-                ref = None
+                ref = parse_text(ref_raw)
+            except CellProblem as p:
+                ref, problem = None, p
             anchor = a1(r, ref_col if ref_col is not None else 0)
             if not ref:
-                self.issue(sheet, anchor, None, "required", "error",
-                           "the Lease ID is missing, so this payment belongs to no lease")
+                if is_blank(ref_raw):
+                    self.issue(sheet, anchor, None, "required", "error",
+                               "the Lease ID is missing, so this payment belongs to no lease")
+                else:
+                    self.issue(sheet, anchor, None, problem.code, "error", f"Lease ID: {problem.message}")
                 continue
             if key(ref) in _TOTAL_WORDS:
                 continue
@@ -398,6 +403,7 @@ class _Extraction:
                 if value is _FAILED:
                     continue
                 _put(item, rename.get(path, path), value[0] if isinstance(value, tuple) else value)
+            self._currency_hints(values, draft, sheet, r, header, i, ref, target)
             if kind in ONE_OFF_KINDS:
                 for path in list(values):
                     if isinstance(path, str) and path.split(".")[0] in ("to", "frequency", "timing", "escalation"):

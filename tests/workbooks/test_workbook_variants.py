@@ -292,3 +292,16 @@ def test_book_json_equals_file_extraction():
     from_addin = extract_grid(grid_from_book_json(book_json({"Leases": as_json})))
     assert from_file.drafts == from_addin.drafts and from_file.provenance == from_addin.provenance
     assert from_file.issues == from_addin.issues == []
+
+
+def test_payments_sheet_currency_hint_and_unreadable_lease_id():
+    leases = [["Lease ID", "Currency", "Commencement date", "End date"], ["L1", "EUR", "2026-01-01", "2030-12-31"]]
+    payments = [["Lease ID", "From", "Amount", "Frequency", "Timing"],
+                ["L1", "2026-01-01", "US$ 1,000", "monthly", "advance"],
+                ["#REF!", "2026-01-01", 5, "monthly", "advance"]]
+    r = extract_workbook(openpyxl_xlsx({"Leases": leases, "Payments": payments}))
+    assert r.drafts[0]["payments"] == [{"from": "2026-01-01", "amount": "1000", "frequency": "monthly",
+                                        "timing": "advance", "to": "2030-12-31"}]
+    got = {(i["sheet"], i["cell"], i["code"], i["field"]) for i in r.issues}
+    assert got == {("Payments", "C2", "currency_mismatch", "payments[0].amount"),
+                   ("Payments", "A3", "cell_error", None)}
