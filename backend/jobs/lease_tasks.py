@@ -9,7 +9,7 @@ from backend.services import lease_runs
 @handler("lease.initial_recognition")
 def initial_recognition(rt, job: ClaimedJob) -> dict:
     p = job.payload
-    return lease_runs.initial_recognition(rt, job.tenant_id, p["lease_id"], p["standard"], job_id=job.id,
+    return lease_runs.initial_recognition(rt, job.tenant_id, p["lease_ids"], p["standards"], job_id=job.id,
                                           actor_user_id=p.get("actor_user_id"), request_id=job.request_id)
 
 

@@ -35,16 +35,28 @@ def entry_key(run_id: str | None, entry: EngineEntry) -> str:
     return f"{run_id}:{entry.period}:{entry.event}"
 
 
-def write_entries(s, prov: Provenance, entries: list[EngineEntry], now: datetime) -> tuple[int, int]:
-    """Insert the entries not written before; returns (inserted, already_present)."""
-    if not entries:
+def write_entries(s, batches: list[tuple[Provenance, list[EngineEntry]]], now: datetime) -> tuple[int, int]:
+    """Insert the entries not written before (one lookup for the whole batch);
+    returns (inserted, already_present)."""
+    items = [(prov, entry_key(prov.run_id, e), e) for prov, entries in batches for e in entries]
+    if not items:
         return 0, 0
-    keys = [entry_key(prov.run_id, e) for e in entries]
-    existing = set(s.scalars(select(JournalEntry.dedupe_key).where(JournalEntry.dedupe_key.in_(keys))))
+    existing: set[str] = set()
+    keys = [k for _, k, _ in items]
+    for i in range(0, len(keys), 900):  # stay far below SQLite's bound-parameter limit
+        existing.update(s.scalars(select(JournalEntry.dedupe_key).where(JournalEntry.dedupe_key.in_(keys[i:i + 900]))))
+    inserted = _insert(s, [it for it in items if it[1] not in existing], now)
+    return inserted, len(items) - inserted
+
+
+def write_entries_many(s, batches: list[tuple[Provenance, list[EngineEntry]]], now: datetime) -> int:
+    """Entries of freshly created runs (their run ids are new, so none can exist yet)."""
+    return _insert(s, [(prov, entry_key(prov.run_id, e), e) for prov, entries in batches for e in entries], now)
+
+
+def _insert(s, items: list[tuple[Provenance, str, EngineEntry]], now: datetime) -> int:
     headers, lines = [], []
-    for key, e in zip(keys, entries):
-        if key in existing:
-            continue
+    for prov, key, e in items:
         assert_balanced(e)  # the engine balanced it; never store one that does not
         entry_id = new_id()
         ccy = e.lines[0].currency
@@ -64,4 +76,4 @@ def write_entries(s, prov: Provenance, entries: list[EngineEntry], now: datetime
     if headers:
         s.execute(JournalEntry.__table__.insert(), headers)
         s.execute(JournalLine.__table__.insert(), lines)
-    return len(headers), len(entries) - len(headers)
+    return len(headers)

@@ -31,14 +31,17 @@ def _issue(severity: str, fld: str | None, code: str, message: str) -> dict:
     return {"severity": severity, "field": fld, "code": code, "message": message}
 
 
-def assess(data: dict, policy: LeasePolicy, ibr: IbrLookup, fx: FxTable) -> Assessment:
+def assess(data: dict, policy: LeasePolicy, ibr: IbrLookup, fx: FxTable, *, full: bool = True) -> Assessment:
+    """Parse, resolve the discount rate and check FX; with ``full`` also run the engine's
+    validation (warnings and errors for the reviewer). Engine jobs on confirmed leases pass
+    ``full=False``: confirm already validated them, and a portfolio is parsed once per job."""
     try:
         terms = parse_lease(data)
     except InvalidLeaseInput as exc:
         return Assessment(None, None, None, [_issue("error", e["field"], e["code"], e["message"]) for e in exc.errors])
     except EngineError as exc:
         return Assessment(None, None, None, [_issue("error", exc.field, exc.code, exc.message)])
-    issues = [i.to_dict() for i in validate_lease(terms, policy)]
+    issues = [i.to_dict() for i in validate_lease(terms, policy)] if full else []
     rate, source = terms.discount_rate, None
     if rate is None and terms.end_date >= terms.commencement_date:
         term_months = math.ceil(build_clock(terms.commencement_date, terms.end_date).term_months)

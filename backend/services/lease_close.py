@@ -70,6 +70,10 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
         close = s.get(CloseRun, close_id)
         if close is None:
             raise PermanentJobError(f"No close {close_id}.", code="close_not_found")
+        if close.status == "completed":
+            # Already closed (a re-delivered job): nothing to do, and the result says so.
+            return {"close_id": close_id, **close.totals, "entries_written": 0, "no_changes": True,
+                    "already_completed": True}
         entity = s.get(Entity, close.entity_id)
         if LockTable.load(s, entity.id).is_locked(close.standard, close.period):
             raise PermanentJobError(f"Period {close.period} of {entity.code} was locked before the close ran.",
@@ -87,19 +91,20 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
               "debits_by_currency": defaultdict(int), "by_event": defaultdict(int)}
     for start in range(0, len(in_period), BATCH):
         chunk = in_period[start:start + BATCH]
+        batches = []
+        for run, stored in chunk:
+            entries = period_postings(load_schedule(run, stored, entity.code), period)
+            batches.append((Provenance(tenant_id, entity.id, std, "monthly_close", run.lease_id, run.id, close_id,
+                                       actor_user_id, actor_kind, request_id), entries))
+            totals["leases"] += 1
+            for e in entries:
+                totals["by_event"][e.event] += 1
+                for ln in e.lines:
+                    totals["debits_by_currency"][ln.currency] += to_minor(ln.debit, ln.currency)
         with rt.db.session(tenant_id, write=True) as s:
-            for run, stored in chunk:
-                entries = period_postings(load_schedule(run, stored, entity.code), period)
-                prov = Provenance(tenant_id, entity.id, std, "monthly_close", run.lease_id, run.id, close_id,
-                                  actor_user_id, actor_kind, request_id)
-                written, present = write_entries(s, prov, entries, now)
-                totals["leases"] += 1
-                totals["entries_written"] += written
-                totals["entries_already_present"] += present
-                for e in entries:
-                    totals["by_event"][e.event] += 1
-                    for ln in e.lines:
-                        totals["debits_by_currency"][ln.currency] += to_minor(ln.debit, ln.currency)
+            written, present = write_entries(s, batches, now)
+        totals["entries_written"] += written
+        totals["entries_already_present"] += present
         progress(rt.db, job_id, min(start + BATCH, len(in_period)), len(in_period), worker_id=worker_id)
     result = {"leases": totals["leases"], "entries_written": totals["entries_written"],
               "entries_already_present": totals["entries_already_present"],

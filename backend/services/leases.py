@@ -54,8 +54,8 @@ class Context:
         self.ibr = IbrLookup.load(s, entity.id)
         self.fx = FxTable.load(s, entity.id)
 
-    def assess(self, data: dict) -> Assessment:
-        return assess({**data, "entity": self.entity.code}, self.policy, self.ibr, self.fx)
+    def assess(self, data: dict, *, full: bool = True) -> Assessment:
+        return assess({**data, "entity": self.entity.code}, self.policy, self.ibr, self.fx, full=full)
 
 
 def create_drafts(s, actor: Actor, now, entity: Entity, items: list[dict], *, source: str,
@@ -174,26 +174,37 @@ def validate(rt: Runtime, actor: Actor, lease_id: str) -> dict:
                 "discount_rate_source": result.rate_source}
 
 
+RECOGNITION_BATCH = 250  # leases per INITIAL_RECOGNITION job: one transaction each
+
+
 def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
     """Confirm valid drafts and queue INITIAL_RECOGNITION per enabled standard; refuse the rest.
 
-    Per-lease results: one lease with errors does not block the others. Confirming a lease that
-    is already confirmed is a no-op that returns its existing jobs.
+    Per-lease results: one lease with errors does not block the others. Leases are recognised in
+    jobs of up to RECOGNITION_BATCH leases per entity; each job writes one INITIAL_RECOGNITION run
+    per enabled standard, computing both books from one parse (a portfolio of 10,000 leases is
+    40 jobs, not 20,000). Confirming a confirmed lease is a no-op that returns its jobs.
     """
     now = rt.clock()
     results = []
-    with rt.db.session(actor.tenant_id, write=True) as s:
+    with rt.db.session(actor.tenant_id, write=True) as s, s.no_autoflush:
         contexts: dict[str, Context] = {}
-        for lease_id in dict.fromkeys(lease_ids):
-            lease = s.get(Lease, lease_id)
+        to_queue: dict[tuple[str, str], list[Lease]] = {}
+        wanted = list(dict.fromkeys(lease_ids))
+        loaded: dict[str, Lease] = {}
+        for i in range(0, len(wanted), 900):  # one query per 900 ids, not one per lease
+            loaded.update((x.id, x) for x in s.scalars(select(Lease).where(Lease.id.in_(wanted[i:i + 900]))))
+        for lease_id in wanted:
+            lease = loaded.get(lease_id)
             if lease is None:
                 results.append({"lease_id": lease_id, "status": "not_found", "errors": [], "job_ids": []})
                 continue
-            entity = s.get(Entity, lease.entity_id)
-            ctx = contexts.setdefault(entity.id, Context(s, entity))
+            if lease.entity_id not in contexts:
+                contexts[lease.entity_id] = Context(s, s.get(Entity, lease.entity_id))
+            ctx = contexts[lease.entity_id]
             if lease.status != "draft":
                 results.append({"lease_id": lease.id, "status": "already_" + lease.status, "errors": [],
-                                "job_ids": _existing_jobs(s, lease.id)})
+                                "job_ids": list(lease.recognition_job_ids or [])})
                 continue
             assessed = ctx.assess(lease.data)
             lease.issues = assessed.issues
@@ -201,21 +212,30 @@ def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
                 results.append({"lease_id": lease.id, "status": "refused", "errors": assessed.errors, "job_ids": []})
                 continue
             lease.status, lease.confirmed_at, lease.version = "confirmed", now, lease.version + 1
-            job_ids = []
-            for standard in ctx.policy.enabled_standards:
+            to_queue.setdefault((lease.entity_id, ctx.policy.enabled_standards), []).append(lease)
+            results.append({"lease_id": lease.id, "status": "confirmed", "errors": [], "job_ids": []})
+        jobs_of: dict[str, list[str]] = {}
+        for (_entity_id, standards), leases in to_queue.items():
+            for i in range(0, len(leases), RECOGNITION_BATCH):
+                chunk = leases[i:i + RECOGNITION_BATCH]
                 job = enqueue(s, kind="lease.initial_recognition", tenant_id=actor.tenant_id, now=now,
-                              payload={"lease_id": lease.id, "standard": standard, "actor_user_id": actor.user_id},
-                              dedupe_key=f"ir:{lease.id}:{standard}", request_id=actor.request_id)
-                job_ids.append(job.id)
-            audit.record_change(s, actor, now=now, action="leases.confirm", resource_type="lease",
-                                resource_id=lease.id, after={"status": "confirmed", "job_ids": job_ids})
-            results.append({"lease_id": lease.id, "status": "confirmed", "errors": [], "job_ids": job_ids})
-    return {"results": results, "confirmed": sum(r["status"] == "confirmed" for r in results),
-            "refused": sum(r["status"] == "refused" for r in results)}
-
-
-def _existing_jobs(s, lease_id: str) -> list[str]:
-    from backend.db.models import Job
-
-    keys = [f"ir:{lease_id}:{std}" for std in ("IFRS16", "ASC842")]
-    return list(s.scalars(select(Job.id).where(Job.dedupe_key.in_(keys))))
+                              payload={"lease_ids": [x.id for x in chunk], "standards": list(standards),
+                                       "actor_user_id": actor.user_id}, request_id=actor.request_id)
+                for x in chunk:
+                    jobs_of.setdefault(x.id, []).append(job.id)
+        for r in results:
+            if r["status"] == "confirmed":
+                r["job_ids"] = jobs_of.get(r["lease_id"], [])
+                loaded[r["lease_id"]].recognition_job_ids = r["job_ids"]
+        confirmed = [r for r in results if r["status"] == "confirmed"]
+        if confirmed:
+            audit.append_many(s, [dict(now=now, tenant_id=actor.tenant_id, kind="change", outcome="success",
+                                       action="leases.confirm", resource_type="lease", resource_id=r["lease_id"],
+                                       actor_user_id=actor.user_id, actor_kind=actor.actor_kind,
+                                       token_id=actor.token_id, request_id=actor.request_id,
+                                       details={"after": {"status": "confirmed", "job_ids": r["job_ids"]},
+                                                "channel": actor.channel})
+                                  for r in confirmed])
+    return {"results": results, "confirmed": len(confirmed),
+            "refused": sum(r["status"] == "refused" for r in results),
+            "job_ids": sorted({j for r in confirmed for j in r["job_ids"]})}

@@ -35,14 +35,17 @@ def test_draft_validate_patch_confirm_schedule_close(client, demo, rt, drain):
     assert ok.status_code == 200 and ok.json()["version"] == 2
     stale = client.patch(f"/v1/leases/{draft['id']}", headers=h, json={"version": 1, "description": "other"})
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "version_conflict"
-    # Confirm → one job per enabled standard → schedules for both books.
+    # Confirm → a recognition job writing one INITIAL_RECOGNITION run per enabled standard.
     r = client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [draft["id"]]})
     res = r.json()["results"][0]
-    assert res["status"] == "confirmed" and len(res["job_ids"]) == 2
-    assert drain() == 2
+    assert res["status"] == "confirmed" and len(res["job_ids"]) == 1
+    assert drain() == 1
     for job_id in res["job_ids"]:
         job = client.get(f"/v1/engine/jobs/{job_id}", headers=h).json()
-        assert job["status"] == "succeeded", job
+        assert job["status"] == "succeeded" and job["result"]["runs_created"] == 2, job
+    runs = client.get("/v1/engine/runs", headers=h, params={"lease_id": draft["id"]}).json()["data"]
+    assert sorted(r["standard"] for r in runs) == ["ASC842", "IFRS16"]
+    assert all(r["run_type"] == "INITIAL_RECOGNITION" and r["is_current"] for r in runs)
     for std in ("IFRS16", "ASC842"):
         sched = client.get(f"/v1/leases/{draft['id']}/schedule", headers=h, params={"standard": std})
         assert sched.status_code == 200, sched.text

@@ -76,6 +76,7 @@ class Lease(IdMixin, TenantScoped, Base):
     created_by: Mapped[str | None] = mapped_column(String(26), nullable=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recognition_job_ids: Mapped[list] = mapped_column(JSON, default=list)  # the jobs confirm queued
 
 
 class LeaseRun(IdMixin, TenantScoped, Base):
@@ -106,7 +107,7 @@ class LeaseRun(IdMixin, TenantScoped, Base):
 
 class LeaseRunSchedule(Base):
     """The monthly schedule of one run, stored column-wise: ``columns`` maps each schedule field
-    to one list of integer minor units per month (null where a field does not apply).
+    to its months as one comma-joined string of exact decimals ('' where a field does not apply).
 
     Written once with its run and never updated. One row per run rather than one per month:
     a 10,000-lease portfolio has 2.4 million lease-months, and both writing them at recognition
@@ -119,7 +120,7 @@ class LeaseRunSchedule(Base):
     tenant_id: Mapped[str] = mapped_column(String(26), index=True)
     first_period: Mapped[str] = mapped_column(String(7))
     period_count: Mapped[int] = mapped_column(Integer)
-    columns: Mapped[str] = mapped_column(Text)  # JSON {field: [minor units …]}
+    columns: Mapped[str] = mapped_column(Text)  # JSON {field: "10000.00,9950.12,…"}
 
 
 class PeriodLock(IdMixin, TenantScoped, Base):

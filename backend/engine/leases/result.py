@@ -124,19 +124,27 @@ class LeaseSchedule:
         """The API output contract (money as strings), deterministic key order."""
         ccy = self.currency
         fc = self.functional_currency or ccy
-
-        def m(v: Decimal | None, c: str = ccy) -> str | None:
-            return None if v is None else str(quantize(v, c))
-
         periods = []
         cols = self.columns
         names = [n for n in PERIOD_FIELDS + FUNCTIONAL_FIELDS if n in cols]
         for k, key in enumerate(self.periods_keys):
             p: dict[str, Any] = {"period": key, "period_end": self.period_ends[k].isoformat()}
             for n in names:
-                p[n] = m(cols[n][k], fc if n.endswith("_functional") else ccy)
+                v = cols[n][k]
+                p[n] = None if v is None else str(quantize(v, fc if n.endswith("_functional") else ccy))
             periods.append(p)
-        out: dict[str, Any] = {
+        return {**self._header(), "periods": periods, **self._functional_header()}
+
+    def header_dict(self) -> dict[str, Any]:
+        """``to_dict`` without the periods: the run's headline figures, cheap to store per run."""
+        return {**self._header(), **self._functional_header()}
+
+    def _m(self, v: Decimal | None, c: str | None = None) -> str | None:
+        return None if v is None else str(quantize(v, c or self.currency))
+
+    def _header(self) -> dict[str, Any]:
+        m = self._m
+        return {
             "lease_id": self.lease_id,
             "standard": self.standard,
             "classification": self.classification,
@@ -146,7 +154,7 @@ class LeaseSchedule:
             "inputs_hash": self.inputs_hash,
             "entity": self.entity,
             "asset_class": self.asset_class,
-            "currency": ccy,
+            "currency": self.currency,
             "functional_currency": self.functional_currency,
             "discount_rate": None if self.discount_rate is None else str(self.discount_rate),
             "discount_rate_source": self.discount_rate_source,
@@ -164,14 +172,15 @@ class LeaseSchedule:
             "classification_override": self.classification_override,
             "warnings": list(self.warnings),
             "cash_flows": self.cash_flows,
-            "periods": periods,
         }
-        if self.functional_currency and self.functional_currency != ccy:
-            out["initial_liability_functional"] = m(self.initial_liability_functional, fc)
-            out["initial_rou_asset_functional"] = m(self.initial_rou_asset_functional, fc)
-            out["historical_rate"] = str(self.historical_rate)
-            out["fx_rates_used"] = self.fx_rates_used
-        return out
+
+    def _functional_header(self) -> dict[str, Any]:
+        fc = self.functional_currency
+        if not fc or fc == self.currency:
+            return {}
+        return {"initial_liability_functional": self._m(self.initial_liability_functional, fc),
+                "initial_rou_asset_functional": self._m(self.initial_rou_asset_functional, fc),
+                "historical_rate": str(self.historical_rate), "fx_rates_used": self.fx_rates_used}
 
     def to_json(self) -> str:
         """Byte-stable JSON of ``to_dict`` (sorted keys, no whitespace)."""

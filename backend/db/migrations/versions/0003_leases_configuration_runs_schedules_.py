@@ -144,6 +144,7 @@ def upgrade() -> None:
     sa.Column('created_by', sa.String(length=26), nullable=True),
     sa.Column('updated_at', backend.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('confirmed_at', backend.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recognition_job_ids', sa.JSON(), nullable=False),
     sa.Column('id', sa.String(length=26), nullable=False),
     sa.Column('created_at', backend.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.String(length=26), nullable=False),
