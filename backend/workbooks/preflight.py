@@ -37,7 +37,7 @@ class WorkbookRejected(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps for one upload. The defaults fit a 100,000-lease register with room to spare."""
+    """Caps for one upload. Rows count every sheet row including headers (Excel numbering)."""
 
     max_file_bytes: int = 25 * 1024 * 1024
     max_entries: int = 2_000

@@ -204,6 +204,9 @@ def test_merged_header_cells():
                                 "from": "2026-01-01", "to": "2026-12-31"}
     assert d["currency"] == "EUR" and r.provenance[0]["end_date"] == "Leases!D3"
     assert not r.issues
+    # the add-in sends no merge information: labels sit in the top-left cell only
+    r2 = extract_grid(grid_from_book_json(book_json({"Leases": rows})))
+    assert r2.drafts == r.drafts and r2.provenance == r.provenance and not r2.issues
 
 
 def test_merged_data_cell_spanning_several_leases():
