@@ -1,10 +1,10 @@
 """One HTTP POST of a webhook, with the safety rules of the issue.
 
 Standard library ``http.client`` rather than httpx: it never follows redirects, it is a runtime
-dependency we already have, and it lets us connect to the exact address we vetted — the host is
-resolved once, every address checked, and the socket opened to that address (TLS still verifies
-the host name), so a DNS answer that changes between the check and the connect (rebinding)
-cannot smuggle a private target in.
+dependency we already have, and it lets us connect to exactly the addresses we vetted — the host
+is resolved once, every address checked, and the socket opened to one of those addresses (TLS
+still verifies the host name), so a DNS answer that changes between the check and the connect
+(rebinding) cannot smuggle a private target in.
 
 Rules: http(s) only, no credentials in the URL; production tenants need https and a public
 address (loopback, private, link-local, multicast, reserved, CGNAT all refused); sandbox tenants
@@ -95,39 +95,53 @@ def check_url(url: str, tenant_kind: str) -> Target:
     return Target(scheme, host, port, path)
 
 
-def resolve(target: Target, tenant_kind: str) -> str:
-    """The address to connect to; in production every address the name resolves to must be public."""
+def resolve(target: Target, tenant_kind: str) -> list[str]:
+    """The addresses to try, in order; in production every address the name resolves to must be
+    public (one private answer is enough to refuse: we would not know which one we reach)."""
     try:
         infos = socket.getaddrinfo(target.host.strip("[]"), target.port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise ConnectionError(f"DNS lookup failed: {exc.strerror or exc}") from None
-    addresses = [info[4][0] for info in infos]
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise ConnectionError("DNS lookup returned no address")
     if tenant_kind == "production":
         ips = [_ip(a.split("%")[0]) for a in addresses]  # drop an IPv6 zone id
         if any(ip is None or not is_public(ip) for ip in ips):
             raise UnsafeUrl("The host resolves to a private or loopback address; refused for a production tenant.")
-    return addresses[0]
+    return addresses
+
+
+def _connect(addresses: list[str], port: int, timeout: float) -> socket.socket:
+    """Connect to the first vetted address that answers (as socket.create_connection would do
+    with the name, but without resolving it again)."""
+    error: OSError | None = None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as exc:
+            error = exc
+    raise error
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float):
+    def __init__(self, host: str, port: int, addresses: list[str], timeout: float):
         super().__init__(host, port, timeout=timeout)
-        self._address = address
+        self._addresses = addresses
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._addresses, self.port, self.timeout)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float):
+    def __init__(self, host: str, port: int, addresses: list[str], timeout: float):
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+        self._addresses = addresses
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        # TLS verifies the certificate against the host name, not the address we connected to.
+        self.sock = self._context.wrap_socket(_connect(self._addresses, self.port, self.timeout),
+                                              server_hostname=self.host)
 
 
 def post(url: str, body: bytes, headers: dict[str, str], *, tenant_kind: str,
@@ -140,11 +154,11 @@ def post(url: str, body: bytes, headers: dict[str, str], *, tenant_kind: str,
 
     try:
         target = check_url(url, tenant_kind)
-        address = resolve(target, tenant_kind)
+        addresses = resolve(target, tenant_kind)
     except (UnsafeUrl, ConnectionError) as exc:
         return Outcome(None, elapsed(), f"refused: {exc}" if isinstance(exc, UnsafeUrl) else str(exc))
     cls = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-    conn = cls(target.host, target.port, address, timeout)
+    conn = cls(target.host, target.port, addresses, timeout)
     try:
         conn.request("POST", target.path, body=body, headers={
             **headers, "content-type": "application/json", "user-agent": USER_AGENT})

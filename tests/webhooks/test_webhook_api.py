@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+import ssl
+import subprocess
 
+import pytest
 from sqlalchemy import select
 
 from backend.db.models import AuditEvent, WebhookEndpoint
 from backend.webhooks import delivery
+from webhook_receiver import Receiver
 
 
 def test_create_validates_and_shows_the_secret_once(client, demo, wrt, receiver):
@@ -114,3 +119,44 @@ def test_a_slow_receiver_times_out(receiver):
     outcome = delivery.post(receiver.url, b"{}", {}, tenant_kind="sandbox", timeout=0.1)
     assert outcome.status_code is None and outcome.error.startswith("timeout")
     assert not outcome.delivered
+
+
+@pytest.fixture
+def tls_files(tmp_path):
+    """A self-signed certificate for localhost (openssl CLI; the test is skipped without it)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def test_https_delivery_verifies_the_certificate_of_the_host_name(tls_files, monkeypatch):
+    cert, key = tls_files
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    receiver = Receiver(tls=server_ctx)
+    try:
+        url = f"https://localhost:{receiver.port}/hooks"
+        untrusted = delivery.post(url, b"{}", {}, tenant_kind="sandbox", timeout=5)
+        assert untrusted.status_code is None and untrusted.error.startswith("TLS error")
+        assert receiver.count() == 0  # nothing sent to a server we could not authenticate
+
+        real = ssl.create_default_context
+        monkeypatch.setattr(delivery.ssl, "create_default_context", lambda *a, **kw: real(cafile=str(cert)))
+        trusted = delivery.post(url, b'{"a":1}', {"webhook-id": "x"}, tenant_kind="sandbox", timeout=5)
+        assert trusted.delivered and receiver.requests[0].body == b'{"a":1}'
+        assert receiver.requests[0].headers["host"] == f"localhost:{receiver.port}"
+    finally:
+        receiver.stop()
+
+
+def test_the_event_catalogue_is_served_and_in_openapi(client, demo):
+    listed = client.get("/v1/webhook-event-types", headers=demo.headers()).json()
+    names = [e["event_type"] for e in listed]
+    assert {"lease.confirmed", "journal.posted", "close.completed", "period.unlocked", "engine.failed"} <= set(names)
+    spec = client.get("/v1/openapi.json").json()
+    schema = spec["components"]["schemas"]["EndpointCreate"]["properties"]["event_types"]
+    assert set(schema["items"]["enum"]) == set(names)

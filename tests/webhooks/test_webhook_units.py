@@ -105,6 +105,6 @@ def test_production_refuses_a_public_name_that_resolves_to_a_private_address(mon
     target = delivery.check_url("https://hooks.example.com/x", "production")
     with pytest.raises(delivery.UnsafeUrl):
         delivery.resolve(target, "production")
-    assert delivery.resolve(target, "sandbox") == "10.0.0.7"
+    assert delivery.resolve(target, "sandbox") == ["10.0.0.7"]
     answers["hooks.example.com"] = "93.184.215.14"
-    assert delivery.resolve(target, "production") == "93.184.215.14"
+    assert delivery.resolve(target, "production") == ["93.184.215.14"]

@@ -2,6 +2,7 @@
 optional redirect) the test chooses and records every request's headers and body."""
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class Receiver:
-    def __init__(self, port: int = 0):
+    def __init__(self, port: int = 0, tls: ssl.SSLContext | None = None):
+        self.tls = tls
         self.requests: list[Received] = []
         self.reply = Reply()
         self._lock = threading.Lock()
@@ -41,7 +43,7 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/hooks"
 
     def answer(self, status: int = 200, body: bytes = b"ok", **kw) -> None:
         self.reply = Reply(status, body, **kw)
@@ -69,6 +71,8 @@ class Receiver:
 
         self._server = _QuietServer(("127.0.0.1", self.port), Handler)
         self.port = self._server.server_address[1]
+        if self.tls:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def stop(self) -> None:

@@ -102,9 +102,20 @@ class DeliveryDetail(DeliveryOut):
     payload: dict = Field(description="The body sent: {event_id, event_type, timestamp, actor, request_id, data}")
 
 
+class EventTypeOut(BaseModel):
+    event_type: str
+    description: str
+
+
 def page_out(page) -> dict:
     return {"data": page.data, "total_count": page.total_count, "has_more": page.has_more,
             "next_cursor": page.next_cursor}
+
+
+@router.get("/webhook-event-types", operation_id="list_webhook_event_types", response_model=list[EventTypeOut],
+            summary="The event catalogue an endpoint can subscribe to")
+def list_event_types(request: Request, actor: Annotated[Actor, Depends(require("webhooks.read"))]):
+    return [{"event_type": k, "description": v} for k, v in EVENT_TYPES.items()]
 
 
 @router.post("/webhook-endpoints", operation_id="create_webhook_endpoint", response_model=EndpointWithSecret,
