@@ -26,7 +26,7 @@ from typing import Any, Mapping
 import python_calamine
 
 from .preflight import DEFAULT_LIMITS, Limits, WorkbookRejected, preflight
-from .sheet_scan import scan_sheet, workbook_sheets
+from .sheet_scan import check_text_expansion, scan_sheet, workbook_sheets
 
 __all__ = ["Grid", "Uncalculated", "a1", "col_letters", "grid_from_book_json", "read_xlsx"]
 
@@ -79,8 +79,8 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Grid:
     """Read every worksheet of an .xlsx/.xlsm into a ``Grid``.
 
     Runs ``preflight`` first, then a streaming scan of each sheet against the row, column
-    and cell caps (``too_many_rows``/``too_many_columns``/``too_many_cells``, HTTP 413),
-    and only then calamine. Merged ranges are filled with their top-left value so a
+    and cell caps (``too_many_rows``/``too_many_columns``/``too_many_cells``, HTTP 413) and
+    the shared-string expansion cap (``too_much_text``, 413), and only then calamine. Merged ranges are filled with their top-left value so a
     merged header or a merged cell spanning several leases reads like Excel shows it.
     """
     preflight(data, limits)
@@ -101,6 +101,7 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Grid:
         if cells > limits.max_cells:
             raise WorkbookRejected("too_many_cells",
                                    f"The workbook has more than {limits.max_cells:,} cells in use.", 413)
+    check_text_expansion(zf, scans, dict(parts), limits)
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:

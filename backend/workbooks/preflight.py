@@ -48,6 +48,7 @@ class Limits:
     max_rows: int = 100_000              # per sheet (used by grid.read_xlsx)
     max_columns: int = 200               # per sheet
     max_cells: int = 6_000_000           # whole workbook, rows x columns after trimming
+    max_text_bytes: int = 256 * 1024 * 1024  # shared strings as copied into every cell that uses them
 
 
 DEFAULT_LIMITS = Limits()

@@ -45,6 +45,7 @@ class SheetScan:
     max_col: int = 0          # number of columns up to the right-most cell seen
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     uncalculated: dict[tuple[int, int], str] = field(default_factory=dict)
+    string_cells: int = 0     # cells referring to a shared string (t="s")
 
 
 def col_index(letters: str) -> int:
@@ -121,6 +122,7 @@ def _scan_region(region: bytes, scan: SheetScan, last_row: int, name: str, limit
     if scan.max_col > limits.max_columns:
         raise WorkbookRejected(
             "too_many_columns", f"Sheet '{name}' has more than {limits.max_columns} columns.", 413)
+    scan.string_cells += region.count(b't="s"')
     if b't="e"' in region:
         for m in _ERROR_CELL_RE.finditer(region):
             pos = _pos(m.group(1))
@@ -143,6 +145,56 @@ def _scan_region(region: bytes, scan: SheetScan, last_row: int, name: str, limit
                 if pos:
                     scan.uncalculated[pos] = "=" + (f.group(1).decode("utf-8", "replace") if f else "")
     return last_row
+
+
+_SST_REF_RE = re.compile(rb't="s"[^>]*>\s*<v>(\d+)</v>')
+
+
+def _stream(zf: zipfile.ZipFile, part: str, cut: bytes):
+    """Decompressed ``part`` in chunks that end just before the last ``cut`` marker seen."""
+    carry = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = carry + chunk
+            i = buf.rfind(cut)
+            if i <= 0:
+                carry = buf
+                continue
+            yield buf[:i]
+            carry = buf[i:]
+    if carry:
+        yield carry
+
+
+def check_text_expansion(zf: zipfile.ZipFile, scans: dict[str, SheetScan], parts: dict[str, str],
+                         limits: Limits) -> None:
+    """Refuse a workbook whose shared strings would balloon in memory.
+
+    Every cell that refers to a shared string gets its own copy when read (in calamine and
+    again as a Python str), so one long string referenced by many cells is a small file and
+    a huge read. The cheap bound (cells x longest string) settles almost every workbook;
+    only when it is over the cap are the referenced strings' lengths summed exactly.
+    """
+    refs = sum(s.string_cells for s in scans.values())
+    if not refs or "xl/sharedStrings.xml" not in zf.NameToInfo:
+        return
+    lengths: list[int] = []
+    for chunk in _stream(zf, "xl/sharedStrings.xml", b"<si"):
+        lengths.extend(len(piece) for piece in chunk.split(b"<si")[1:] if piece[:1] in (b">", b" ", b"/"))
+    if not lengths or refs * max(lengths) <= limits.max_text_bytes:
+        return
+    total = 0
+    for name, scan in scans.items():
+        if not scan.string_cells:
+            continue
+        for chunk in _stream(zf, parts[name], b"<c "):
+            for m in _SST_REF_RE.finditer(chunk):
+                idx = int(m.group(1))
+                total += lengths[idx] if idx < len(lengths) else 0
+            if total > limits.max_text_bytes:
+                raise WorkbookRejected(
+                    "too_much_text", f"The workbook's text would expand to more than "
+                                     f"{limits.max_text_bytes // 2**20} MB when read.", 413)
 
 
 def _pos(attrs: bytes) -> tuple[int, int] | None:

@@ -212,3 +212,20 @@ def test_book_json_shape_and_caps():
     with pytest.raises(WorkbookRejected) as exc:
         grid_from_book_json({"sheets": [{"name": "Leases", "values": [[{"x": 1}]]}]})
     assert exc.value.code == "invalid_book_json"
+
+
+def test_one_long_shared_string_in_many_cells_is_refused(no_calamine):
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' + b"a" * 100_000 + \
+        b"</t></si></sst>"
+    rows = [f'<row r="{i}"><c r="A{i}" s="1" t="s"><v>0</v></c></row>'.encode() for i in range(1, 3001)]
+    data = raw_xlsx([b"".join(rows)], extra={"xl/sharedStrings.xml": sst})
+    assert len(data) < 100_000  # 100 KB on disk, 300 MB of text once every cell holds its copy
+    _rejected(data, "too_much_text", 413)
+
+
+def test_a_long_shared_string_used_once_is_fine():
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' + b"a" * 100_000 + \
+        b"</t></si><si><t>x</t></si></sst>"
+    rows = [f'<row r="{i}"><c r="A{i}" t="s"><v>{1 if i > 1 else 0}</v></c></row>'.encode() for i in range(1, 3001)]
+    grid = read_xlsx(raw_xlsx([b"".join(rows)], extra={"xl/sharedStrings.xml": sst}))
+    assert len(grid.sheets["Leases"][0][0]) == 100_000 and grid.sheets["Leases"][1] == ["x"]
