@@ -80,8 +80,9 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Grid:
 
     Runs ``preflight`` first, then a streaming scan of each sheet against the row, column
     and cell caps (``too_many_rows``/``too_many_columns``/``too_many_cells``, HTTP 413) and
-    the shared-string expansion cap (``too_much_text``, 413), and only then calamine. Merged ranges are filled with their top-left value so a
-    merged header or a merged cell spanning several leases reads like Excel shows it.
+    the shared-string expansion cap (``too_much_text``, 413), and only then calamine.
+    Merged ranges are filled with their top-left value, so a merged header or a merged
+    cell spanning several leases reads the way Excel shows it.
     """
     preflight(data, limits)
     zf = zipfile.ZipFile(io.BytesIO(data))

@@ -9,6 +9,7 @@ the engine's own field errors are mapped back to the cells they came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable
 
 from backend.engine.errors import InvalidLeaseInput
@@ -20,7 +21,7 @@ from .columns import (CLASSIFICATIONS, FREQUENCIES, LEASE_ALIASES, LEASE_COLUMNS
 from .grid import Grid, a1, read_xlsx
 from .headers import Header, find_header, lookup_for
 from .preflight import DEFAULT_LIMITS, Limits
-from .values import (DMY, CellProblem, ReadOptions, date_order_evidence, is_blank, key, options_for_locale,
+from .values import (CellProblem, ReadOptions, date_order_evidence, is_blank, key, options_for_locale,
                      parse_bool, parse_date, parse_int, parse_number, parse_percent, parse_text, plain)
 
 __all__ = ["ExtractResult", "extract_grid", "extract_workbook"]
@@ -30,7 +31,7 @@ _PAYMENT_LOOKUP = lookup_for(PAYMENT_COLUMNS)
 _CHOICES = {id(d): choice_lookup(d) for d in (FREQUENCIES, TIMINGS, PAYMENT_KINDS, RATE_CONVENTIONS,
                                               CLASSIFICATIONS, STANDARDS)}
 _TOTAL_WORDS = {"total", "totals", "sum", "subtotal", "grandtotal"}
-_RATE_HIGH = __import__("decimal").Decimal("0.25")
+_RATE_HIGH = Decimal("0.25")  # a plain 0.25 or more may be a percentage typed without its % sign
 
 
 @dataclass

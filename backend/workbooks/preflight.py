@@ -91,8 +91,9 @@ def preflight(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         raise WorkbookRejected("not_a_workbook",
                                "This file is not an Excel workbook: it looks like a damaged zip archive.") from None
     if len(infos) > limits.max_entries:
-        raise WorkbookRejected("too_many_entries",
-                               f"The workbook has {len(infos):,} internal parts; the limit is {limits.max_entries:,}.", 413)
+        raise WorkbookRejected(
+            "too_many_entries",
+            f"The workbook has {len(infos):,} internal parts; the limit is {limits.max_entries:,}.", 413)
     names = {i.filename for i in infos}
     missing = [p for p in REQUIRED_PARTS if p not in names]
     if missing:
