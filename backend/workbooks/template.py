@@ -110,6 +110,15 @@ def _lease_row(lease: Mapping[str, Any]) -> tuple[list[Any], list[dict[str, Any]
     return row, [dict(p, lease_ref=lease.get("external_id")) for p in extra]
 
 
+def _append_as_values(ws, row: list[Any]) -> None:
+    """Append a row whose text is data: openpyxl would store "=..." as a formula, which
+    Excel would then run (formula injection), so such cells are forced to plain text."""
+    ws.append(row)
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def _header(ws, columns: Iterable[Column]) -> None:
     for c, col in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=c, value=col.label)
@@ -205,9 +214,9 @@ def build_workbook(leases: Iterable[Mapping[str, Any]] = EXAMPLE_LEASES) -> Work
     _header(ws_pay, PAYMENT_COLUMNS)
     for lease in leases:
         row, payments = _lease_row(lease)
-        ws_leases.append(row)
+        _append_as_values(ws_leases, row)
         for p in payments:
-            ws_pay.append([_cell_value(col, _get(p, col.path)) for col in PAYMENT_COLUMNS])
+            _append_as_values(ws_pay, [_cell_value(col, _get(p, col.path)) for col in PAYMENT_COLUMNS])
     ranges = _lists(ws_lists)
     _formats_and_lists(ws_leases, LEASE_COLUMNS, ranges)
     _formats_and_lists(ws_pay, PAYMENT_COLUMNS, ranges)

@@ -74,3 +74,12 @@ def test_template_as_addin_book_json_gives_the_same_drafts():
         sheets.append({"name": name, "values": values})
     r = extract_grid(grid_from_book_json({"client": "Office.js", "book": {}, "sheets": sheets}))
     assert r.issues == [] and r.drafts == extract_workbook(TEMPLATE_PATH.read_bytes()).drafts
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text():
+    lease = dict(EXAMPLE_LEASES[2], description='=HYPERLINK("http://evil","x")', entity="+SUM(1)")
+    data = build_template([lease])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    assert b"<f>" not in sheet
+    d = extract_workbook(data).drafts[0]
+    assert d["description"] == '=HYPERLINK("http://evil","x")' and d["entity"] == "+SUM(1)"
