@@ -18,7 +18,7 @@ from backend.services.pagination import Page, SortSpec, paginate
 from backend.webhooks import secret_box, signing
 from backend.webhooks.catalogue import EVENT_TYPES
 from backend.webhooks.delivery import UnsafeUrl, check_url
-from backend.webhooks.outbox import JOB_KIND, JOB_MAX_ATTEMPTS
+from backend.webhooks.outbox import JOB_KIND, JOB_MAX_ATTEMPTS, JOB_PRIORITY
 
 DEFAULT_ROTATION_HOURS = 24
 MAX_ROTATION_HOURS = 7 * 24
@@ -232,7 +232,7 @@ def retry_delivery(rt: Runtime, actor: Actor, delivery_id: str) -> dict:
         d.status, d.next_attempt_at, d.updated_at = "pending", now, now
         s.flush()
         enqueue(s, kind=JOB_KIND, payload={"delivery_id": d.id, "attempt": d.attempts + 1, "trigger": "manual"},
-                now=now, tenant_id=actor.tenant_id, run_at=now, max_attempts=JOB_MAX_ATTEMPTS,
+                now=now, tenant_id=actor.tenant_id, run_at=now, priority=JOB_PRIORITY, max_attempts=JOB_MAX_ATTEMPTS,
                 request_id=actor.request_id)
         audit.record_change(s, actor, now=now, action="webhooks.delivery_retry", resource_type="webhook_delivery",
                             resource_id=d.id, before=before, after=delivery_view(d))

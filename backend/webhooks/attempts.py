@@ -19,7 +19,7 @@ from backend.db.models import Tenant, WebhookAttempt, WebhookDelivery, WebhookEn
 from backend.jobs.queue import enqueue
 from backend.services import audit
 from backend.webhooks import delivery, schedule, signing
-from backend.webhooks.outbox import JOB_KIND, JOB_MAX_ATTEMPTS
+from backend.webhooks.outbox import JOB_KIND, JOB_MAX_ATTEMPTS, JOB_PRIORITY
 from backend.webhooks.secret_box import SecretUnreadable, decrypt
 
 
@@ -115,7 +115,8 @@ def _record(rt, tenant_id, delivery_id, attempt, trigger, now, prep: _Prepared, 
             _disable_gone(s, tenant_id, delivery_id, now)
         if next_at is not None:
             enqueue(s, kind=JOB_KIND, payload={"delivery_id": delivery_id, "attempt": attempt + 1}, now=now,
-                    tenant_id=tenant_id, run_at=next_at, max_attempts=JOB_MAX_ATTEMPTS, request_id=request_id)
+                    tenant_id=tenant_id, run_at=next_at, priority=JOB_PRIORITY, max_attempts=JOB_MAX_ATTEMPTS,
+                    request_id=request_id)
     return {**result, "status": status, "status_code": outcome.status_code,
             "next_attempt_at": next_at.isoformat() if next_at else None}
 

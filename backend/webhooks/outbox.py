@@ -1,4 +1,5 @@
-"""The transactional outbox: ``emit`` is the one function domain services call.
+"""The transactional outbox: ``emit`` is the one function domain services call (``emit_many``
+for a batch).
 
 It inserts the event row, one delivery per enabled endpoint subscribed to the type, and one
 ``webhook.deliver`` job per delivery — all in the caller's session, so they commit with the
@@ -23,6 +24,9 @@ JOB_KIND = "webhook.deliver"
 # The queue's own retries only cover a crashed worker or a database error during an attempt;
 # the HTTP retry schedule is ours (one job per attempt, see backend.jobs.webhook_tasks).
 JOB_MAX_ATTEMPTS = 3
+# After engine runs and closes (priority 100): a backlog of deliveries to a slow receiver must
+# not hold up accounting work that shares the worker.
+JOB_PRIORITY = 200
 
 
 def _json_default(value: Any) -> Any:
@@ -50,30 +54,45 @@ def emit(session: Session, actor: Any, *, tenant_id: str, event_type: str, data:
     ``actor`` is the acting ``Actor``, a dict with ``user_id``/``actor_kind`` (jobs), or None
     (the system). ``request_id`` defaults to the actor's.
     """
-    if not is_known(event_type):
-        raise ValueError(f"unknown webhook event type {event_type!r}")
+    return emit_many(session, actor, tenant_id=tenant_id, events=[(event_type, data)], now=now,
+                     request_id=request_id)[0]
+
+
+def emit_many(session: Session, actor: Any, *, tenant_id: str, events: list[tuple[str, dict]], now: datetime,
+              request_id: str | None = None) -> list[str]:
+    """``emit`` for a batch (e.g. the journals a close writes): one endpoint lookup for all of
+    them; the event ids in order."""
+    unknown = sorted({t for t, _ in events if not is_known(t)})
+    if unknown:
+        raise ValueError(f"unknown webhook event types {unknown}")
     scoped = session.info.get("tenant_id")
     if scoped is not None and scoped != tenant_id:
         raise ValueError("emit: the session belongs to another tenant")
+    if not events:
+        return []
     if request_id is None and actor is not None and not isinstance(actor, dict):
         request_id = actor.request_id
-    event_id = new_id()
-    payload = {"event_id": event_id, "event_type": event_type, "timestamp": now.isoformat(),
-               "actor": _actor_json(actor), "request_id": request_id,
-               "data": json.loads(json.dumps(data, default=_json_default))}
-    session.add(WebhookEvent(id=event_id, tenant_id=tenant_id, created_at=now, event_type=event_type,
-                             payload=payload, request_id=request_id))
+    who = _actor_json(actor)
     endpoints = session.execute(
         select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
             WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.enabled.is_(True),
-            WebhookEndpoint.deleted_at.is_(None))).all()
-    deliveries = [WebhookDelivery(id=new_id(), tenant_id=tenant_id, created_at=now, updated_at=now,
-                                  event_id=event_id, endpoint_id=ep_id, event_type=event_type, status="pending",
-                                  attempts=0, next_attempt_at=now)
-                  for ep_id, types in endpoints if event_type in (types or [])]
+            WebhookEndpoint.deleted_at.is_(None)).order_by(WebhookEndpoint.id)).all()
+    rows, deliveries = [], []
+    for event_type, data in events:
+        event_id = new_id()
+        payload = {"event_id": event_id, "event_type": event_type, "timestamp": now.isoformat(), "actor": who,
+                   "request_id": request_id, "data": json.loads(json.dumps(data, default=_json_default))}
+        rows.append(WebhookEvent(id=event_id, tenant_id=tenant_id, created_at=now, event_type=event_type,
+                                 payload=payload, request_id=request_id))
+        deliveries += [WebhookDelivery(id=new_id(), tenant_id=tenant_id, created_at=now, updated_at=now,
+                                       event_id=event_id, endpoint_id=ep_id, event_type=event_type,
+                                       status="pending", attempts=0, next_attempt_at=now)
+                       for ep_id, types in endpoints if event_type in (types or [])]
+    session.add_all(rows)
+    session.flush()  # events before the deliveries that reference them
     session.add_all(deliveries)
-    session.flush()  # the rows exist before the jobs that name them
+    session.flush()  # and deliveries before the jobs that name them
     for d in deliveries:
         enqueue(session, kind=JOB_KIND, payload={"delivery_id": d.id, "attempt": 1}, now=now, tenant_id=tenant_id,
-                run_at=now, max_attempts=JOB_MAX_ATTEMPTS, request_id=request_id)
-    return event_id
+                run_at=now, priority=JOB_PRIORITY, max_attempts=JOB_MAX_ATTEMPTS, request_id=request_id)
+    return [r.id for r in rows]

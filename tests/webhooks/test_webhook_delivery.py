@@ -5,10 +5,9 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
 from standardwebhooks import Webhook
 
-from backend.db.models import Job, WebhookDelivery, WebhookEvent
+from backend.db.models import Job
 from backend.db.session import Database
 from backend.jobs.queue import claim, enqueue
 from backend.jobs.worker import Worker
@@ -302,3 +301,41 @@ def test_deleted_endpoint_stops_pending_deliveries(client, demo, subscribe, rece
     assert (d.status, d.last_error, receiver.count()) == ("failed", "endpoint deleted", 0)
     assert client.get(f"/v1/webhook-endpoints/{ep['id']}", headers=demo.headers()).status_code == 404
     assert client.get(f"/v1/webhook-deliveries/{d.id}", headers=demo.headers()).status_code == 200
+
+
+def test_emit_many_fans_out_a_batch_in_one_transaction(wrt, demo, subscribe, receiver, run_jobs, rows, clock):
+    from backend.webhooks.outbox import emit_many
+    from webhook_receiver import Receiver
+
+    other = Receiver()
+    try:
+        subscribe(receiver.url, ["journal.created"])
+        subscribe(other.url, ["journal.created", "close.completed"])
+        with wrt.db.session(demo.sandbox_tenant_id, write=True) as s:
+            ids = emit_many(s, None, tenant_id=demo.sandbox_tenant_id, now=clock(), request_id="req_close",
+                            events=[("journal.created", {"id": f"JE-{i}"}) for i in range(3)]
+                            + [("close.completed", {"close_id": "C1"})])
+        assert len(set(ids)) == 4 and rows.events() == 4 and len(rows.deliveries()) == 7
+        assert run_jobs() == 7
+        assert sorted(json.loads(r.body)["data"].get("id", "") for r in receiver.requests) == ["JE-0", "JE-1", "JE-2"]
+        assert {r.headers["webhook-id"] for r in other.requests} == set(ids)
+        with pytest.raises(ValueError):
+            with wrt.db.session(demo.sandbox_tenant_id, write=True) as s:
+                emit_many(s, None, tenant_id=demo.sandbox_tenant_id, now=clock(),
+                          events=[("journal.created", {}), ("journal.exploded", {})])
+        assert rows.events() == 4
+    finally:
+        other.stop()
+
+
+def test_deliveries_queue_behind_accounting_jobs(wrt, subscribe, receiver, emit_committed, rows, clock):
+    subscribe(receiver.url, ["close.completed"])
+    emit_committed("close.completed")
+    with wrt.db.session(system=True, write=True) as s:  # any job at the default priority (engine runs, closes)
+        other = enqueue(s, kind="housekeeping.purge_idempotency", payload={}, now=clock(), priority=100).id
+    worker = Worker(wrt, worker_id="one-at-a-time", schedule_housekeeping=False)
+    assert worker.run_once() == 1
+    with wrt.db.session(system=True) as s:
+        assert s.get(Job, other).status == "succeeded"
+    assert receiver.count() == 0
+    assert worker.run_once() == 1 and receiver.count() == 1
