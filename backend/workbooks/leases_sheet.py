@@ -106,10 +106,15 @@ class _Extraction:
         by_name = [n for n in self.grid.sheets if key(n) in names and n not in exclude]
         not_data = {"instructions", "lists", "readme", "notes", *LEASE_SHEET_NAMES, *PAYMENT_SHEET_NAMES}
         candidates = by_name or [n for n in self.grid.sheets if n not in exclude and key(n) not in not_data]
+        required = {c.path for c in lookup.values() if c.required}
+
+        def score(h: Header) -> int:  # required columns weigh most: a payment table also has a Lease ID
+            return h.score + 2 * len(required & h.columns.keys())
+
         best = None
         for n in candidates:
             h = find_header(self.grid.sheets[n], lookup)
-            if h is not None and (best is None or h.score > best[1].score):
+            if h is not None and (best is None or score(h) > score(best[1])):
                 best = (n, h)
         return best
 
@@ -131,6 +136,11 @@ class _Extraction:
                 self.issue(named_pay[0], None, None, "header_not_found", "error",
                            "the header row was not found; expected columns such as Lease ID, From, To, Amount, "
                            "Frequency")
+        else:
+            # A renamed Payments sheet: only a header that is unmistakably a payment table counts.
+            pay = self._pick_sheet((), _PAYMENT_LOOKUP, {lease_sheet})
+            if pay is not None and not {"lease_ref", "from", "amount", "frequency"} <= pay[1].columns.keys():
+                pay = None
         self._infer_date_order([(lease_sheet, lease_header)] + ([pay] if pay else []))
         self._check_header(lease_sheet, lease_header, LEASE_COLUMNS)
         index = self._lease_rows(lease_sheet, lease_header)

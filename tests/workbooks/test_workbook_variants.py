@@ -165,6 +165,16 @@ def test_payments_sheet_with_two_streams_and_one_off():
     parse_lease(d)
 
 
+def test_renamed_sheets_are_found_by_their_headers():
+    leases = [["Lease ID", "Currency", "Commencement date", "End date"], ["L1", "EUR", "2026-01-01", "2030-12-31"]]
+    payments = [["Lease ID", "From", "Amount", "Frequency", "Timing"], ["L1", "2026-01-01", 10, "annual", "advance"]]
+    summary = [["Lease ID", "Amount"], ["L1", 10]]
+    r = extract_workbook(openpyxl_xlsx({"Summary": summary, "FY26 register": leases, "Streams FY26": payments}))
+    assert r.provenance[0]["_row"] == "FY26 register!2"
+    assert r.drafts[0]["payments"][0]["frequency"] == "annual"
+    assert r.provenance[0]["payments[0].amount"] == "Streams FY26!C2"
+
+
 def test_engine_errors_point_at_the_cells():
     rows = [HEADER + ["Restoration costs"],
             ["L1", "EUR", "2026-01-01", "2025-12-31", 100, "weekly", "advance", 150, -10]]
