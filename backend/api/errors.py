@@ -40,6 +40,9 @@ def error_response(request: Request, status: int, code: str, message: str, detai
 
 
 def status_for(exc: se.ServiceError) -> int:
+    explicit = getattr(exc, "http_status", None)  # e.g. 413 for an upload over the size cap
+    if explicit:
+        return explicit
     for cls in type(exc).__mro__:
         if cls in STATUS:
             return STATUS[cls]

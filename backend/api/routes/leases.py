@@ -1,19 +1,24 @@
 """Lease drafts, validation, confirmation and schedules."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.leases import ConfirmIn, LeaseCreate, LeaseOut, LeasePatch, Standard
-from backend.services import lease_runs, leases
+from backend.services import lease_import, lease_runs, leases
+from backend.services.lease_import import WorkbookRefused
 from backend.services.context import Actor
 from backend.services.pagination import DEFAULT_LIMIT
+from backend.workbooks import WorkbookRejected
+from backend.workbooks.preflight import DEFAULT_LIMITS
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["leases"])
 
@@ -26,6 +31,26 @@ def create_lease(body: LeaseCreate, request: Request, actor: Annotated[Actor, De
     entity = data.pop("entity")
     return respond(request, actor, lambda: leases.create_lease(runtime(request), actor, entity, data),
                    body=body, status_code=201, model=LeaseOut, idempotency_key=idempotency_key)
+
+
+@router.post("/leases/extract-file", operation_id="extract_leases_from_file", status_code=201,
+             summary="Upload a lease workbook (.xlsx/.xlsm): all drafts are stored with their cell issues, or none")
+async def extract_file(request: Request, actor: Annotated[Actor, Depends(require("leases.write"))],
+                       file: Annotated[UploadFile, File(description="The lease workbook (template or a variant)")],
+                       entity: Annotated[str | None, Form(description="Entity code for rows without one")] = None,
+                       locale: Annotated[str | None, Form(description="e.g. en-GB: how to read 03/04/2026")] = None,
+                       idempotency_key: IdempotencyKeyHeader = None):
+    cap = DEFAULT_LIMITS.max_file_bytes
+    data = await file.read(cap + 1)
+    if len(data) > cap:
+        raise WorkbookRefused(WorkbookRejected("file_too_large", f"The file is larger than {cap // (1024 * 1024)} MB.",
+                                               413))
+    fingerprint = {"sha256": hashlib.sha256(data).hexdigest(), "entity": entity, "locale": locale}
+    rt = runtime(request)
+    return await run_in_threadpool(
+        respond, request, actor,
+        lambda: lease_import.import_workbook(rt, actor, data, default_entity=entity, locale=locale),
+        body=fingerprint, status_code=201, idempotency_key=idempotency_key)
 
 
 @router.get("/leases", operation_id="list_leases", response_model=Page[LeaseOut])
