@@ -1,0 +1,123 @@
+"""One version of a lease's schedule, and where it stands at any instant.
+
+A version is the schedule plus what the next event needs to continue it: the
+dated payments, the contract terms now in force, and the *segment* the version
+runs on from its last event (start instant, rate, ROU pattern). Every segment
+starts at its own present value (liability = PV of its payments at its rate), so
+the liability just before a later event at instant ``d`` is simply the PV at
+``d`` of the payments dated on or after ``d``; the ROU carrying amount follows
+from the straight-line formula the rows themselves use. No state is read back
+from rounded rows except the row openings, so replays are exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ...money import quantize
+from ..cashflows import CashFlow
+from ..rates import RateBasis
+from ..result import LeaseSchedule
+from ..terms import LeaseTerms
+from ..timeline import LeaseClock, build_clock
+
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """How a version runs from ``start`` (commencement, or its last event's effective date).
+
+    ``model`` is ``finance`` (straight-line depreciation of ``rou`` over ``months``: IFRS 16
+    and ASC 842 finance) or ``operating`` (ASC 842: single cost ``sl_total`` straight-line over
+    ``months``; ROU = liability + ``gap`` + payments since start - cost since start).
+    ``unamortised`` is the net IDC - incentives + restoration not yet expensed (operating
+    presentation of accrued rent only)."""
+
+    start: date
+    t: Decimal
+    rate: RateBasis
+    model: str
+    rou: Decimal
+    months: Decimal
+    sl_total: Decimal = _ZERO
+    gap: Decimal = _ZERO
+    unamortised: Decimal = _ZERO
+
+
+@dataclass(frozen=True)
+class Version:
+    schedule: LeaseSchedule
+    terms: LeaseTerms  # contract terms now in force (end date, streams, options)
+    flows: tuple[CashFlow, ...]  # every payment of this version, instant order
+    clock: LeaseClock
+    segment: Segment
+    cost: Decimal  # gross ROU cost (ROU_ASSET account) after the last event
+    index_base: Decimal | None = None  # index level the stream amounts are stated at
+    index_current: Decimal | None = None  # index level in force in the payments
+    index_pending: Decimal | None = None  # ASC 842: latest index not yet in the liability
+    last_effective: date | None = None
+    row_adjust: dict = field(default_factory=dict)  # row -> (liability, ROU, gain) moved by events
+    terminated: bool = False
+    lineage: tuple[dict, ...] = ()
+
+    def liability_flows(self) -> list[CashFlow]:
+        c = self.terms.commencement_date
+        return [f for f in self.flows if f.instant > c]
+
+
+def cum_straight_line(total: Decimal, dt: Decimal, months: Decimal, currency: str) -> Decimal:
+    """Rounded cumulative straight-line charge after ``dt`` months, exactly as
+    ``liability.straight_line`` rounds it (per-month amount times elapsed time)."""
+    if months <= 0 or not total or dt <= 0:
+        return quantize(_ZERO, currency)
+    if dt >= months:
+        return total
+    return quantize(total / months * dt, currency)
+
+
+def pv_at(flows, d: date, clock: LeaseClock, rate: RateBasis) -> Decimal:
+    """Exact PV at the start of ``d`` of the payments dated on or after ``d``."""
+    td = clock.t(d)
+    pv = _ZERO
+    for f in flows:
+        if f.date >= d:
+            pv += f.amount / rate.growth(clock.t(f.instant) - td)
+    return pv
+
+
+def rou_at(v: Version, d: date, liability_before: Decimal) -> Decimal:
+    """ROU carrying amount at the start of ``d`` under version ``v`` (rounded)."""
+    s, ccy = v.segment, v.terms.currency
+    dt = v.clock.t(d) - s.t
+    if s.model == "finance":
+        return s.rou - cum_straight_line(s.rou, dt, s.months, ccy)
+    paid = sum((f.amount for f in v.liability_flows() if s.start <= f.date < d), _ZERO)
+    return liability_before + s.gap + paid - cum_straight_line(s.sl_total, dt, s.months, ccy)
+
+
+def unamortised_at(v: Version, d: date) -> Decimal:
+    s = v.segment
+    return s.unamortised - cum_straight_line(s.unamortised, v.clock.t(d) - s.t, s.months, v.terms.currency)
+
+
+def initial_version(schedule: LeaseSchedule, terms: LeaseTerms, lineage: dict) -> Version:
+    """Version 0: the schedule as computed at commencement."""
+    clock = build_clock(terms.commencement_date, terms.end_date)
+    rate = RateBasis(schedule.discount_rate, schedule.rate_convention, schedule.compounding_interval_months)
+    operating = schedule.standard == "ASC842" and schedule.classification == "operating"
+    cols = schedule.columns
+    parts = schedule.rou_components
+    if operating:
+        net = parts["initial_direct_costs"] + parts["lease_incentives_received"] + parts["restoration_costs"]
+        seg = Segment(terms.commencement_date, _ZERO, rate, "operating", schedule.initial_rou_asset,
+                      clock.term_months, sl_total=sum(cols["lease_cost"], _ZERO),
+                      gap=schedule.initial_rou_asset - schedule.initial_liability, unamortised=net)
+    else:
+        seg = Segment(terms.commencement_date, _ZERO, rate, "finance", schedule.initial_rou_asset,
+                      schedule.depreciation_months)
+    idx = terms.index_at_commencement
+    return Version(schedule, terms, tuple(schedule.flows), clock, seg, schedule.initial_rou_asset,
+                   index_base=idx, index_current=idx, lineage=(lineage,))
