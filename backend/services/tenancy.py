@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from backend.auth.roles import Role
-from backend.db.base import Base, TenantScoped
+from backend.db.base import Base
 from backend.db.models import Account, ApiToken, Entity, IdempotencyRecord, Tenant, User
 from backend.services import audit
 from backend.services.context import Actor, Runtime
@@ -19,6 +19,8 @@ STANDARDS = ("IFRS16", "ASC842", "IFRS15", "ASC606")
 # What survives a sandbox reset: the tokens in use, the entities they work on, and the
 # idempotency records (the reset request itself is one).
 KEPT_ON_RESET = {ApiToken.__tablename__, Entity.__tablename__, IdempotencyRecord.__tablename__}
+# The audit trail is append-only in every tenant, sandbox included.
+NEVER_RESET = {"audit_events", "audit_chain_heads"}
 
 
 @dataclass
@@ -143,8 +145,8 @@ def reset_sandbox(rt: Runtime, actor: Actor) -> dict:
                         code="not_sandbox")
     removed: dict[str, int] = {}
     with rt.db.session(actor.tenant_id, write=True) as s:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name in KEPT_ON_RESET or "tenant_id" not in table.c or not _is_tenant_table(table):
+        for table in reversed(Base.metadata.sorted_tables):  # children before parents
+            if table.name in KEPT_ON_RESET or table.name in NEVER_RESET or "tenant_id" not in table.c:
                 continue
             result = s.execute(delete(table).where(table.c.tenant_id == actor.tenant_id))
             removed[table.name] = result.rowcount
@@ -153,5 +155,3 @@ def reset_sandbox(rt: Runtime, actor: Actor) -> dict:
     return {"tenant_id": actor.tenant_id, "removed": removed}
 
 
-def _is_tenant_table(table) -> bool:
-    return any(m.local_table is table and issubclass(m.class_, TenantScoped) for m in Base.registry.mappers)

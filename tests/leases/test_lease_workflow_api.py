@@ -125,3 +125,22 @@ def test_list_filters(client, demo):
     assert [x["external_id"] for x in r["data"]] == ["A-1"]
     r = client.get("/v1/leases", headers=demo.headers(), params={"expires_to": "2027-12-31"}).json()
     assert [x["external_id"] for x in r["data"]] == ["A-1"]
+
+
+def test_sandbox_reset_removes_lease_data_but_never_production(client, demo, rt, drain):
+    from backend.services import admin
+
+    h = demo.headers()
+    lease = _create(client, demo, office_lease("RESET-1"))
+    client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [lease["id"]]})
+    drain()
+    prod = admin.mint_token(rt, email="owner@demo.example", tenant_kind="production", name="p")["token"]
+    ph = {"Authorization": f"Bearer {prod}"}
+    prod_lease = client.post("/v1/leases", headers=ph, json=office_lease("PROD-1")).json()
+    r = client.post("/v1/sandbox/reset", headers=h)
+    assert r.status_code == 200, r.text
+    removed = r.json()["removed"]
+    assert removed["leases"] == 1 and removed["lease_runs"] == 2 and removed["journal_entries"] >= 2
+    assert client.get("/v1/leases", headers=h).json()["total_count"] == 0
+    assert client.get(f"/v1/leases/{prod_lease['id']}", headers=ph).status_code == 200
+    assert client.get("/v1/audit-events/verify", headers=h).json()["ok"] is True
