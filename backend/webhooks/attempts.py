@@ -61,17 +61,17 @@ def run(rt, tenant_id: str, delivery_id: str, attempt: int, *, trigger: str = "s
         if d.status != "pending" or d.attempts != attempt - 1:
             return {**result, "skipped": "already_recorded", "status": d.status}
         ep = s.get(WebhookEndpoint, d.endpoint_id)
-        if ep.deleted_at is not None or not ep.enabled:
-            reason = "endpoint deleted" if ep.deleted_at is not None else "endpoint disabled"
-            return _give_up(rt, tenant_id, delivery_id, attempt, reason, now, result)
-        ev = s.get(WebhookEvent, d.event_id)
-        try:
-            secrets = signing_secrets(rt, ep, now)
-        except SecretUnreadable:
-            secrets = None
-        prep = _Prepared(ep.url, s.get(Tenant, tenant_id).kind, ev.id, body_bytes(ev.payload), secrets,
-                         d.first_attempt_at)
-
+        stopped = "endpoint deleted" if ep.deleted_at is not None else None if ep.enabled else "endpoint disabled"
+        if not stopped:
+            ev = s.get(WebhookEvent, d.event_id)
+            try:
+                secrets = signing_secrets(rt, ep, now)
+            except SecretUnreadable:
+                secrets = None
+            prep = _Prepared(ep.url, s.get(Tenant, tenant_id).kind, ev.id, body_bytes(ev.payload), secrets,
+                             d.first_attempt_at)
+    if stopped:
+        return _give_up(rt, tenant_id, delivery_id, attempt, stopped, now, result)
     if prep.secrets is None:
         outcome = delivery.Outcome(None, 0, "the signing secret cannot be decrypted with this server's key; "
                                             "rotate the endpoint's secret")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 import shutil
 import ssl
 import subprocess
@@ -60,7 +61,7 @@ def test_patch_changes_subscription_and_enabled_flag(client, demo, subscribe, re
     assert none.json()["data"] == []
 
 
-def test_delivery_list_filters(client, demo, subscribe, receiver, emit_committed, run_jobs):
+def test_delivery_list_filters(client, demo, subscribe, receiver, emit_committed, run_jobs, clock):
     a = subscribe(receiver.url, ["journal.posted", "close.completed"])
     b = subscribe(receiver.url.replace("/hooks", "/other"), ["close.completed"])
     emit_committed("journal.posted")
@@ -83,6 +84,13 @@ def test_delivery_list_filters(client, demo, subscribe, receiver, emit_committed
     rest = ids(limit=2, sort="created_at:asc", cursor=page["next_cursor"])
     assert len(rest["data"]) == 1
     assert client.get("/v1/webhook-deliveries", headers=demo.headers(), params={"status": "lost"}).status_code == 400
+    now = clock()
+    second = timedelta(seconds=1)
+    window = ids(created_from=(now - second).isoformat(), created_to=(now + second).isoformat())
+    assert window["total_count"] == 3
+    assert ids(created_from=(now + timedelta(seconds=1)).isoformat())["total_count"] == 0
+    naive = client.get("/v1/webhook-deliveries", headers=demo.headers(), params={"created_from": "2026-01-01T00:00:00"})
+    assert naive.status_code == 400  # a time without an offset is ambiguous
 
 
 def test_only_admins_and_owners_manage_webhooks(client, make_user, receiver):

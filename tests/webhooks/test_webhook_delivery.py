@@ -339,3 +339,18 @@ def test_deliveries_queue_behind_accounting_jobs(wrt, subscribe, receiver, emit_
         assert s.get(Job, other).status == "succeeded"
     assert receiver.count() == 0
     assert worker.run_once() == 1 and receiver.count() == 1
+
+
+def test_a_changed_server_key_fails_the_attempt_without_sending(settings, subscribe, receiver, emit_committed,
+                                                                run_jobs, rows, clock):
+    subscribe(receiver.url, ["journal.approved"])
+    emit_committed()
+    other_key = Runtime(settings=settings, db=Database(settings.database_url), secret_key="another-key-" + "x" * 40,
+                        clock=clock)
+    try:
+        assert run_jobs(other_key) == 1
+    finally:
+        other_key.db.dispose()
+    d = rows.delivery()
+    (a,) = rows.attempts(d.id)
+    assert receiver.count() == 0 and d.status == "pending" and "rotate" in a.error

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
@@ -168,8 +168,8 @@ def list_deliveries(request: Request, actor: Annotated[Actor, Depends(require("w
                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, sort: Sort = None,
                     endpoint_id: str | None = None, event_id: str | None = None, event_type: EventType | None = None,
                     status: Literal["pending", "delivered", "failed"] | None = None,
-                    created_from: Annotated[datetime | None, Query(description="inclusive")] = None,
-                    created_to: Annotated[datetime | None, Query(description="exclusive")] = None):
+                    created_from: Annotated[AwareDatetime | None, Query(description="inclusive, with offset")] = None,
+                    created_to: Annotated[AwareDatetime | None, Query(description="exclusive, with offset")] = None):
     return page_out(webhooks.list_deliveries(runtime(request), actor, limit=limit, cursor=cursor, sort=sort,
                                              endpoint_id=endpoint_id, event_id=event_id, event_type=event_type,
                                              status=status, created_from=created_from, created_to=created_to))
