@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from backend.db.models import AuditEvent, WebhookEndpoint
+from backend.db.models import AuditEvent, Job, WebhookEndpoint
 from backend.webhooks import delivery
 from webhook_receiver import Receiver
 
@@ -112,14 +112,26 @@ def test_endpoints_are_per_tenant(client, demo, make_user, subscribe, receiver):
     assert client.get("/v1/webhook-endpoints", headers=other).json()["total_count"] == 0
 
 
-def test_sandbox_reset_removes_webhook_rows_and_leftover_jobs_do_nothing(client, demo, subscribe, receiver,
-                                                                         emit_committed, run_jobs, rows):
+def test_sandbox_reset_removes_webhook_rows(client, demo, subscribe, receiver, emit_committed, run_jobs, rows):
     subscribe(receiver.url, ["journal.posted"])
     emit_committed("journal.posted")
     r = client.post("/v1/sandbox/reset", headers=demo.headers())
     assert r.status_code == 200, r.text
-    assert rows.events() == 0 and rows.deliveries() == []
-    assert run_jobs() == 1 and receiver.count() == 0  # the queued job finds no delivery
+    assert rows.events() == 0 and rows.deliveries() == [] and rows.count(WebhookEndpoint) == 0
+    run_jobs()
+    assert receiver.count() == 0
+
+
+def test_a_job_whose_delivery_is_gone_does_nothing(wrt, demo, run_jobs, clock):
+    from backend.jobs.queue import enqueue
+
+    with wrt.db.session(system=True, write=True) as s:
+        job_id = enqueue(s, kind="webhook.deliver", payload={"delivery_id": "01NOSUCHDELIVERY0000000000", "attempt": 1},
+                         now=clock(), tenant_id=demo.sandbox_tenant_id).id
+    assert run_jobs() == 1
+    with wrt.db.session(system=True) as s:
+        job = s.get(Job, job_id)
+    assert job.status == "succeeded" and job.result["skipped"] == "delivery_not_found"
 
 
 def test_a_slow_receiver_times_out(receiver):
