@@ -24,6 +24,9 @@ run_id=None, discount_rate_source=None) -> LeaseSchedule``
     Rate implicit in the lease from fair value and unguaranteed residual.
 ``closing_state(schedule, terms, policy, period)`` and ``liability_rows_from(...)``
     A period's closing state and the liability run continued from it (events work).
+``parse_event(run_type, effective_date, changes)``, ``apply_events(terms, policy, standard, events, ...)``,
+``catch_up_entry(entries, first_open_period, first_open_date, *, replaces=())``
+    Lease events (modification, remeasurement, termination, catch-up): see ``leases.events``.
 
 Conventions (see the module docstrings for the reasoning)
 - Payment dates: ``cashflows``; arrears payments fall at the end of their date.
@@ -49,3 +52,7 @@ __all__ = [
     "commencement_postings", "compute_schedule", "compute_schedules", "implicit_rate", "liability_rows_from",
     "parse_lease", "period_postings", "validate_lease", "validate_lease_data",
 ]
+
+from .events import EventResult, LeaseEvent, apply_events, catch_up_entry, parse_event  # noqa: E402
+
+__all__ += ["EventResult", "LeaseEvent", "apply_events", "catch_up_entry", "parse_event"]

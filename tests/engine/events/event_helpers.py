@@ -33,3 +33,40 @@ def year_sum(schedule, field, year):
 
 def annual(amount, start, end, timing="arrears", kind="fixed"):
     return {"from": start, "to": end, "amount": amount, "frequency": "annual", "timing": timing, "kind": kind}
+
+
+BALANCE_ACCOUNTS = ("ROU_ASSET", "ROU_ACCUMULATED_DEPRECIATION", "LEASE_LIABILITY_CURRENT",
+                    "LEASE_LIABILITY_NONCURRENT")
+
+
+def post_all(balances, entries):
+    for e in entries:
+        assert_balanced(e)
+        for ln in e.lines:
+            balances[ln.account] = balances.get(ln.account, 0) + ln.debit - ln.credit
+
+
+def check_ledger(base, results):
+    """Post the lease as the monthly close would: commencement from the first version, each
+    period from the version current at its end, each event's entries in its period; at every
+    period end the GL must equal that version's schedule exactly (no tolerance). Returns the
+    final balances."""
+    from backend.engine.leases import commencement_postings, period_postings
+    versions = [(None, base)] + [(r.effective_period, r.schedule) for r in results]
+    event_entries = {}
+    for r in results:
+        event_entries.setdefault(r.effective_period, []).extend(r.entries)
+    bal = {}
+    post_all(bal, commencement_postings(base))
+    final = versions[-1][1]
+    for p in final.periods_keys:
+        current = [s for eff, s in versions if eff is None or eff <= p][-1]
+        post_all(bal, event_entries.get(p, []))
+        post_all(bal, period_postings(current, p))
+        row = current.row(current.row_index(p))
+        liability = -(bal.get("LEASE_LIABILITY_CURRENT", 0) + bal.get("LEASE_LIABILITY_NONCURRENT", 0))
+        assert liability == row["closing_liability"], p
+        assert -bal.get("LEASE_LIABILITY_CURRENT", 0) == row["liability_current"], p
+        assert bal.get("ROU_ASSET", 0) + bal.get("ROU_ACCUMULATED_DEPRECIATION", 0) == row["closing_rou_asset"], p
+        assert -bal.get("ROU_ACCUMULATED_DEPRECIATION", 0) == row["accumulated_depreciation"], p
+    return bal

@@ -172,10 +172,18 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
     elif idx_cur is not None and idx_base and idx_cur != idx_base:
         post = [f._replace(amount=q(f.amount * idx_cur / idx_base)) if f.kind == "index_linked" else f
                 for f in post]
+    if ev.payments is None and new_terms.end_date <= v.terms.end_date:
+        # a shorter term removes the payments for periods it no longer covers (an arrears
+        # payment for a period cut short included: give ``payments`` to state a final one);
+        # the same cut applies when later events regenerate the flows from the terms
+        post = [f for f in post if f.instant <= clock.end_instant]
     late = next((f for f in post if f.instant > clock.end_instant), None)
     if late is not None:
+        hint = "" if ev.payments is not None else " (the current streams, continued to the new end date); " \
+            "give changes.payments for the new term"
         raise _fail("payment_after_end_date", f"A payment on {late.date.isoformat()} falls after the new end "
-                    f"date {new_terms.end_date.isoformat()}.", i, "changes.payments", date=late.date.isoformat())
+                    f"date {new_terms.end_date.isoformat()}{hint}.", i, "changes.payments",
+                    date=late.date.isoformat())
     rate_value = ev.discount_rate if br.revised_rate else v.segment.rate.annual_rate
     rate = RateBasis(rate_value, v.segment.rate.convention, v.segment.rate.compounding_interval_months)
     l_after_exact = pv_at(post, d, clock, rate)
