@@ -19,6 +19,7 @@ from backend.db.models import Entity, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.calendar import period_end
 from backend.engine.leases import commencement_postings, compute_schedules
 from backend.engine.leases.result import FUNCTIONAL_FIELDS, PERIOD_FIELDS, LeaseSchedule
+from backend.engine.money import quantize
 from backend.engine.errors import EngineError
 from backend.services import audit
 from backend.services.context import Actor, Runtime
@@ -300,8 +301,9 @@ def list_runs(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, sort
         return page
 
 
-def _money(v: Decimal | None) -> str | None:
-    return None if v is None else str(v)
+def _money(v: Decimal | None, currency: str) -> str | None:
+    # Always on the currency's minor unit ("0.00", never "0"), as the engine's to_dict renders it.
+    return None if v is None else str(quantize(v, currency))
 
 
 def get_schedule(rt: Runtime, actor: Actor, lease_id: str, standard: str, run_id: str | None = None) -> dict:
@@ -326,7 +328,8 @@ def get_schedule(rt: Runtime, actor: Actor, lease_id: str, standard: str, run_id
     for k, p in enumerate(sched.periods_keys):
         row: dict[str, Any] = {"period": p, "period_end": sched.period_ends[k]}
         for f, values in sched.columns.items():
-            row[f] = _money(values[k])
+            row[f] = _money(values[k], (sched.functional_currency or run.currency) if f.endswith("_functional")
+                            else run.currency)
         periods.append(row)
     summary = {k: v for k, v in run.summary.items() if k not in ("functional_currency", "asset_class")}
     return {**summary, "lease_id": lease.id, "standard": standard, "run_id": run.id, "run_type": run.run_type,

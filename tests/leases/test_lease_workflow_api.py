@@ -144,3 +144,17 @@ def test_sandbox_reset_removes_lease_data_but_never_production(client, demo, rt,
     assert client.get("/v1/leases", headers=h).json()["total_count"] == 0
     assert client.get(f"/v1/leases/{prod_lease['id']}", headers=ph).status_code == 200
     assert client.get("/v1/audit-events/verify", headers=h).json()["ok"] is True
+
+
+def test_schedule_money_is_always_on_the_minor_unit(client, demo, drain):
+    lease = _create(client, demo, office_lease("FMT-1"))
+    client.post("/v1/leases/confirm", headers=demo.headers(), json={"lease_ids": [lease["id"]]})
+    drain()
+    sched = client.get(f"/v1/leases/{lease['id']}/schedule", headers=demo.headers(), params={"standard": "IFRS16"}).json()
+    import re
+
+    money = re.compile(r"^-?\d+\.\d{2}$")
+    for p in sched["periods"]:
+        for k, v in p.items():
+            if k not in ("period", "period_end") and v is not None:
+                assert money.match(v), (p["period"], k, v)
