@@ -15,4 +15,4 @@ def deliver(rt, job: ClaimedJob) -> dict:
         raise PermanentJobError("webhook.deliver needs a tenant, a delivery_id and an attempt number",
                                 code="invalid_payload")
     return attempts.run(rt, job.tenant_id, p["delivery_id"], p["attempt"], trigger=p.get("trigger", "scheduled"),
-                        request_id=job.request_id)
+                        single=bool(p.get("single")), request_id=job.request_id)

@@ -229,9 +229,11 @@ def retry_delivery(rt: Runtime, actor: Actor, delivery_id: str) -> dict:
             raise Conflict("The endpoint is disabled or deleted; enable it before retrying.",
                            code="webhook_endpoint_disabled", details={"endpoint_id": ep.id})
         before = delivery_view(d)
+        revived = d.status == "failed"
         d.status, d.next_attempt_at, d.updated_at = "pending", now, now
         s.flush()
-        enqueue(s, kind=JOB_KIND, payload={"delivery_id": d.id, "attempt": d.attempts + 1, "trigger": "manual"},
+        enqueue(s, kind=JOB_KIND, payload={"delivery_id": d.id, "attempt": d.attempts + 1, "trigger": "manual",
+                                           "single": revived},
                 now=now, tenant_id=actor.tenant_id, run_at=now, priority=JOB_PRIORITY, max_attempts=JOB_MAX_ATTEMPTS,
                 request_id=actor.request_id)
         audit.record_change(s, actor, now=now, action="webhooks.delivery_retry", resource_type="webhook_delivery",

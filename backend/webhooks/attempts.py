@@ -50,8 +50,10 @@ def _cas(delivery_id: str, attempt: int):
                                          WebhookDelivery.attempts == attempt - 1)
 
 
-def run(rt, tenant_id: str, delivery_id: str, attempt: int, *, trigger: str = "scheduled",
+def run(rt, tenant_id: str, delivery_id: str, attempt: int, *, trigger: str = "scheduled", single: bool = False,
         request_id: str | None = None) -> dict:
+    """Attempt ``attempt`` of the delivery. ``single``: a manual retry of a failed delivery — one
+    attempt, and failed again if it fails (the schedule is not restarted)."""
     now = rt.clock()
     result = {"delivery_id": delivery_id, "attempt": attempt}
     with rt.db.session(tenant_id) as s:
@@ -78,7 +80,7 @@ def run(rt, tenant_id: str, delivery_id: str, attempt: int, *, trigger: str = "s
     else:
         headers = signing.headers(prep.secrets, prep.event_id, int(now.timestamp()), prep.body)
         outcome = delivery.post(prep.url, prep.body, headers, tenant_kind=prep.tenant_kind)
-    return _record(rt, tenant_id, delivery_id, attempt, trigger, now, prep, outcome, request_id, result)
+    return _record(rt, tenant_id, delivery_id, attempt, trigger, single, now, prep, outcome, request_id, result)
 
 
 def _give_up(rt, tenant_id, delivery_id, attempt, reason, now, result) -> dict:
@@ -89,18 +91,18 @@ def _give_up(rt, tenant_id, delivery_id, attempt, reason, now, result) -> dict:
     return {**result, "status": "failed" if done else "unchanged", "reason": reason}
 
 
-def _record(rt, tenant_id, delivery_id, attempt, trigger, now, prep: _Prepared, outcome: delivery.Outcome,
+def _record(rt, tenant_id, delivery_id, attempt, trigger, single, now, prep: _Prepared, outcome: delivery.Outcome,
             request_id, result) -> dict:
     first = prep.first_attempt_at or now
     gone = outcome.status_code == 410
     next_at = None
     if outcome.delivered:
         status = "delivered"
-    elif gone or attempt >= schedule.MAX_ATTEMPTS:
+    elif gone or single or attempt >= schedule.MAX_ATTEMPTS:
         status = "failed"
     else:
         status = "pending"
-        next_at = max(schedule.attempt_at(first, delivery_id, attempt + 1), now)
+        next_at = schedule.next_attempt_at(first, delivery_id, attempt + 1, now)
     with rt.db.session(tenant_id, write=True) as s:
         won = s.execute(_cas(delivery_id, attempt).values(
             attempts=attempt, status=status, first_attempt_at=first, last_attempt_at=now, next_attempt_at=next_at,

@@ -3,6 +3,8 @@
 Attempt 1 runs at once; attempts 2-5 at +5 min, +1 h, +6 h and +24 h after attempt 1, each
 offset scaled by a factor in [0.9, 1.1] so that many deliveries failing together do not retry
 in lock-step. The last offset is capped at 24 h so every delivery is decided within a day.
+When the worker falls behind (it was down for hours), the next attempt is not fired at once to
+catch up: it waits the nominal gap from now instead, so a backlog does not become a burst.
 The jitter comes from ``random.Random`` seeded with the delivery id and attempt number:
 deterministic (a re-run computes the same time; tests can predict it) yet spread across
 deliveries because their ids are random.
@@ -29,3 +31,9 @@ def offset(delivery_id: str, attempt: int) -> timedelta:
 
 def attempt_at(first_attempt_at: datetime, delivery_id: str, attempt: int) -> datetime:
     return first_attempt_at + offset(delivery_id, attempt)
+
+
+def next_attempt_at(first_attempt_at: datetime, delivery_id: str, attempt: int, now: datetime) -> datetime:
+    """When attempt ``attempt`` should run, given that the previous one ran at ``now``."""
+    planned = attempt_at(first_attempt_at, delivery_id, attempt)
+    return planned if planned > now else now + (OFFSETS[attempt - 1] - OFFSETS[attempt - 2])

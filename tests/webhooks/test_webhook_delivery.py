@@ -166,6 +166,15 @@ def test_410_gone_disables_the_endpoint(client, demo, subscribe, receiver, emit_
     run_jobs()
     assert receiver.count() == 2
 
+    # A manual retry of a failed delivery is one attempt: failing again does not restart the schedule.
+    gone = next(d for d in ds if d.attempts == 1)
+    receiver.answer(500)
+    assert client.post(f"/v1/webhook-deliveries/{gone.id}/retry", headers=demo.headers()).status_code == 202
+    assert run_jobs() == 1
+    after = next(d for d in rows.deliveries() if d.id == gone.id)
+    assert (after.status, after.attempts, after.next_attempt_at) == ("failed", 2, None)
+    assert rows.queued_webhook_jobs() == [] and receiver.count() == 3
+
 
 def test_a_rolled_back_transaction_emits_nothing(wrt, demo, subscribe, receiver, run_jobs, rows, clock):
     from backend.db.models import Entity

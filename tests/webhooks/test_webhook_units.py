@@ -58,6 +58,15 @@ def test_schedule_is_0_5min_1h_6h_24h_with_ten_percent_jitter():
         schedule.offset("x", 6)
 
 
+def test_a_late_attempt_waits_the_nominal_gap_instead_of_bursting():
+    first = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    on_time = first + schedule.offset("d1", 2)
+    assert schedule.next_attempt_at(first, "d1", 3, on_time) == schedule.attempt_at(first, "d1", 3)
+    late = first + timedelta(hours=30)  # the worker was down past every planned time
+    assert schedule.next_attempt_at(first, "d1", 3, late) == late + timedelta(minutes=55)
+    assert schedule.next_attempt_at(first, "d1", 5, late) == late + timedelta(hours=18)
+
+
 def test_secret_box_round_trip_and_refusals():
     key = "k" * 40
     token = secret_box.encrypt("whsec_abc123", key)
