@@ -22,6 +22,12 @@ from event_helpers import check_ledger
 
 STEPS = {"monthly": 1, "quarterly": 3, "annual": 12}
 POLICY = LeasePolicy(short_term_classes=(), low_value_classes=())
+FX_POLICY = LeasePolicy(short_term_classes=(), low_value_classes=(), functional_currency="EUR")
+
+
+def fx(src, dst, d):
+    """A deterministic USD->EUR rate that moves every day (so every translation matters)."""
+    return Decimal("0.9") + Decimal(d.toordinal() % 97) / 1000
 amounts = st.integers(min_value=100, max_value=5_000_000).map(lambda c: str(Decimal(c) / 100))
 rates = st.integers(0, 1200).map(lambda b: str(Decimal(b) / 10000))
 
@@ -108,11 +114,14 @@ def event_lists(draw, data):
 def test_any_event_sequence_ties_out(draw):
     data = draw.draw(leases())
     standard = draw.draw(st.sampled_from(["IFRS16", "ASC842"]))
+    policy = POLICY
+    if data["currency"] == "USD" and draw.draw(st.booleans()):
+        policy = FX_POLICY  # a foreign-currency lease: the GL is kept in EUR
     raw = draw.draw(event_lists(data))
     terms = parse_lease(data)
-    base = compute_schedule(terms, POLICY, standard)
+    base = compute_schedule(terms, policy, standard, fx_rates=fx)
     events = [parse_event(*e) for e in raw]
-    results = apply_events(terms, POLICY, standard, events)
+    results = apply_events(terms, policy, standard, events, fx_rates=fx)
     assert len(results) == len(events)
     prev = base
     for r in results:
@@ -127,10 +136,13 @@ def test_any_event_sequence_ties_out(draw):
     last = results[-1].schedule
     assert last.columns["closing_liability"][-1] == 0
     assert last.columns["closing_rou_asset"][-1] == 0
+    if policy is FX_POLICY:
+        assert last.columns["closing_liability_functional"][-1] == 0
+        assert last.columns["closing_rou_asset_functional"][-1] == 0
     assert bal.get("LEASE_LIABILITY_CURRENT", 0) + bal.get("LEASE_LIABILITY_NONCURRENT", 0) == 0
     assert bal.get("ROU_ASSET", 0) + bal.get("ROU_ACCUMULATED_DEPRECIATION", 0) == 0
     # deterministic replay from the stored inputs (the JSON round trip the service does)
-    again = apply_events(parse_lease(json.loads(json.dumps(data))), POLICY, standard,
-                         [parse_event(*e) for e in json.loads(json.dumps(raw))])
+    again = apply_events(parse_lease(json.loads(json.dumps(data))), policy, standard,
+                         [parse_event(*e) for e in json.loads(json.dumps(raw))], fx_rates=fx)
     assert [a.schedule.to_json() for a in again] == [r.schedule.to_json() for r in results]
     assert [a.entries for a in again] == [r.entries for r in results]

@@ -90,12 +90,17 @@ def test_index_change_needs_the_commencement_index():
 def test_exempt_and_foreign_currency_leases():
     short = dict(LEASE, end_date="2024-12-31", payments=[annual("50000", "2024-12-31", "2024-12-31")])
     assert _code(("TERMINATION", "2024-06-01", {}), data=short)[0] == "event_on_exempt_lease"
+    # a foreign-currency lease needs the spot rate of the effective date: the rejection names pair and date
     terms = parse_lease(LEASE)
+    month_ends = {("EUR", "USD", f"{y}-{m:02d}-{d}"): "1.1" for y in range(2024, 2034) for m, d in
+                  ((1, 31), (2, 29 if y % 4 == 0 else 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31), (8, 31),
+                   (9, 30), (10, 31), (11, 30), (12, 31))}
+    rates = {**month_ends, ("EUR", "USD", "2024-01-01"): "1.1"}
     with pytest.raises(EngineError) as ei:
-        apply_events(terms, LeasePolicy(functional_currency="USD"), "IFRS16", [parse_event("TERMINATION",
-                                                                                           "2026-01-01", {})],
-                     fx_rates=lambda a, b, d: 1)
-    assert ei.value.code == "fx_lease_events_unsupported"
+        apply_events(terms, LeasePolicy(functional_currency="USD"), "IFRS16",
+                     [parse_event("TERMINATION", "2026-01-15", {})], fx_rates=rates)
+    assert ei.value.code == "fx_rate_missing"
+    assert ei.value.details == {"from": "EUR", "to": "USD", "date": "2026-01-15"}
 
 
 def test_separate_lease_leaves_the_original_untouched_and_returns_the_new_input():

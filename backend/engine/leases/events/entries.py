@@ -26,8 +26,8 @@ _ZERO = Decimal(0)
 class EntryBuilder:
     """Signed amounts per account (positive = debit) for one entry."""
 
-    def __init__(self, schedule: LeaseSchedule) -> None:
-        self.currency = schedule.currency
+    def __init__(self, schedule: LeaseSchedule, currency: str | None = None) -> None:
+        self.currency = currency or schedule.currency
         self.dims = _dims(schedule)
         self.zero = quantize(_ZERO, self.currency)
         self.lines: list[JournalLine] = []
@@ -48,27 +48,30 @@ class EntryBuilder:
 
 
 def partial_derecognition(s: LeaseSchedule, d: date, liability: Decimal, cost: Decimal, accumulated: Decimal,
-                          gain: Decimal, memo: str) -> JournalEntry | None:
-    """IFRS 16 IE 17 pattern: Dr liability / Dr accumulated depreciation / Cr ROU cost / gain (Cr) or loss (Dr)."""
-    b = EntryBuilder(s)
+                          gain: Decimal, memo: str, currency: str | None = None,
+                          penalty: Decimal = _ZERO) -> JournalEntry | None:
+    """IFRS 16 IE 17 pattern: Dr liability / Dr accumulated depreciation / Cr ROU cost / gain (Cr) or loss (Dr),
+    Cr cash for a penalty paid on a partial termination. ``currency``: the functional currency for a
+    foreign-currency lease (amounts already translated)."""
+    b = EntryBuilder(s, currency)
     b.post(LEASE_LIABILITY_NONCURRENT, liability).post(ROU_ACCUMULATED_DEPRECIATION, accumulated)
-    b.post(ROU_ASSET, -cost).post(GAIN_LOSS, -gain)
+    b.post(ROU_ASSET, -cost).post(CASH, -penalty).post(GAIN_LOSS, -gain)
     return b.entry(d, "lease.partial_termination", memo)
 
 
 def remeasurement(s: LeaseSchedule, d: date, liability_increase: Decimal, rou_increase: Decimal, gain: Decimal,
-                  event: str, memo: str) -> JournalEntry | None:
+                  event: str, memo: str, currency: str | None = None) -> JournalEntry | None:
     """Dr ROU / Cr liability (or the reverse); a decrease beyond the ROU carrying amount is a gain."""
-    b = EntryBuilder(s)
+    b = EntryBuilder(s, currency)
     b.post(ROU_ASSET, rou_increase).post(LEASE_LIABILITY_NONCURRENT, -liability_increase).post(GAIN_LOSS, -gain)
     return b.entry(d, event, memo)
 
 
 def termination(s: LeaseSchedule, d: date, liability: Decimal, cost: Decimal, accumulated: Decimal,
-                penalty: Decimal, gain: Decimal, memo: str) -> JournalEntry | None:
+                penalty: Decimal, gain: Decimal, memo: str, currency: str | None = None) -> JournalEntry | None:
     """Derecognise liability and ROU (cost and accumulated depreciation); the penalty is paid
     in cash and is part of the gain or loss (PwC LG 5.5)."""
-    b = EntryBuilder(s)
+    b = EntryBuilder(s, currency)
     b.post(LEASE_LIABILITY_NONCURRENT, liability).post(ROU_ACCUMULATED_DEPRECIATION, accumulated)
     b.post(ROU_ASSET, -cost).post(CASH, -penalty).post(GAIN_LOSS, -gain)
     return b.entry(d, "lease.termination", memo)

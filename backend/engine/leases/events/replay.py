@@ -32,6 +32,7 @@ from .branches import Branch, resolve
 from .model import LeaseEvent
 from .result import EventResult
 from .rows import Split, continue_rows, terminated_rows
+from .fxview import finish_fx, initial_fx, translate_change, translate_termination
 from .version import Segment, Version, initial_version, pv_at, rou_at, unamortised_at
 
 _ZERO = Decimal(0)
@@ -49,7 +50,7 @@ def apply_events(terms: LeaseTerms, policy: LeasePolicy, standard: str, events: 
     ``effective_date_before_commencement``, ``effective_date_after_end``,
     ``effective_date_before_previous_event``, ``end_date_before_effective_date``,
     ``end_date_not_later`` / ``end_date_not_earlier``, ``index_at_commencement_missing``,
-    ``payment_after_end_date``, ``event_on_exempt_lease``, ``fx_lease_events_unsupported``),
+    ``payment_after_end_date``, ``event_on_exempt_lease``, ``fx_rate_missing``),
     with ``field`` = ``events[i].…``; nothing is returned for any event then.
     """
     base = compute_schedule(terms, policy, standard, discount_rate=discount_rate, fx_rates=fx_rates,
@@ -58,14 +59,10 @@ def apply_events(terms: LeaseTerms, policy: LeasePolicy, standard: str, events: 
         raise EngineError("event_on_exempt_lease", f"The lease is {base.exemption.replace('_', '-')} under "
                           f"{standard} (no ROU asset or liability); events apply to recognised leases only.",
                           field="events[0]")
-    if events and base.functional_currency and base.functional_currency != base.currency:
-        raise EngineError("fx_lease_events_unsupported", "Events on a foreign-currency lease are not supported "
-                          "yet: the functional-currency layers of a remeasured ROU asset are not modelled.",
-                          field="events[0]", details={"currency": base.currency,
-                                                      "functional_currency": base.functional_currency})
     out: list[EventResult] = []
     with decimal.localcontext(_CONTEXT):
         v = initial_version(base, terms, {"lease": terms, "discount_rate": str(base.discount_rate)})
+        v = dataclasses.replace(v, fx=initial_fx(base, fx_rates))
         for i, ev in enumerate(events):
             v, res = _apply(v, ev, i, policy, standard)
             out.append(res)
@@ -206,31 +203,40 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
 
     # --- partial derecognition, then remeasurement against the ROU
     rationale = list(br.rationale)
-    entries = []
-    cost = v.cost
-    gain = l_der = r_der = q(_ZERO)
-    l_mid, r_mid = l_before, r_before
-    if br.decrease_fraction is not None:
-        f = br.decrease_fraction
-        l_der = q(f * l_before) if br.decrease_method == "proportionate" else l_before - l_after
-        r_der = q(f * r_before)
-        cost_der = q(f * cost)
-        gain = l_der - r_der
-        entries.append(je.partial_derecognition(v.schedule, d, l_der, cost_der, cost_der - r_der, gain,
-                                                f"Partial derecognition ({f}) at {d.isoformat()}"))
-        l_mid, r_mid, cost = l_before - l_der, r_before - r_der, cost - cost_der
+    frac = br.decrease_fraction
+    penalty = q(ev.termination_payment) if frac is not None else q(_ZERO)
+    l_der = r_der = cost_der = q(_ZERO)
+    if frac is not None:
+        l_der = q(frac * l_before) if br.decrease_method == "proportionate" else l_before - l_after
+        r_der, cost_der = q(frac * r_before), q(frac * v.cost)
+    gain1 = l_der - r_der - penalty  # a penalty paid on a partial termination is part of the loss
+    l_mid, r_mid = l_before - l_der, r_before - r_der
     adj = l_after - l_mid
     applied, excess = adj, q(_ZERO)
     if r_mid + adj < 0:
         applied, excess = -r_mid, -(r_mid + adj)
         rationale.append(f"The decrease exceeds the ROU carrying amount: the ROU goes to zero and {excess} is a "
                          "gain (IFRS 16.39).")
-    gain += excess
+    gain = gain1 + excess
     r_after = r_mid + applied
-    cost += applied
+    cost = v.cost - cost_der + applied
     event_name = "lease.modification" if ev.run_type in ("MODIFICATION", "TERMINATION") else "lease.remeasurement"
-    entries.append(je.remeasurement(v.schedule, d, adj, applied, excess,
-                                    event_name, f"{br.name} at {d.isoformat()}: liability {l_mid} -> {l_after}"))
+    memo_der = f"Partial derecognition ({frac}) at {d.isoformat()}"
+    memo_rem = f"{br.name} at {d.isoformat()}: liability {l_mid} -> {l_after}"
+    fx_new = None
+    if v.fx is None:
+        entries = [je.partial_derecognition(v.schedule, d, l_der, cost_der, cost_der - r_der, gain1, memo_der,
+                                            penalty=penalty) if frac is not None else None,
+                   je.remeasurement(v.schedule, d, adj, applied, excess, event_name, memo_rem)]
+    else:  # foreign-currency lease: the entries are in the functional currency (see fxview)
+        fxa = translate_change(v, d, r_before, frac, l_der, adj, penalty, excess != 0)
+        fc = v.fx.fc
+        entries = [je.partial_derecognition(v.schedule, d, fxa["l_der"], fxa["cost_der"],
+                                            fxa["cost_der"] - fxa["r_der"], fxa["gain1"], memo_der, currency=fc,
+                                            penalty=fxa["penalty"]) if frac is not None else None,
+                   je.remeasurement(v.schedule, d, fxa["adj"], fxa["applied"], fxa["excess"], event_name,
+                                    memo_rem, currency=fc)]
+        summary["gain_loss_functional"] = fxa["gain1"] + fxa["excess"]
     u_after = _ZERO
     if model == "operating":
         u_before = unamortised_at(v, d) if v.segment.model == "operating" else _ZERO
@@ -254,9 +260,13 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
         classification_tests=tests, classification_override=override,
         warnings=v.schedule.warnings + tuple(warnings), discount_rate_source=source, run_id_given=None,
         _hash=None)
+    if v.fx is not None:
+        fx_new = finish_fx(v, sched, k, [f for f in flows if f.instant > new_terms.commencement_date], fxa,
+                           r_after, cost)
     seg = Segment(d, td, rate, model, r_after, months, sl_total, r_after - l_after, u_after)
     nv = Version(sched, new_terms, flows, clock, seg, cost, idx_base, idx_cur, idx_pending, d,
-                 {k: (adj_l + l_after - l_before, adj_r + r_after - r_before, prior_gain + gain)}, False, lineage)
+                 {k: (adj_l + l_after - l_before, adj_r + r_after - r_before, prior_gain + gain)}, False, lineage,
+                 fx_new)
     summary.update(liability_after=l_after, rou_after=r_after, rou_adjustment=applied, liability_adjustment=adj,
                    liability_derecognised=l_der, rou_derecognised=r_der, gain_loss=gain,
                    termination_payment=None, new_lease_id=None)
@@ -315,8 +325,14 @@ def _terminate(v: Version, ev: LeaseEvent, i: int, br: Branch, split: Split, his
     penalty = quantize(ev.termination_payment, ccy)
     l_before, r_before, cost = split.liability_before, split.rou_before, v.cost
     gain = l_before - r_before - penalty
-    entry = je.termination(v.schedule, d, l_before, cost, cost - r_before, penalty, gain,
-                           f"Early termination at {d.isoformat()}" + (f", penalty {penalty}" if penalty else ""))
+    memo = f"Early termination at {d.isoformat()}" + (f", penalty {penalty}" if penalty else "")
+    if v.fx is None:
+        entry = je.termination(v.schedule, d, l_before, cost, cost - r_before, penalty, gain, memo)
+    else:
+        fxa = translate_termination(v, d, l_before, r_before, penalty)
+        entry = je.termination(v.schedule, d, fxa["liability"], fxa["cost"], fxa["accumulated"], fxa["penalty"],
+                               fxa["gain"], memo, currency=v.fx.fc)
+        summary["gain_loss_functional"] = fxa["gain"]
     clock = build_clock(v.terms.commencement_date, d)
     cols = terminated_rows(v.schedule.columns, split, v.segment.model, gain, ccy)
     end = d - ONE_DAY
@@ -325,6 +341,9 @@ def _terminate(v: Version, ev: LeaseEvent, i: int, br: Branch, split: Split, his
         columns=cols, flows=list(history), run_id_given=None, _hash=None,
         inputs=({"lease": lineage[0]["lease"], "events": list(lineage[1:])}, v.schedule.inputs[1],
                 v.schedule.discount_rate))
+    if v.fx is not None:
+        finish_fx(v, sched, split.k, [f for f in history if f.instant > v.terms.commencement_date], fxa,
+                  _ZERO, _ZERO)
     nv = dataclasses.replace(v, schedule=sched, terms=dataclasses.replace(v.terms, end_date=end),
                              flows=history, clock=clock, cost=_ZERO, last_effective=d, terminated=True,
                              lineage=lineage)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ...money import quantize
 from ..cashflows import CashFlow
@@ -62,6 +63,7 @@ class Version:
     row_adjust: dict = field(default_factory=dict)  # row -> (liability, ROU, gain) moved by events
     terminated: bool = False
     lineage: tuple[dict, ...] = ()
+    fx: Any = None  # fxview.FxState for a foreign-currency lease, else None
 
     def liability_flows(self) -> list[CashFlow]:
         c = self.terms.commencement_date
