@@ -126,3 +126,34 @@ def test_catch_up_rejects_open_periods_and_nets_to_nothing():
         assert getattr(e, "code", None) == "catch_up_period_not_locked"
     entry, periods = catch_up_entry(jan, "2024-02", date(2024, 2, 1), replaces=jan)
     assert entry is None and periods == ["2024-01"]
+
+
+def test_foreign_currency_lease_event_in_functional_currency():
+    # IE 19's change in consideration on a USD lease of a EUR entity: the change entry is in EUR at the
+    # spot rate of the effective date; the month's FX gain/loss column excludes the remeasurement.
+    import json
+    data = dict(IE17, currency="USD", payments=[annual("100000", "2024-12-31", "2033-12-31")])
+    policy = LeasePolicy(functional_currency="EUR")
+
+    def rate(src, dst, d):
+        return Decimal("0.80") if d < date(2029, 1, 1) else Decimal("0.90")
+
+    from backend.engine.leases.events import apply_events, parse_event
+    terms = parse_lease(data)
+    base = compute_schedule(terms, policy, "IFRS16", fx_rates=rate)
+    (r,) = apply_events(terms, policy, "IFRS16", [parse_event("MODIFICATION", "2029-01-01", {
+        "modification_type": "change_in_consideration", "discount_rate": "0.07",
+        "payments": [annual("95000", "2029-12-31", "2033-12-31")]})], fx_rates=rate)
+    (e,) = r.entries
+    entry = lines(e)
+    assert {ln.currency for ln in e.lines} == {"EUR"}
+    assert entry["LEASE_LIABILITY_NONCURRENT"] == (-r.summary["rou_adjustment"] * Decimal("0.90")).quantize(
+        Decimal("0.01"))
+    jan = r.schedule.periods[60]
+    # January's FX is the move of the pre-event liability from 0.80 to 0.90 only (421,236 x 0.10 = 42,124);
+    # the remeasurement (booked at 0.90 by the entry) is not FX
+    assert whole(jan["fx_gain_loss"]) == whole(r.summary["liability_before"] * Decimal("0.10")) == 42124
+    assert r.schedule.to_dict()["periods"][:60] == base.to_dict()["periods"][:60]
+    bal = check_ledger(base, [r])
+    assert bal.get("LEASE_LIABILITY_CURRENT", 0) + bal.get("LEASE_LIABILITY_NONCURRENT", 0) == 0
+    json.dumps(r.to_dict())  # the run summary is JSON-ready

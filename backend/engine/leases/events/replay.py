@@ -36,6 +36,9 @@ from .fxview import finish_fx, initial_fx, translate_change, translate_terminati
 from .version import Segment, Version, initial_version, pv_at, rou_at, unamortised_at
 
 _ZERO = Decimal(0)
+SUMMARY_KEYS = ("liability_before", "liability_after", "rou_before", "rou_after", "rou_adjustment",
+                "liability_adjustment", "liability_derecognised", "rou_derecognised", "gain_loss",
+                "termination_payment", "new_lease_id")
 
 
 def apply_events(terms: LeaseTerms, policy: LeasePolicy, standard: str, events: Sequence[LeaseEvent], *,
@@ -312,8 +315,7 @@ def _pass_through(v: Version, ev: LeaseEvent, i: int, br: Branch, lineage) -> tu
     """Events that leave the schedule as it is (separate lease, ASC index change, catch-up)."""
     pending = ev.index_value if br.name == "asc842.index_change_deferred" else v.index_pending
     nv = dataclasses.replace(v, last_effective=ev.effective_date, index_pending=pending, lineage=lineage)
-    summary = {"liability_before": None, "liability_after": None, "rou_before": None, "rou_after": None,
-               "rou_adjustment": None, "gain_loss": None, "new_lease_id": None}
+    summary = dict.fromkeys(SUMMARY_KEYS)  # nothing is remeasured: every figure is None
     res = EventResult(i, ev, ev.run_type, ev.effective_date, period_of(ev.effective_date), br.name, br.rationale,
                       v.schedule, (), summary, None, ev.new_lease if br.name.endswith("separate_lease") else None)
     return nv, res

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...journal import JournalEntry
+from ..fingerprint import canonical
 from ..result import LeaseSchedule
 from .model import LeaseEvent
 
@@ -48,11 +49,11 @@ class EventResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary of the run (money as strings); the schedule is ``schedule.to_dict()``."""
-        return {
+        return canonical({
             "index": self.index, "run_type": self.run_type, "effective_date": self.effective_date.isoformat(),
             "effective_period": self.effective_period, "branch": self.branch, "rationale": list(self.rationale),
             "summary": {k: None if v is None else str(v) for k, v in self.summary.items()},
             "classification": self.classification, "new_lease": self.new_lease,
             "entries": [e.to_dict() for e in self.entries], "warnings": list(self.warnings),
             "changes": self.event.lineage(),
-        }
+        })
