@@ -17,10 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
+from backend.db.ids import new_id
 from backend.db.models import AccountMapping, Entity, JournalEntry, JournalLine
 from backend.engine.money import minor_unit
+from backend.services import journal_xlsx
 from backend.services.context import Actor, Runtime
 from backend.services.errors import InvalidInput, Unprocessable
 from backend.services.journal_queries import Filters, apply_filters
@@ -30,13 +32,14 @@ from backend.services.journal_queries import Filters, apply_filters
 EXPORT_STATUSES = ("approved", "posted", "reversed")
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-FIXED = ["entry_id", "entity", "standard", "period", "entry_date", "status", "source_operation", "event", "lease_id",
-         "run_id", "line_no", "account", "gl_account", "debit", "credit", "currency", "posting_reference",
-         "approved_by", "approved_at", "reversal_of_id", "memo"]
-MONEY_COLS = ("debit", "credit")
+# Entry-level columns first, then line-level ones: the entry part of a CSV row is encoded once per entry.
+ENTRY_COLS = ["entry_id", "entity", "standard", "period", "entry_date", "status", "source_operation", "event",
+              "lease_id", "run_id", "posting_reference", "approved_by", "approved_at", "reversal_of_id", "memo"]
+LINE_COLS = ["line_no", "account", "gl_account", "debit", "credit", "currency"]
+FIXED = ENTRY_COLS + LINE_COLS
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 YIELD_PER = 5000
-XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included
+XLSX_MAX_ROWS = journal_xlsx.MAX_ROWS
 CHUNK = 1 << 16
 
 
@@ -88,8 +91,8 @@ def prepare(rt: Runtime, actor: Actor, filters: Filters, fmt: str) -> Plan:
             if name not in dim_cols and name not in FIXED:
                 dim_cols.append(name)
     columns = FIXED + sorted(dim_cols) + ["dimensions"]
-    lines = _lines(rt, actor, filters, codes, mappings, sorted(dim_cols))
-    body = {"csv": _csv, "json": _json, "xlsx": _xlsx}[fmt](columns, lines)
+    entries = _entries(rt, actor, filters, codes, mappings, sorted(dim_cols), sheet=fmt != "json")
+    body = {"csv": _csv, "json": _json, "xlsx": _xlsx}[fmt](columns, entries)
     stamp = rt.clock().strftime("%Y%m%dT%H%M%SZ")
     return Plan(fmt, columns, FORMATS[fmt], f"journal-lines-{stamp}.{fmt}", body)
 
@@ -102,79 +105,164 @@ def _decimal_text(minor: int, exp: int) -> str:
     return f"{sign}{whole}.{frac:0{exp}d}"
 
 
-def _lines(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict, dim_cols: list[str]) -> Iterator[list]:
-    """Export rows in column order; money as (minor units, exponent) so each format renders it exactly."""
+class _Memo(dict):
+    """A bounded memo for values that repeat (codes, statuses, dimension sets): computed once each."""
+
+    def __init__(self, fn, limit: int = 20_000):
+        super().__init__()
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, key):
+        if len(self) >= self.limit:  # keep memory flat on pathological data
+            self.clear()
+        value = self[key] = self.fn(key)
+        return value
+
+
+def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict, dim_cols: list[str],
+             sheet: bool) -> Iterator[tuple[tuple, list[tuple]]]:
+    """(entry fields, [line fields]) per entry, in entry-id order; fields in ENTRY_COLS / LINE_COLS
+    order, then the mapped dimension values and the leftover dimensions. ``sheet`` (CSV/XLSX)
+    neutralises text and renders leftover dimensions as JSON text; JSON keeps values as they are.
+    Money stays as (minor units, exponent) so each format renders it exactly.
+
+    Headers and lines come from two cursors merged on the entry id, so the 15 entry columns are
+    read once per entry rather than once per line."""
     E, L = JournalEntry, JournalLine
-    stmt = (select(E.id, E.entity_id, E.standard, E.period, E.entry_date, E.status, E.source_operation, E.event,
-                   E.lease_id, E.run_id, L.line_no, L.account, L.debit_minor, L.credit_minor, L.currency,
-                   E.posting_reference, E.approved_by, E.approved_at, E.reversal_of_id, E.memo, L.dimensions)
-            .join(L, L.entry_id == E.id).where(L.tenant_id == actor.tenant_id).order_by(E.id, L.line_no))
-    exps: dict[str, int] = {}
+    tenant = actor.tenant_id
+    safe = neutralise if sheet else (lambda v: v)
+    small = _Memo(lambda v: safe(v) if v else "")  # low-cardinality text: codes, statuses, accounts
     empty = {"accounts": {}, "dimensions": {}}
-    with rt.db.session(actor.tenant_id) as s:
-        result = s.execute(apply_filters(s, stmt, f).execution_options(stream_results=True, yield_per=YIELD_PER))
-        for (eid, ent, std, per, edate, status, src, event, lease, run, no, acct, dr, cr, ccy, ref, appr, appr_at,
-             rev_of, memo, dims) in result:
-            m = mappings.get(ent, empty)
-            exp = exps.get(ccy)
-            if exp is None:
-                exp = exps[ccy] = minor_unit(ccy)
-            dim_map, mapped, rest = m["dimensions"], {}, {}
-            for k, v in (dims or {}).items():
-                if k in dim_map:
-                    mapped[dim_map[k]] = v
-                else:
-                    rest[k] = v
-            yield [eid, codes.get(ent, ent), std, per, edate, status, src, event, lease or "", run or "", no, acct,
-                   m["accounts"][acct], (dr, exp), (cr, exp), ccy, ref or "", appr or "",
-                   appr_at.isoformat() if appr_at else "", rev_of or "", memo or "",
-                   *[mapped.get(c, "") for c in dim_cols], rest]
+    gl = {ent: {a: safe(g) for a, g in m["accounts"].items()} for ent, m in mappings.items()}
+    ent_code = {ent: safe(code) for ent, code in codes.items()}
+
+    def resolve(key: tuple[str, str | None]) -> tuple[tuple, object]:
+        ent, raw = key
+        dim_map = mappings.get(ent, empty)["dimensions"]
+        mapped, rest = {}, {}
+        for k, v in (json.loads(raw) if raw else {}).items():
+            if k in dim_map:
+                mapped[dim_map[k]] = v
+            else:
+                rest[k] = v
+        values = tuple(safe(str(mapped.get(c, ""))) for c in dim_cols)
+        if sheet:
+            return values, safe(json.dumps(rest, sort_keys=True, separators=(",", ":"))) if rest else ""
+        return values, rest
+
+    dims = _Memo(resolve)
+    exps = _Memo(minor_unit, 1000)
+    with rt.db.session(tenant) as s:
+        heads = apply_filters(s, select(E.id, E.entity_id, E.standard, E.period, E.entry_date, E.status,
+                                        E.source_operation, E.event, E.lease_id, E.run_id, E.posting_reference,
+                                        E.approved_by, E.approved_at, E.reversal_of_id, E.memo)
+                              .where(E.tenant_id == tenant), f).order_by(E.id)
+        ids = apply_filters(s, select(E.id).where(E.tenant_id == tenant), f)
+        # Dimensions arrive as JSON text (cast), so repeated dimension sets are decoded and mapped once.
+        lines = (select(L.entry_id, L.line_no, L.account, L.debit_minor, L.credit_minor, L.currency,
+                        cast(L.dimensions, Text))
+                 .where(L.tenant_id == tenant, L.entry_id.in_(ids)).order_by(L.entry_id, L.line_no))
+        conn = s.connection()
+        # Values arrive raw from the driver; the columns' own result processors convert each
+        # distinct date/timestamp once (memoised) instead of once per line.
+        date_proc = _processor(E.__table__.c.entry_date, conn.dialect) or (lambda v: v)
+        stamp_proc = _processor(E.__table__.c.approved_at, conn.dialect) or (lambda v: v)
+        dates = _Memo(date_proc, 5000)
+        stamps = _Memo(lambda v: stamp_proc(v).isoformat() if v is not None else "", 50_000)
+        line_rows = _driver_rows(conn, lines)
+        pending = next(line_rows, None)
+        for (eid, ent, std, per, edate, status, src, event, lease, run, ref, appr, appr_at, rev_of,
+             memo) in _driver_rows(conn, heads):
+            # Ids are our own ULIDs (Crockford base32), which cannot start with a formula character.
+            head = (eid, ent_code.get(ent, ent), small[std], per, dates[edate], small[status], small[src],
+                    small[event], safe(lease) if lease else "", run or "", safe(ref) if ref else "", appr or "",
+                    stamps[appr_at], rev_of or "", safe(memo) if memo else "")
+            accounts, out = gl[ent], []
+            # Both cursors are ordered by entry id with the database's own collation, so they align.
+            while pending is not None and pending[0] == eid:
+                _e, no, acct, dr, cr, ccy, raw = pending
+                dim_values, rest = dims[(ent, raw)]
+                out.append((no, small[acct], accounts[acct], dr, cr, exps[ccy], small[ccy], dim_values, rest))
+                pending = next(line_rows, None)
+            yield head, out
 
 
-def _text(v) -> str:
-    return v if isinstance(v, str) else (v.isoformat() if isinstance(v, date) else str(v))
+def _processor(column, dialect):
+    return column.type.dialect_impl(dialect).result_processor(dialect, None)
 
 
-def _csv(columns: list[str], lines: Iterator[list]) -> Iterator[bytes]:
+def _driver_rows(conn, stmt) -> Iterator[tuple]:
+    """Rows straight from the DBAPI cursor, in batches: a server-side (named) cursor on PostgreSQL,
+    SQLite's lazy cursor otherwise — memory stays flat. This skips SQLAlchemy's per-row Result
+    machinery, which cost more than the CSV writer itself for a million lines."""
+    dialect = conn.dialect
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if dialect.name == "sqlite":  # SQLAlchemy stores dates as ISO text there; bind them the same way
+        params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+    if compiled.positional:
+        params = tuple(params[k] for k in compiled.positiontup)
+    dbapi = conn.connection.dbapi_connection
+    if dialect.name == "postgresql":
+        cur = dbapi.cursor(name=f"journal_export_{new_id().lower()}")
+        cur.itersize = YIELD_PER
+    else:
+        cur = dbapi.cursor()
+    try:
+        cur.execute(str(compiled), params)
+        while rows := cur.fetchmany(YIELD_PER):
+            yield from rows
+    finally:
+        cur.close()
+
+
+def _csv(columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]]) -> Iterator[bytes]:
+    """RFC 4180 via the csv module. The entry part of the row is encoded once per entry and
+    prefixed to each of its lines (same bytes as one writerow of the whole row)."""
+    out = io.StringIO()
+    out.write(_encoder()(columns))
+    enc, money = _encoder(), _decimal_text
+    for head, lines in entries:
+        prefix = enc((*head[:4], head[4].isoformat(), *head[5:]))[:-2] + ","
+        for no, acct, gl, dr, cr, exp, ccy, dim_values, rest in lines:
+            out.write(prefix)
+            out.write(enc((no, acct, gl, money(dr, exp), money(cr, exp), ccy, *dim_values, rest)))
+        if out.tell() >= CHUNK:
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode()
+
+
+def _encoder():
+    """One CSV record (with its CRLF) as a string, by the csv module's own quoting rules."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(columns)
-    money = {columns.index(c) for c in MONEY_COLS}
-    last = len(columns) - 1
-    for row in lines:
-        out = []
-        for i, v in enumerate(row):
-            if i in money:
-                out.append(_decimal_text(*v))
-            elif i == last:
-                out.append(neutralise(json.dumps(v, sort_keys=True, separators=(",", ":"))) if v else "")
-            elif isinstance(v, str):
-                out.append(v if not v or v[0] not in DANGEROUS else "'" + v)
-            else:
-                out.append(_text(v))
-        w.writerow(out)
-        if buf.tell() >= CHUNK:
-            yield buf.getvalue().encode()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue().encode()
+
+    def enc(fields) -> str:
+        buf.seek(0)
+        buf.truncate()
+        w.writerow(fields)
+        return buf.getvalue()
+
+    return enc
 
 
-def _json(columns: list[str], lines: Iterator[list]) -> Iterator[bytes]:
+def _json(columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]]) -> Iterator[bytes]:
     """One JSON document: the lines, then their count and totals per currency (money as strings)."""
-    money = {columns.index(c) for c in MONEY_COLS}
-    ccy_i, debit_i, credit_i = columns.index("currency"), columns.index("debit"), columns.index("credit")
     totals: dict[str, list[int]] = {}
+    dumps = json.JSONEncoder(separators=(",", ":")).encode
     parts = [f'{{"columns":{json.dumps(columns)},"lines":[']
     n = 0
-    for row in lines:
-        t = totals.setdefault(row[ccy_i], [0, 0, row[debit_i][1]])
-        t[0] += row[debit_i][0]
-        t[1] += row[credit_i][0]
-        obj = {c: (_decimal_text(*v) if i in money else (v if isinstance(v, (str, int, dict)) else _text(v)))
-               for i, (c, v) in enumerate(zip(columns, row))}
-        parts.append(("," if n else "") + json.dumps(obj, separators=(",", ":")))
-        n += 1
+    for head, lines in entries:
+        head = (*head[:4], head[4].isoformat(), *head[5:])
+        for no, acct, gl, dr, cr, exp, ccy, dim_values, rest in lines:
+            t = totals.setdefault(ccy, [0, 0, exp])
+            t[0] += dr
+            t[1] += cr
+            values = (*head, no, acct, gl, _decimal_text(dr, exp), _decimal_text(cr, exp), ccy, *dim_values, rest)
+            parts.append(("," if n else "") + dumps(dict(zip(columns, values))))
+            n += 1
         if len(parts) >= 500:
             yield "".join(parts).encode()
             parts = []
@@ -183,11 +271,11 @@ def _json(columns: list[str], lines: Iterator[list]) -> Iterator[bytes]:
     yield "".join(parts).encode()
 
 
-def _xlsx(columns: list[str], lines: Iterator[list]) -> Iterator[bytes]:
+def _xlsx(columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]]) -> Iterator[bytes]:
     fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="ledger-export-")
     os.close(fd)
     try:
-        _write_xlsx(path, columns, lines)
+        _write_xlsx(path, columns, entries)
         with open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 yield chunk
@@ -195,45 +283,22 @@ def _xlsx(columns: list[str], lines: Iterator[list]) -> Iterator[bytes]:
         os.unlink(path)
 
 
-def _write_xlsx(path: str, columns: list[str], lines: Iterator[list]) -> None:
-    import xlsxwriter
+def _write_xlsx(path: str, columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]]) -> None:
+    n_fixed = len(FIXED)
+    rows = ((head, line) for head, lines in entries for line in lines)
 
-    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tempfile.gettempdir(),
-                                    "strings_to_formulas": False, "strings_to_numbers": False,
-                                    "strings_to_urls": False})
-    head = wb.add_format({"bold": True})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    money_fmts: dict[int, object] = {}
-    money = {columns.index(c) for c in MONEY_COLS}
-    date_i, line_i, last = columns.index("entry_date"), columns.index("line_no"), len(columns) - 1
-    ws, r, sheet_no = None, XLSX_MAX_ROWS, 0
-    for row in lines:
-        if r >= XLSX_MAX_ROWS:  # Excel's row limit: continue on a new sheet, header repeated
-            sheet_no += 1
-            ws = wb.add_worksheet("Journal lines" if sheet_no == 1 else f"Journal lines {sheet_no}")
-            for c, name in enumerate(columns):
-                ws.write_string(0, c, name, head)
-            ws.freeze_panes(1, 0)
-            r = 1
-        for c, v in enumerate(row):
-            if c in money:
-                minor, exp = v
-                fmt = money_fmts.get(exp)
-                if fmt is None:
-                    fmt = money_fmts[exp] = wb.add_format({"num_format": "#,##0" + ("." + "0" * exp if exp else "")})
-                ws.write_number(r, c, minor / 10 ** exp, fmt)
-            elif c == date_i:
-                ws.write_datetime(r, c, v, date_fmt)
-            elif c == line_i:
-                ws.write_number(r, c, v)
-            elif c == last:
-                if v:
-                    ws.write_string(r, c, neutralise(json.dumps(v, sort_keys=True, separators=(",", ":"))))
-            elif v:
-                ws.write_string(r, c, v if v[0] not in DANGEROUS else "'" + v)
-        r += 1
-    if ws is None:  # no lines: still a valid workbook with the header
-        ws = wb.add_worksheet("Journal lines")
-        for c, name in enumerate(columns):
-            ws.write_string(0, c, name, head)
-    wb.close()
+    def render(x: journal_xlsx.Renderer, rn: str, row: tuple) -> str:
+        (eid, ent, std, per, edate, status, src, event, lease, run, ref, appr, appr_at, rev_of, memo), line = row
+        no, acct, gl, dr, cr, exp, ccy, dim_values, rest = line
+        money = x.money_style(exp)
+        code, text = x.code, x.text
+        return "".join((
+            text(0, rn, eid), code(1, rn, ent), code(2, rn, std), code(3, rn, per), x.day(4, rn, edate, x.date_xf),
+            code(5, rn, status), code(6, rn, src), code(7, rn, event), text(8, rn, lease), text(9, rn, run),
+            text(10, rn, ref), text(11, rn, appr), text(12, rn, appr_at), text(13, rn, rev_of), text(14, rn, memo),
+            x.number(15, rn, str(no)), code(16, rn, acct), code(17, rn, gl),
+            x.number(18, rn, _decimal_text(dr, exp), money), x.number(19, rn, _decimal_text(cr, exp), money),
+            code(20, rn, ccy), *(text(c, rn, v) for c, v in enumerate(dim_values, start=n_fixed)),
+            text(n_fixed + len(dim_values), rn, rest)))
+
+    journal_xlsx.write(path, columns, rows, render, XLSX_MAX_ROWS)

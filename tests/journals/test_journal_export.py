@@ -5,10 +5,12 @@ import csv
 import io
 import json
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from backend.services import journal_export
 from tests.journals.conftest import MAPPING, auth
@@ -148,6 +150,11 @@ def test_xlsx_export_has_typed_cells_and_ties_to_the_summary(client, demo, book,
         got[(row["account"], row["currency"])][1] += round(Decimal(row["credit"]), exp)
     assert dict(got) == totals
     _check_text_neutralised([{k: ("" if v is None else v) for k, v in row.items()} for row in rows])
+    assert all(isinstance(row["entry_date"], datetime) for row in rows)  # a real date cell
+    # A second, independent reader (calamine, in Rust) sees the same cells.
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_name("Journal lines").to_python()
+    assert sheet[0] == header and len(sheet) == len(values)
+    assert [row[header.index("debit")] for row in sheet[1:]] == [row["debit"] for row in rows]
 
 
 def test_json_export_parses_back_and_ties_to_the_summary(client, demo, book):
