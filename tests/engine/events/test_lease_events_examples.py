@@ -207,3 +207,29 @@ def test_asc842_finance_lease_purchase_option_reassessment_pwc_example_5_3():
     # lease end (the asset is bought)
     assert {whole(year_sum(sch, "depreciation", y)) for y in (2, 3, 4)} == {76404}
     assert whole(sch.periods[-1]["closing_rou_asset"]) == 76404 and sch.periods[-1]["closing_liability"] == 0
+
+
+def test_asc842_modification_reassesses_classification_operating_to_finance():
+    # ASC 842-10-25-1: a modification that is not a separate contract triggers a classification
+    # reassessment at the effective date. PwC Ex 5-5's lease with an 8-year economic life is operating
+    # (60 / 96 months = 62.5 %); extended at the start of Year 4 to the end of Year 8 its remaining term
+    # (60 months) is all of the remaining economic life, so it becomes a finance lease (25-2(c)).
+    import json
+
+    from backend.engine.leases import LeasePolicy, compute_schedule, parse_lease
+    from event_helpers import check_ledger
+    data = dict(PWC_OPERATING, economic_life_months=96)
+    base = compute_schedule(parse_lease(data), LeasePolicy(), "ASC842")
+    assert base.classification == "operating"
+    (r,) = replay(data, "ASC842", ("MODIFICATION", "2024-01-01", {
+        "modification_type": "extend_term", "end_date": "2028-12-31", "discount_rate": "0.06",
+        "payments": [annual("110000", "2024-01-01", "2028-12-31", "advance")]}))
+    assert r.classification["previous"] == "operating" and r.classification["classification"] == "finance"
+    major = next(t for t in r.classification["tests"] if t["test"] == "lease_term_major_part_of_economic_life")
+    assert major["result"] == "met" and major["inputs"]["ratio"] == "1.0000"
+    assert r.schedule.classification == "finance"
+    # from the effective date the ROU (495,162 as in Ex 5-5) is amortised straight-line over 5 years
+    assert {whole(year_sum(r.schedule, "depreciation", y)) for y in range(3, 8)} == {whole(Decimal("495161.62") / 5)}
+    check_ledger(base, [r])
+    json.dumps(r.to_dict())
+    json.dumps(r.schedule.to_dict())

@@ -61,7 +61,6 @@ KINDS = ["consideration", "extend", "shorten", "scope", "index", "rvg", "term", 
 def event_lists(draw, data):
     start = date.fromisoformat(data["commencement_date"])
     end = date.fromisoformat(data["end_date"])
-    freq = data["payments"][0]["frequency"]
     out, prev = [], start + ONE_DAY
     for _ in range(draw(st.integers(1, 3))):
         if prev > end:

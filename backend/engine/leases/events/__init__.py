@@ -12,7 +12,25 @@ lease_id=None, discount_rate_source=None) -> list[EventResult]``
 Conventions: an event takes effect at the start of its effective date; payments dated
 before it are history. Rows before the effective month are never recomputed (``rows``);
 the branch taken is decided by the recorded type and the standard (``branches``).
-``period_postings`` works unchanged on every new version.
+``period_postings`` works unchanged on every new version; foreign-currency leases post in
+the functional currency (``fxview``).
+
+What the service stores and does
+- The original lease input, the ``compute_schedule`` keyword arguments (discount rate and
+  its source, FX rates or their source) and, per book, the ordered list of
+  ``LeaseEvent.lineage()`` dicts (run type, effective date, changes as given). Replaying
+  ``apply_events`` on them rebuilds every version byte for byte; ``schedule.inputs_hash``
+  covers the lease and the events.
+- Events in effective-date order (ties keep the stored order); a new event dated before the
+  last one is rejected, so a back-dated change must be entered in date order by the user.
+- Monthly close: ``period_postings(result.schedule, period)`` of the version current at the
+  period end, plus each event's ``entries`` in its effective period.
+- Locked periods: post nothing there. Pass the entries that belong to them (the event's
+  ``entries`` and the new version's ``period_postings`` of locked periods from the effective
+  period on) to ``catch_up_entry`` with ``replaces=`` the entries already posted for those
+  periods from the previous version; post the one result in the first open period and keep
+  the returned period list on the run.
+- Separate lease: create a lease from ``result.new_lease`` (and set ``new_lease_id``).
 """
 
 from .entries import catch_up_entry

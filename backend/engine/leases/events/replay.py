@@ -20,7 +20,6 @@ from ...calendar import ONE_DAY, period_of
 from ...errors import EngineError
 from ...money import quantize
 from ..cashflows import CashFlow, lease_cash_flows
-from ..classification import classify_asc842
 from ..fx import FxRates
 from ..policy import LeasePolicy
 from ..rates import RateBasis
@@ -29,10 +28,12 @@ from ..terms import LeaseTerms
 from ..timeline import build_clock
 from . import entries as je
 from .branches import Branch, resolve
+from .checks import check, depreciation_months, fail, reassess_classification
+from .checks import new_terms as make_terms
 from .model import LeaseEvent
 from .result import EventResult
-from .rows import Split, continue_rows, terminated_rows
 from .fxview import finish_fx, initial_fx, translate_change, translate_termination
+from .rows import Split, continue_rows, terminated_rows
 from .version import Segment, Version, initial_version, pv_at, rou_at, unamortised_at
 
 _ZERO = Decimal(0)
@@ -72,64 +73,12 @@ def apply_events(terms: LeaseTerms, policy: LeasePolicy, standard: str, events: 
     return out
 
 
-def _fail(code: str, msg: str, i: int, fld: str, **details) -> EngineError:
-    return EngineError(code, msg, field=f"events[{i}].{fld}", details={"event_index": i, **details})
-
-
-def _check(v: Version, ev: LeaseEvent, i: int) -> None:
-    d, t = ev.effective_date, v.terms
-    if v.terminated:
-        raise _fail("event_after_termination", "The lease was terminated by an earlier event; no later event "
-                    "can apply to it.", i, "run_type")
-    if d <= t.commencement_date:
-        raise _fail("effective_date_before_commencement", "An event must take effect after the commencement "
-                    f"date ({t.commencement_date.isoformat()}).", i, "effective_date")
-    if d > t.end_date:
-        raise _fail("effective_date_after_end", f"The lease ended on {t.end_date.isoformat()}; an event cannot "
-                    "take effect after it.", i, "effective_date")
-    if v.last_effective is not None and d < v.last_effective:
-        raise _fail("effective_date_before_previous_event", "Events replay in effective-date order; this one is "
-                    f"dated before the previous event ({v.last_effective.isoformat()}).", i, "effective_date")
-    if ev.end_date is not None and ev.end_date < d:
-        raise _fail("end_date_before_effective_date", "The new end date is before the effective date; use a "
-                    "TERMINATION to end the lease.", i, "changes.end_date")
-    if ev.modification_type == "extend_term" and ev.end_date <= t.end_date:
-        raise _fail("end_date_not_later", "extend_term needs an end date after the current one "
-                    f"({t.end_date.isoformat()}).", i, "changes.end_date")
-    if ev.modification_type == "shorten_term" and ev.end_date >= t.end_date:
-        raise _fail("end_date_not_earlier", "shorten_term needs an end date before the current one "
-                    f"({t.end_date.isoformat()}).", i, "changes.end_date")
-
-
-def _new_terms(v: Version, ev: LeaseEvent) -> LeaseTerms:
-    t = v.terms
-    end = ev.end_date or t.end_date
-    if ev.payments is not None:
-        streams = ev.payments
-    else:
-        # unchanged streams: a shorter term cuts them; a longer one continues the streams
-        # that ran to the old end on the same terms (give ``payments`` to say otherwise)
-        streams = []
-        for s in t.payments:
-            if s.start > end:
-                continue
-            if s.end > end or (end > t.end_date and s.end == t.end_date):
-                s = dataclasses.replace(s, end=end)
-            streams.append(s)
-        streams = tuple(streams)
-    return dataclasses.replace(
-        t, end_date=end, payments=streams,
-        other_payments=ev.other_payments if ev.other_payments is not None else t.other_payments,
-        purchase_option=ev.purchase_option or t.purchase_option,
-        residual_value_guarantee=ev.residual_value_guarantee or t.residual_value_guarantee)
-
-
 def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: str) -> tuple[Version, EventResult]:
-    _check(v, ev, i)
+    check(v, ev, i)
     d = ev.effective_date
     ccy = v.terms.currency
     q = lambda x: quantize(x, ccy)  # noqa: E731
-    new_terms = _new_terms(v, ev)
+    new_terms = make_terms(v, ev)
     clock = build_clock(new_terms.commencement_date, new_terms.end_date)
     td = clock.t(d)
     term_fraction = None
@@ -140,7 +89,7 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
     if br.pass_through:
         return _pass_through(v, ev, i, br, lineage)
     if ev.reason == "index_change" and v.index_base is None:
-        raise _fail("index_at_commencement_missing", "An index change needs the lease's index_at_commencement "
+        raise fail("index_at_commencement_missing", "An index change needs the lease's index_at_commencement "
                     "(the level the index-linked payments are stated at).", i, "changes.index_value")
 
     # --- the previous version at d
@@ -181,7 +130,7 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
     if late is not None:
         hint = "" if ev.payments is not None else " (the current streams, continued to the new end date); " \
             "give changes.payments for the new term"
-        raise _fail("payment_after_end_date", f"A payment on {late.date.isoformat()} falls after the new end "
+        raise fail("payment_after_end_date", f"A payment on {late.date.isoformat()} falls after the new end "
                     f"date {new_terms.end_date.isoformat()}{hint}.", i, "changes.payments",
                     date=late.date.isoformat())
     rate_value = ev.discount_rate if br.revised_rate else v.segment.rate.annual_rate
@@ -193,7 +142,7 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
     model, cls_info, sched_cls = v.segment.model, None, v.schedule.classification
     tests, override = v.schedule.classification_tests, v.schedule.classification_override
     if br.reassess_classification:
-        cls = _reassess(new_terms, ev, policy, clock, td, rate, l_after_exact)
+        cls = reassess_classification(new_terms, ev, policy, clock, td, rate, l_after_exact)
         sched_cls, tests, override = cls.classification, cls.tests, cls.override
         model = "operating" if sched_cls == "operating" else "finance"
         warnings.extend(cls.warnings)
@@ -246,7 +195,7 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
         u_after = q(u_before * (1 - (br.decrease_fraction or 0)))
         months = clock.term_months - td
     else:
-        months = _depreciation_months(new_terms, clock.term_months, td)
+        months = depreciation_months(new_terms, clock.term_months, td)
     new_cols = continue_rows(cols, split, clock, [f for f in post], rate, ccy, model=model,
                              liability_after_exact=l_after_exact, liability_after=l_after, rou_after=r_after,
                              months=months, cost_after=cost, gain=gain, unamortised=u_after)
@@ -280,35 +229,6 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
 
 def _instant(f: CashFlow) -> date:
     return f.instant
-
-
-def _depreciation_months(t: LeaseTerms, term: Decimal, td: Decimal) -> Decimal:
-    """Remaining depreciation period from ``td``: the useful life when ownership transfers or
-    the purchase option is reasonably certain, else the shorter of term and life."""
-    rem_term = term - td
-    life = Decimal(t.useful_life_months) - td if t.useful_life_months else None
-    if life is None or life <= 0:
-        return rem_term
-    po = t.purchase_option
-    if t.transfer_of_ownership or (po is not None and po.reasonably_certain):
-        return life
-    return min(rem_term, life)
-
-
-def _reassess(t: LeaseTerms, ev: LeaseEvent, policy: LeasePolicy, clock, td: Decimal, rate: RateBasis,
-              l_after_exact: Decimal):
-    """ASC 842-10-25-2 tests at the effective date: remaining term vs remaining economic
-    life, PV of the remaining payments (plus the full guaranteed residual) vs fair value."""
-    rem_term = clock.term_months - td
-    life = t.economic_life_months or t.useful_life_months
-    rem_life = Decimal(life) - td if life and Decimal(life) > td else None
-    pv = l_after_exact
-    rvg = t.residual_value_guarantee
-    if rvg is not None:
-        pv += (rvg.guaranteed_amount - rvg.expected_shortfall) / rate.growth(rem_term)
-    fv = ev.fair_value if ev.fair_value is not None else t.fair_value
-    test_terms = dataclasses.replace(t, economic_life_months=rem_life, useful_life_months=None, fair_value=fv)
-    return classify_asc842(test_terms, policy, rem_term, quantize(pv, t.currency))
 
 
 def _pass_through(v: Version, ev: LeaseEvent, i: int, br: Branch, lineage) -> tuple[Version, EventResult]:

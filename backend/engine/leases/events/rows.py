@@ -8,6 +8,12 @@ are journal entries of their own (not rows); the part from ``d`` runs on the new
 segment. Rows before ``k`` are the previous version's objects, untouched, so
 their output is byte-identical. Rows from ``k`` are rebuilt, current portion
 included (it looks 12 months ahead).
+
+Mid-period note: inside a payment period the schedule accrues interest to months
+by days (linear), while the liability at ``d`` is the compound present value, so
+the pre-event interest of the effective month can differ from a day-count accrual
+by at most ``B x r^2 x f(1-f)/2`` (B balance, r period rate, f elapsed share of the
+period): cents on monthly payments. The event itself measures nothing of it.
 """
 
 from __future__ import annotations
