@@ -44,6 +44,8 @@ def test_parse_lists_every_bad_field():
      ("changes.discount_rate", "not_applicable")),
     ("REMEASUREMENT", {"reason": "index_change"}, ("changes.index_value", "required")),
     ("TERMINATION", {"termination_payment": "-5"}, ("changes.termination_payment", "negative_amount")),
+    ("MODIFICATION", {"modification_type": "other", "discount_rate": "0.05", "termination_payment": "5"},
+     ("changes.termination_payment", "not_applicable")),
     ("RESTRUCTURE", {}, ("run_type", "invalid_choice")),
 ])
 def test_parse_rules(run_type, changes, expected):

@@ -245,6 +245,10 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
             # partial termination = decrease in scope (IFRS 16.46(a)); the rest is remeasured
             _require(c, ch, "discount_rate", "a partial termination remeasures the remaining lease at a "
                      "revised discount rate (IFRS 16.45(c)).")
+    takes_penalty = rt == "TERMINATION" or (rt == "MODIFICATION" and mt == "decrease_scope")
+    if not takes_penalty:
+        _forbid(c, ch, "termination_payment", "a termination payment belongs to a TERMINATION or a decrease "
+                "in scope (it is part of the gain or loss).")
     if c.errors:
         raise InvalidLeaseInput(c.errors)
     return LeaseEvent(

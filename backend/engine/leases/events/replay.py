@@ -174,7 +174,7 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
     cost = v.cost - cost_der + applied
     event_name = "lease.modification" if ev.run_type in ("MODIFICATION", "TERMINATION") else "lease.remeasurement"
     memo_der = f"Partial derecognition ({frac}) at {d.isoformat()}"
-    memo_rem = f"{br.name} at {d.isoformat()}: liability {l_mid} -> {l_after}"
+    memo_rem = f"{br.name} at {d.isoformat()}: liability {l_mid} -> {l_after} {ccy}"
     fx_new = None
     if v.fx is None:
         entries = [je.partial_derecognition(v.schedule, d, l_der, cost_der, cost_der - r_der, gain1, memo_der,

@@ -13,7 +13,8 @@ Mid-period note: inside a payment period the schedule accrues interest to months
 by days (linear), while the liability at ``d`` is the compound present value, so
 the pre-event interest of the effective month can differ from a day-count accrual
 by at most ``B x r^2 x f(1-f)/2`` (B balance, r period rate, f elapsed share of the
-period): cents on monthly payments. The event itself measures nothing of it.
+period): cents on monthly payments. That difference lands in the month's interest,
+never in the event's adjustment.
 """
 
 from __future__ import annotations
