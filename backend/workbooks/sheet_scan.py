@@ -27,10 +27,11 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL_ATTR = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-_ROW_RE = re.compile(rb'<(?:\w+:)?row(?=[\s>/])([^>]*)>')
+# Patterns are fixed-width or bounded, and searches never rescan bytes, so crafted XML
+# (tags that never close) costs linear time.
+_ROW_START_RE = re.compile(rb'<(?:\w+:)?row[\s>/]')
 _ROW_R_RE = re.compile(rb'\sr="(\d+)"')
 _WIDE_REF_RE = re.compile(rb'\sr="([A-Z]{2,3})\d')  # single-letter columns are always under the cap
-_ERROR_CELL_RE = re.compile(rb'<c\s([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
 _FORMULA_RE = re.compile(rb'<f[\s>/]')
 _CELL_R_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE_RE = re.compile(rb'<v>([^<]*)</v>')
@@ -90,10 +91,12 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> She
             chunk = fh.read(1 << 20)
             buf = carry + chunk
             if chunk:
-                cut = buf.rfind(b"</row>")
-                if cut < 0:
+                cut = buf.rfind(b"</row>", max(0, len(carry) - 6))
+                if cut < 0 and len(buf) <= _MAX_CARRY:
                     carry = buf
                     continue
+                if cut < 0:
+                    cut = len(buf) - len(b"</row>")  # no row end in sight: scan what we have
                 cut += len(b"</row>")
                 region, carry = buf[:cut], buf[cut:]
             else:
@@ -106,8 +109,14 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> She
 
 
 def _scan_region(region: bytes, scan: SheetScan, last_row: int, name: str, limits: Limits) -> int:
-    for m in _ROW_RE.finditer(region):
-        r = _ROW_R_RE.search(m.group(1))
+    gt = -1  # position of the next '>' at or after the current row start (found once, reused)
+    for m in _ROW_START_RE.finditer(region):
+        if gt < m.end():
+            gt = region.find(b">", m.end())
+            if gt < 0:
+                gt = len(region)
+        attrs = region[m.end() - 1:gt] if gt - m.end() <= 2048 else b""
+        r = _ROW_R_RE.search(attrs)
         last_row = int(r.group(1)) if r else last_row + 1
         if last_row > limits.max_rows:
             raise WorkbookRejected(
@@ -124,30 +133,49 @@ def _scan_region(region: bytes, scan: SheetScan, last_row: int, name: str, limit
             "too_many_columns", f"Sheet '{name}' has more than {limits.max_columns} columns.", 413)
     scan.string_cells += region.count(b't="s"')
     if b't="e"' in region:
-        for m in _ERROR_CELL_RE.finditer(region):
-            pos = _pos(m.group(1))
-            v = _VALUE_RE.search(m.group(2))
-            if pos and v:
+        for head, cell in _cells_containing(region, b't="e"'):
+            pos = _pos(head)
+            v = _VALUE_RE.search(cell)
+            if pos and v and b't="e"' in head:
                 scan.errors[pos] = v.group(1).decode("utf-8", "replace")
     if b"<f" in region:
-        for m in _FORMULA_RE.finditer(region):
-            start = region.rfind(b"<c ", 0, m.start())
-            end = region.find(b"</c>", m.start())
-            if start < 0 or end < 0:
+        for head, cell in _cells_containing(region, b"<f"):
+            if not _FORMULA_RE.search(cell):
                 continue
-            cell = region[start:end]
-            head = cell[:cell.find(b">") + 1]
             v = _VALUE_RE.search(cell)
             has_value = v is not None and (v.group(1) != b"" or b't="str"' in head)
-            if not has_value:
-                pos = _pos(head)
+            pos = _pos(head)
+            if not has_value and pos:
                 f = _FORMULA_TEXT_RE.search(cell)
-                if pos:
-                    scan.uncalculated[pos] = "=" + (f.group(1).decode("utf-8", "replace") if f else "")
+                scan.uncalculated[pos] = "=" + (f.group(1).decode("utf-8", "replace") if f else "")
     return last_row
 
 
-_SST_REF_RE = re.compile(rb't="s"[^>]*>\s*<v>(\d+)</v>')
+def _cells_containing(region: bytes, needle: bytes):
+    """``(start tag, whole cell)`` of every ``<c ...>...</c>`` holding ``needle``.
+
+    Linear however hostile the XML: each search starts where the previous one stopped, so
+    no byte is scanned twice (a bounded-window regex would still be quadratic on tags that
+    never close)."""
+    done = 0  # everything before this position has been dealt with
+    pos = region.find(needle)
+    while pos >= 0:
+        start = region.rfind(b"<c ", done, pos)
+        end = region.find(b"</c>", pos) if start >= 0 else -1
+        if start < 0:
+            done = pos
+        elif end < 0:
+            return
+        else:
+            gt = region.find(b">", start, end)
+            cell = region[start:end + 4]
+            yield cell[:gt - start + 1] if gt >= 0 else cell, cell
+            done = end + 4
+        pos = region.find(needle, max(done, pos + 1))
+
+
+_SST_REF_RE = re.compile(rb't="s"(?:\s[^>]{0,64})?><v>(\d+)</v>')
+_MAX_CARRY = 16 << 20  # a "row" longer than this is scanned in pieces rather than buffered whole
 
 
 def _stream(zf: zipfile.ZipFile, part: str, cut: bytes):
@@ -156,8 +184,11 @@ def _stream(zf: zipfile.ZipFile, part: str, cut: bytes):
     with zf.open(part) as fh:
         while chunk := fh.read(1 << 20):
             buf = carry + chunk
-            i = buf.rfind(cut)
+            i = buf.rfind(cut, max(0, len(carry) - len(cut)))
             if i <= 0:
+                if len(buf) > _MAX_CARRY:
+                    yield buf
+                    buf = b""
                 carry = buf
                 continue
             yield buf[:i]

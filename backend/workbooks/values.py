@@ -52,6 +52,7 @@ _DAY_MONTH_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-./]*([a-z]+)\.?[\s\-
 _MONTH_DAY_RE = re.compile(r"^([a-z]+)\.?[\s\-./]*(\d{1,2})(?:st|nd|rd|th)?,?[\s\-./]+(\d{2}|\d{4})$")
 
 _SERIAL_MAX = 2958465  # 9999-12-31
+_MAX_PARSED_TEXT = 100  # no date or amount is longer; keeps the patterns below cheap on hostile text
 
 
 class CellProblem(Exception):
@@ -209,6 +210,8 @@ def parse_date(v: object, opts: ReadOptions, warnings: list) -> date | None:
             return _make_date(int(s[:4]), int(s[4:6]), int(s[6:]), s)
         return serial_to_date(v, opts.date1904)
     s = unicodedata.normalize("NFKC", str(v)).strip()
+    if len(s) > _MAX_PARSED_TEXT:
+        raise CellProblem("invalid_date", "the cell holds long text, not a date")
     low = s.lower()
     if m := _ISO_RE.match(s):
         return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), s)
@@ -279,6 +282,8 @@ def parse_number(v: object, opts: ReadOptions, warnings: list, *, what: str = "a
     if isinstance(v, (date, datetime)):
         raise CellProblem("invalid_number", f"the cell holds a date ({v:%Y-%m-%d}), not {_article(what)}")
     s = unicodedata.normalize("NFKC", str(v)).strip().replace("\u2212", "-")
+    if len(s) > _MAX_PARSED_TEXT:
+        raise CellProblem("invalid_number", f"the cell holds long text, not {_article(what)}")
     shown = s
     ccy = None
     for sym in sorted(_SYMBOLS, key=len, reverse=True):

@@ -229,3 +229,12 @@ def test_a_long_shared_string_used_once_is_fine():
     rows = [f'<row r="{i}"><c r="A{i}" t="s"><v>{1 if i > 1 else 0}</v></c></row>'.encode() for i in range(1, 3001)]
     grid = read_xlsx(raw_xlsx([b"".join(rows)], extra={"xl/sharedStrings.xml": sst}))
     assert len(grid.sheets["Leases"][0][0]) == 100_000 and grid.sheets["Leases"][1] == ["x"]
+
+
+def test_tags_that_never_close_cost_linear_time():
+    junk = b'<c t="e" <c t="s" <f ' * 200_000 + b"<row " * 100_000  # ~5 MB, no '>' anywhere
+    t = time.perf_counter()
+    with pytest.raises(WorkbookRejected) as exc:  # (it compresses 1000:1, so lift the ratio cap)
+        extract_workbook(raw_xlsx([junk]), limits=Limits(max_entry_ratio=10**6))
+    assert exc.value.code == "corrupt_workbook"  # calamine's XML error, reached after the scan
+    assert time.perf_counter() - t < 5.0

@@ -122,3 +122,14 @@ def test_whole_numbers_and_yes_no():
 def test_column_letters():
     assert [col_letters(i) for i in (0, 25, 26, 51, 52, 701, 702, 16383)] == \
         ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+
+
+def test_hostile_long_text_is_refused_fast():
+    import time
+    t = time.perf_counter()
+    for text in ("1" + " " * 30_000 + "1", "1 jan" + "." * 30_000 + "!"):
+        with pytest.raises(CellProblem):
+            parse_number(text, O, [])
+        with pytest.raises(CellProblem):
+            parse_date(text, O, [])
+    assert time.perf_counter() - t < 0.5
