@@ -5,13 +5,14 @@ import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
 from backend.api import errors
 from backend.api.middleware import RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
-from backend.api.routes import (audit, engine, entities, identity, jobs, journals, lease_config, leases, platform,
-                                webhooks)
+from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
+                                platform, webhooks)
 from backend.jobs.worker import start_background
 from backend.services.audit_writer import AuditWriter
 from backend.services.context import Runtime
@@ -29,11 +30,13 @@ TAGS = [
     {"name": "jobs", "description": "Asynchronous jobs (engine runs, closes): status and progress"},
     {"name": "webhooks", "description": "Signed event deliveries (Standard Webhooks) to subscribed URLs, with retries "
                                         "over 24 h and a delivery log; see docs/webhooks.md"},
+    {"name": "excel add-in", "description": "The Excel task pane's calls: xlwings book JSON in, actions out "
+                                            "(needs XLWINGS_LICENSE_KEY; the manifest is at /addin/manifest.xml)"},
 ]
 
 # Every router of the public API; the permission-matrix test walks exactly these.
 ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router, leases.router,
-           lease_config.router, engine.router, webhooks.router, journals.router]
+           lease_config.router, engine.router, webhooks.router, journals.router, addin.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:
@@ -62,6 +65,9 @@ def create_app(rt: Runtime) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(addin.public)  # /addin/manifest.xml, before the static mount below
+    if addin.ADDIN_DIR.is_dir():  # the task pane's static files (a source checkout; see backend/addin)
+        app.mount("/addin", StaticFiles(directory=addin.ADDIN_DIR), name="addin")
     rt.audit_writer = rt.audit_writer or AuditWriter(rt)
     app.add_middleware(RequestContextMiddleware, runtime=rt, writer=rt.audit_writer)
     return app
