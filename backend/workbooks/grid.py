@@ -111,6 +111,7 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Grid:
     except python_calamine.CalamineError as e:
         raise WorkbookRejected("corrupt_workbook", f"The workbook cannot be read ({type(e).__name__}).") from None
     grid = Grid(date1904=date1904)
+    filled = 0
     with wb:
         for name in wb.sheet_names:
             scan = scans.get(name)
@@ -132,15 +133,17 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Grid:
                 raise WorkbookRejected("corrupt_workbook",
                                        f"Sheet '{name}' cannot be read ({type(e).__name__}).") from None
             rows = [[_norm(v) for v in row] for row in raw]
-            _overlay(rows, scan.errors)
-            _overlay(rows, {k: Uncalculated(f) for k, f in scan.uncalculated.items()})
-            _fill_merged(rows, merged)
+            _overlay(rows, scan.errors, limits)
+            _overlay(rows, {k: Uncalculated(f) for k, f in scan.uncalculated.items()}, limits)
+            filled += _fill_merged(rows, merged, limits.max_cells - filled)
             grid.sheets[name] = rows
     return grid
 
 
-def _overlay(rows: list[list[Any]], cells: Mapping[tuple[int, int], Any]) -> None:
+def _overlay(rows: list[list[Any]], cells: Mapping[tuple[int, int], Any], limits: Limits) -> None:
     for (r, c), v in cells.items():
+        if r >= limits.max_rows or c >= limits.max_columns:
+            continue  # the scan already refuses such sheets; never grow the grid past the caps
         while len(rows) <= r:
             rows.append([])
         row = rows[r]
@@ -149,16 +152,23 @@ def _overlay(rows: list[list[Any]], cells: Mapping[tuple[int, int], Any]) -> Non
         row[c] = v
 
 
-def _fill_merged(rows: list[list[Any]], merged) -> None:
+def _fill_merged(rows: list[list[Any]], merged, budget: int) -> int:
     """Copy each merged range's top-left value into its other cells, clipped to the used
-    area (a merge over whole columns must not create a million rows)."""
+    area (a merge over whole columns must not create a million rows). Returns the cells
+    visited; past ``budget`` (many huge merges) the workbook is refused."""
+    visited = 0
+    grid_width = max((len(r) for r in rows), default=0)
     for (r0, c0), (r1, c1) in merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
         v = rows[r0][c0]
         if v is None:
             continue
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
+        r_end = min(r1, len(rows) - 1)
+        visited += (r_end - r0 + 1) * max(min(c1 + 1, grid_width) - c0, 1)
+        if visited > budget:
+            raise WorkbookRejected("too_many_cells", "The workbook's merged cells cover too many cells.", 413)
+        for r in range(r0, r_end + 1):
             row = rows[r]
             width = min(c1 + 1, max(len(row), c0 + 1))
             if len(row) < width:
@@ -166,7 +176,7 @@ def _fill_merged(rows: list[list[Any]], merged) -> None:
             for c in range(c0, width):
                 if row[c] is None:
                     row[c] = v
-
+    return visited
 
 def grid_from_book_json(book: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> Grid:
     """The add-in's xlwings book JSON (``{"client", "version", "book", "names", "sheets":

@@ -18,6 +18,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from defusedxml import ElementTree as SafeET
 
@@ -122,6 +123,12 @@ def _scan_region(region: bytes, scan: SheetScan, last_row: int, name: str, limit
             raise WorkbookRejected(
                 "too_many_rows",
                 f"Sheet '{name}' has more than {limits.max_rows:,} rows. Split the leases into several files.", 413)
+    # Cell addresses place cells too (calamine trusts them): a cell at B900000 inside row 1.
+    for digits in _far_row_re(len(str(limits.max_rows))).findall(region):
+        if int(digits) > limits.max_rows:
+            raise WorkbookRejected(
+                "too_many_rows",
+                f"Sheet '{name}' has more than {limits.max_rows:,} rows. Split the leases into several files.", 413)
     wide = _WIDE_REF_RE.findall(region)
     if wide:
         widest = max(set(wide), key=lambda s: (len(s), s))
@@ -149,6 +156,12 @@ def _scan_region(region: bytes, scan: SheetScan, last_row: int, name: str, limit
                 f = _FORMULA_TEXT_RE.search(cell)
                 scan.uncalculated[pos] = "=" + (f.group(1).decode("utf-8", "replace") if f else "")
     return last_row
+
+
+@lru_cache(maxsize=8)
+def _far_row_re(digits: int) -> re.Pattern:
+    """Cell references whose row number has at least ``digits`` digits (none in most sheets)."""
+    return re.compile(rb'\sr="[A-Z]{1,3}(\d{%d,})"' % digits)
 
 
 def _cells_containing(region: bytes, needle: bytes):

@@ -238,3 +238,17 @@ def test_tags_that_never_close_cost_linear_time():
         extract_workbook(raw_xlsx([junk]), limits=Limits(max_entry_ratio=10**6))
     assert exc.value.code == "corrupt_workbook"  # calamine's XML error, reached after the scan
     assert time.perf_counter() - t < 5.0
+
+
+def test_a_cell_address_far_below_its_row_is_refused(no_calamine):
+    data = raw_xlsx([b'<row r="1"><c r="A1"><v>1</v></c><c r="B900000"><v>1</v></c></row>'])
+    _rejected(data, "too_many_rows", 413)
+
+
+def test_many_huge_merges_are_refused():
+    rows = [f'<row r="{i}"><c r="A{i}"><v>1</v></c><c r="E{i}"><v>2</v></c></row>'.encode() for i in range(1, 1001)]
+    merges = b'<mergeCells count="100">' + b'<mergeCell ref="A1:E1000"/>' * 100 + b"</mergeCells>"
+    data = raw_xlsx([b"".join(rows)], after_data=merges)
+    _rejected(data, "too_many_cells", 413, Limits(max_cells=50_000))
+    grid = read_xlsx(data)  # with the default caps the same file reads, merges filled
+    assert grid.sheets["Leases"][999] == [1, 1, 1, 1, 2]  # blanks filled, values kept

@@ -28,11 +28,11 @@ WORKBOOK_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="h
                  b'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
 SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
               b'spreadsheetml/2006/main"><sheetData>')
-SHEET_TAIL = b"</sheetData></worksheet>"
 
 
-def raw_xlsx(sheet_chunks: Iterable[bytes], extra: dict[str, bytes] | None = None) -> bytes:
-    """A minimal .xlsx whose sheet XML is streamed from ``sheet_chunks`` (never held whole)."""
+def raw_xlsx(sheet_chunks: Iterable[bytes], extra: dict[str, bytes] | None = None, after_data: bytes = b"") -> bytes:
+    """A minimal .xlsx whose sheet XML is streamed from ``sheet_chunks`` (never held whole);
+    ``after_data`` goes after ``</sheetData>`` (e.g. ``<mergeCells>``)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
@@ -43,7 +43,7 @@ def raw_xlsx(sheet_chunks: Iterable[bytes], extra: dict[str, bytes] | None = Non
             fh.write(SHEET_HEAD)
             for chunk in sheet_chunks:
                 fh.write(chunk)
-            fh.write(SHEET_TAIL)
+            fh.write(b"</sheetData>" + after_data + b"</worksheet>")
         for name, data in (extra or {}).items():
             zf.writestr(name, data)
     return buf.getvalue()
