@@ -41,6 +41,7 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 YIELD_PER = 5000
 XLSX_MAX_ROWS = journal_xlsx.MAX_ROWS
 CHUNK = 1 << 16
+_ZEROS = ("0", "0.0", "0.00", "0.000", "0.0000")
 
 
 def neutralise(text: str) -> str:
@@ -98,6 +99,8 @@ def prepare(rt: Runtime, actor: Actor, filters: Filters, fmt: str) -> Plan:
 
 
 def _decimal_text(minor: int, exp: int) -> str:
+    if minor == 0:  # half of all amounts (the other side of each line)
+        return _ZEROS[exp] if exp < len(_ZEROS) else "0." + "0" * exp
     if exp == 0:
         return str(minor)
     sign, q = ("-", -minor) if minor < 0 else ("", minor)
@@ -220,13 +223,14 @@ def _csv(columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]]) -> It
     """RFC 4180 via the csv module. The entry part of the row is encoded once per entry and
     prefixed to each of its lines (same bytes as one writerow of the whole row)."""
     out = io.StringIO()
-    out.write(_encoder()(columns))
-    enc, money = _encoder(), _decimal_text
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(columns)
+    write, line, enc, money = out.write, w.writerow, _encoder(), _decimal_text
     for head, lines in entries:
         prefix = enc((*head[:4], head[4].isoformat(), *head[5:]))[:-2] + ","
         for no, acct, gl, dr, cr, exp, ccy, dim_values, rest in lines:
-            out.write(prefix)
-            out.write(enc((no, acct, gl, money(dr, exp), money(cr, exp), ccy, *dim_values, rest)))
+            write(prefix)
+            line((no, acct, gl, money(dr, exp), money(cr, exp), ccy, *dim_values, rest))
         if out.tell() >= CHUNK:
             yield out.getvalue().encode()
             out.seek(0)
@@ -266,7 +270,8 @@ def _json(columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]]) -> I
         if len(parts) >= 500:
             yield "".join(parts).encode()
             parts = []
-    tot = {c: {"debit": _decimal_text(d, e), "credit": _decimal_text(cr, e)} for c, (d, cr, e) in sorted(totals.items())}
+    tot = {c: {"debit": _decimal_text(d, e), "credit": _decimal_text(cr, e)}
+           for c, (d, cr, e) in sorted(totals.items())}
     parts.append(f'],"line_count":{n},"totals_by_currency":{json.dumps(tot)}}}')
     yield "".join(parts).encode()
 

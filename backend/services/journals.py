@@ -33,9 +33,10 @@ T = JournalEntry.__table__
 def _emit(s, actor: Actor, event_type: str, view: dict, *, now: datetime, before: dict | None = None) -> None:
     """The one place a journal event leaves this module: ``journal.created|approved|reversed|voided|posted``.
 
-    It writes the audit row (same transaction as the change). The webhook outbox is being built in
-    parallel: when it lands, insert the outbox event here, from the same ``s``, so the event commits
-    exactly when the change does.
+    For now it writes the audit row only (same transaction as the change). TO WIRE: the webhook
+    outbox (``backend.webhooks.outbox.emit(s, actor, tenant_id=actor.tenant_id,
+    event_type=event_type, data=view, now=now)``) belongs here, on the same ``s``, so the event
+    commits exactly when the change does and a rolled-back change emits nothing.
     """
     audit.record_change(s, actor, now=now, action=event_type, resource_type="journal_entry",
                         resource_id=view["id"], before=before, after={k: v for k, v in view.items() if k != "lines"})
@@ -55,9 +56,12 @@ def four_eyes(actor: Actor, e: JournalEntry) -> None:
                         code="four_eyes", details={"entry_id": e.id, "prepared_by": e.prepared_by})
 
 
+_DONE = {"approve": "approved", "reverse": "reversed", "void": "voided", "post": "posted"}
+
+
 def _wrong_state(e: JournalEntry, action: str, allowed: tuple[str, ...]) -> Conflict:
     code = "already_reversed" if e.status == "reversed" and action == "reverse" else f"not_{'_or_'.join(allowed)}"
-    return Conflict(f"Entry {e.id} is {e.status}; only {' or '.join(allowed)} entries can be {action}d.",
+    return Conflict(f"Entry {e.id} is {e.status}; only {' or '.join(allowed)} entries can be {_DONE[action]}.",
                     code=code, details={"entry_id": e.id, "status": e.status})
 
 

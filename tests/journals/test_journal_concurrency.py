@@ -54,7 +54,8 @@ def test_concurrent_reversals_one_wins(live_server, rt, demo, client, ledger, pe
     tokens = [make_user("APPROVER")[1] for _ in range(N)]
     entries = ledger.drafts(["11.00", "22.00"], prepared_by=people["owner"][0]["id"])
     for entry in entries:
-        assert client.post(f"/v1/journal-entries/{entry}/approve", headers=auth(people["approver"][1])).status_code == 200
+        ok = client.post(f"/v1/journal-entries/{entry}/approve", headers=auth(people["approver"][1]))
+        assert ok.status_code == 200
         rs = _race(live_server, f"/v1/journal-entries/{entry}/reverse", tokens)
         assert Counter(r.status_code for r in rs) == {201: 1, 409: N - 1}, [r.text for r in rs]
         assert {r.json()["error"]["code"] for r in rs if r.status_code == 409} == {"already_reversed"}

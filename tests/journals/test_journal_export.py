@@ -61,7 +61,8 @@ def test_unmapped_accounts_block_the_export_and_are_listed(client, demo, book, p
     r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "unmapped_accounts"
     assert r.json()["error"]["details"]["missing"] == [
-        {"entity": "DEMO-US", "account": "INTEREST_EXPENSE"}, {"entity": "DEMO-US", "account": "LEASE_LIABILITY_CURRENT"}]
+        {"entity": "DEMO-US", "account": "INTEREST_EXPENSE"},
+        {"entity": "DEMO-US", "account": "LEASE_LIABILITY_CURRENT"}]
     got = client.get("/v1/entities/DEMO-US/account-mapping", headers=auth(people["reviewer"][1])).json()
     assert got["version"] == 0 and got["unmapped"] == ["INTEREST_EXPENSE", "LEASE_LIABILITY_CURRENT"]
     # Only ADMIN/OWNER configure the mapping; a stale version is a conflict.
@@ -88,7 +89,8 @@ def test_summary_counts_and_totals(client, demo, book):
     assert usd["debit"] == usd["credit"] == "12347443.92"
     jpy = [row for row in r["rows"] if row["currency"] == "JPY"]
     assert {(x["account"], x["period"], x["standard"], x["debit"], x["credit"]) for x in jpy} == {
-        ("INTEREST_EXPENSE", "2026-02", "ASC842", "1500", "0"), ("LEASE_LIABILITY_CURRENT", "2026-02", "ASC842", "0", "1500")}
+        ("INTEREST_EXPENSE", "2026-02", "ASC842", "1500", "0"),
+        ("LEASE_LIABILITY_CURRENT", "2026-02", "ASC842", "0", "1500")}
     only = client.get("/v1/journal-entries/summary", headers=demo.headers(), params={"status": "draft"}).json()
     assert only["entry_count"] == 1 and only["totals_by_currency"] == [
         {"currency": "USD", "debit": "777.00", "credit": "777.00"}]

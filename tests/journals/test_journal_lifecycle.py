@@ -10,6 +10,10 @@ from tests.leases.conftest import office_lease
 LOCK = {"entity": "DEMO-US", "standard": "ALL", "status": "LOCKED", "reason": "closed"}
 
 
+def _lock(client, demo, period, **over):
+    return client.put("/v1/lease/period-locks", headers=demo.headers(), json={**LOCK, "period": period, **over})
+
+
 def _entry(client, token, entry_id):
     r = client.get(f"/v1/journal-entries/{entry_id}", headers=auth(token))
     assert r.status_code == 200, r.text
@@ -86,7 +90,7 @@ def test_approval_refusals(client, demo, ledger, people, rt):
     (own,) = ledger.drafts(["5.00"], prepared_by=people["approver"][0]["id"])
     _err(client.post(f"/v1/journal-entries/{own}/approve", headers=auth(people["approver"][1])), 403, "four_eyes")
     # Locked period.
-    assert client.put("/v1/lease/period-locks", headers=demo.headers(), json={**LOCK, "period": "2026-01"}).status_code == 200
+    assert _lock(client, demo, "2026-01").status_code == 200
     _err(client.post(url, headers=auth(people["approver"][1])), 409, "period_locked")
     assert client.put("/v1/lease/period-locks", headers=demo.headers(),
                       json={**LOCK, "period": "2026-01", "status": "OPEN"}).status_code == 200
@@ -157,7 +161,7 @@ def test_batch_approve_reports_each_item(client, demo, ledger, people):
     (locked,) = ledger.drafts(["4.00"], prepared_by=owner_id, period="2026-05")
     (gone,) = ledger.drafts(["5.00"], prepared_by=owner_id)
     assert client.post(f"/v1/journal-entries/{gone}/void", headers=demo.headers()).status_code == 200
-    assert client.put("/v1/lease/period-locks", headers=demo.headers(), json={**LOCK, "period": "2026-05"}).status_code == 200
+    assert _lock(client, demo, "2026-05").status_code == 200
     missing = "01ZZZZZZZZZZZZZZZZZZZZZZZZ"
     appr = auth(people["approver"][1])
     ids = [ok1, mine, locked, gone, missing, ok2]
