@@ -84,6 +84,13 @@ def preflight(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
             "(File > Info > Protect Workbook > Encrypt with Password, clear it) and save as .xlsx, then upload again.")
     if data[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
         raise WorkbookRejected("not_a_workbook", "This file is not an Excel workbook (.xlsx or .xlsm).")
+    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if eocd >= 0 and len(data) >= eocd + 12:
+        # Read the entry count from the end record first: zipfile would build every entry's
+        # ZipInfo (hundreds of thousands from a crafted 25 MB directory) before we could count.
+        (declared_entries,) = struct.unpack_from("<H", data, eocd + 10)
+        if declared_entries != 0xFFFF and declared_entries > limits.max_entries:
+            raise _too_many_entries(declared_entries, limits)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -91,9 +98,7 @@ def preflight(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         raise WorkbookRejected("not_a_workbook",
                                "This file is not an Excel workbook: it looks like a damaged zip archive.") from None
     if len(infos) > limits.max_entries:
-        raise WorkbookRejected(
-            "too_many_entries",
-            f"The workbook has {len(infos):,} internal parts; the limit is {limits.max_entries:,}.", 413)
+        raise _too_many_entries(len(infos), limits)
     names = {i.filename for i in infos}
     missing = [p for p in REQUIRED_PARTS if p not in names]
     if missing:
@@ -122,6 +127,11 @@ def preflight(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     total = 0
     for info in infos:
         total += _inflate_and_scan(data, info, limits, limits.max_total_uncompressed - total)
+
+
+def _too_many_entries(n: int, limits: Limits) -> WorkbookRejected:
+    return WorkbookRejected("too_many_entries",
+                            f"The workbook has {n:,} internal parts; the limit is {limits.max_entries:,}.", 413)
 
 
 def _bomb(why: str) -> WorkbookRejected:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import sys
 import time
 import zipfile
 
@@ -106,14 +107,21 @@ def test_total_uncompressed_cap():
     _rejected(build_template(), "zip_bomb_suspected", 413, limits)
 
 
-def test_too_many_entries():
+def test_too_many_entries(monkeypatch):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/workbook.xml", "<workbook/>")
         for i in range(2001):
             zf.writestr(f"xl/media/x{i}.bin", b"")
-    _rejected(buf.getvalue(), "too_many_entries", 413)
+    data = buf.getvalue()
+    _rejected(data, "too_many_entries", 413)
+    # counted from the end record, before zipfile builds an object per entry
+    pf = sys.modules["backend.workbooks.preflight"]  # (the package exports a function of the same name)
+    monkeypatch.setattr(pf.zipfile, "ZipFile", None)
+    with pytest.raises(WorkbookRejected) as exc:
+        preflight(data)
+    assert exc.value.code == "too_many_entries"
 
 
 LOL = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
