@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.workbooks import ExtractResult, Grid, extract_grid, grid_from_book_json
+from backend.services.lease_import import WorkbookRefused
+from backend.workbooks import ExtractResult, Grid, WorkbookRejected, extract_grid, grid_from_book_json
 from backend.workbooks.columns import LEASE_ALIASES, LEASE_COLUMNS
 from backend.workbooks.headers import find_header, lookup_for
 from backend.addin.payload import BookPayload
@@ -67,7 +68,10 @@ def _our_columns(rows: list[list[Any]]) -> tuple[int | None, dict[str, int]]:
 
 def extract(payload: BookPayload, data: dict, locale: str | None = None) -> Extracted:
     """Run the shared lease parser on the workbook, with our columns blanked out."""
-    grid = grid_from_book_json(data)
+    try:
+        grid = grid_from_book_json(data)
+    except WorkbookRejected as exc:  # the same 400/413 refusals as an uploaded file
+        raise WorkbookRefused(exc) from None
     original = {name: [list(r) for r in rows] for name, rows in grid.sheets.items()}
     for rows in grid.sheets.values():
         r0, found = _our_columns(rows)

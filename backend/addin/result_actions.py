@@ -30,7 +30,8 @@ def _result(ok: bool, message: str, book=None, **extra) -> dict:
 
 
 def _label(field: str) -> str:
-    return field.replace("_", " ").capitalize().replace("Rou", "ROU").replace("Fx", "FX")
+    text = field.replace("_", " ").capitalize()
+    return " ".join({"rou": "ROU", "fx": "FX", "gl": "GL", "id": "ID"}.get(w.lower(), w) for w in text.split(" "))
 
 
 # ---------------------------------------------------------------- schedule
