@@ -18,7 +18,7 @@ from backend.engine.leases import parse_lease
 from .columns import (CLASSIFICATIONS, FREQUENCIES, LEASE_ALIASES, LEASE_COLUMNS, LEASE_SHEET_NAMES, ONE_OFF_KINDS,
                       PAYMENT_COLUMNS, PAYMENT_KINDS, PAYMENT_SHEET_NAMES, RATE_CONVENTIONS, STANDARDS, TIMINGS,
                       Column, choice_lookup)
-from .grid import Grid, a1, read_xlsx
+from .grid import Grid, a1, col_letters, read_xlsx
 from .headers import Header, find_header, lookup_for
 from .preflight import DEFAULT_LIMITS, Limits
 from .values import (CellProblem, ReadOptions, date_order_evidence, is_blank, key, options_for_locale,
@@ -84,6 +84,7 @@ class _Extraction:
         self.labels: list[dict[str, str]] = []     # per draft: path → header text, for messages
         self.flagged: list[set[str]] = []          # per draft: paths that already have an error
         self._warned_both: set[int] = set()
+        self._column_cache: dict[tuple[str, int], list] = {}
         self._lease_sheet = ""
 
     # -- issues
@@ -230,13 +231,15 @@ class _Extraction:
                   prov: dict[str, str], labels: dict[str, str], skip: tuple[str, ...] = ()) -> dict[str, Any]:
         """Parse every recognised cell of one row: ``{column path: value}``."""
         out: dict[str, Any] = {}
-        for path, (c, spec, shown) in header.columns.items():
-            if path in skip:
+        n = len(row)
+        suffix = str(r + 1)
+        for path, c, spec, shown, prefix in self._columns(sheet, header):
+            if c >= n or path in skip:
                 continue
-            v = row[c] if c < len(row) else None
-            if is_blank(v):
+            v = row[c]
+            if v is None or (type(v) is str and not v.strip()):
                 continue
-            cell = a1(r, c)
+            cell = prefix[len(sheet) + 1:] + suffix
             warnings: list = []
             target = path_of(path)
             try:
@@ -246,16 +249,27 @@ class _Extraction:
                 value = None
             for code, msg in warnings:
                 self.issue(sheet, cell, target, code, "warning", f"{shown}: {msg}", lease_ref, draft_index)
-            prov[target] = f"{sheet}!{cell}"
+            prov[target] = prefix + suffix
             labels[target] = shown
             if value is None:
                 out[path] = _FAILED
                 continue
             out[path] = value
-            for implied_path, implied in (spec.implies or {}).items():
-                out.setdefault(("implied", implied_path), implied)
-                prov.setdefault(path_of(implied_path), prov[target])  # "Monthly rent" says monthly
+            if spec.implies:
+                for implied_path, implied in spec.implies.items():
+                    out.setdefault(("implied", implied_path), implied)
+                    prov.setdefault(path_of(implied_path), prov[target])  # "Monthly rent" says monthly
         return out
+
+    def _columns(self, sheet: str, header: Header) -> list[tuple[str, int, Column, str, str]]:
+        """``(path, column, spec, header text, "Sheet!B")`` per recognised column, computed once."""
+        key_ = (sheet, header.row)
+        cols = self._column_cache.get(key_)
+        if cols is None:
+            cols = [(path, c, spec, shown, f"{sheet}!{col_letters(c)}")
+                    for path, (c, spec, shown) in header.columns.items()]
+            self._column_cache[key_] = cols
+        return cols
 
     # -- leases
 
@@ -283,7 +297,7 @@ class _Extraction:
             self.result.drafts.append({})
             self.result.provenance.append(prov)
             self.labels.append(labels)
-            values = self._read_row(sheet, header, r, row, i, ref, _lease_target, prov, labels)
+            values = self._read_row(sheet, header, r, row, i, ref, _LEASE_TARGETS.__getitem__, prov, labels)
             draft = self.result.drafts[i]
             self._assemble_lease(draft, values, sheet, r, header, i, ref, prov)
             anchor = a1(r, id_col if id_col is not None else 0)
@@ -460,6 +474,9 @@ _FAILED = object()  # a cell that had a value which could not be read (already r
 
 def _lease_target(path: str) -> str:
     return path.replace("payments[].", "payments[0].")
+
+
+_LEASE_TARGETS = {c.path: _lease_target(c.path) for c in LEASE_COLUMNS + LEASE_ALIASES}
 
 
 def _put(d: dict, dotted: str, value: Any) -> None:
