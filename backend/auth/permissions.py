@@ -38,6 +38,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "period_locks.read": READ,
     "period_locks.write": APPROVE,
     "engine.read": READ,
+    "engine.run": PREPARE,
     "close.run": PREPARE,
     "jobs.read": READ,
     # webhooks (subscriptions carry signing secrets and see every event type: ADMIN+)

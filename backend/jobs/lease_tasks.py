@@ -21,3 +21,10 @@ def monthly_close(rt, job: ClaimedJob) -> dict:
     return lease_close.run_close(rt, job.tenant_id, p["close_id"], job_id=job.id, worker_id=job.worker_id,
                                  actor_user_id=p.get("actor_user_id"), actor_kind=p.get("actor_kind"),
                                  request_id=job.request_id)
+
+
+@handler("lease.event")
+def lease_event(rt, job: ClaimedJob) -> dict:
+    from backend.services import lease_events
+
+    return lease_events.apply_run(rt, job.tenant_id, job.payload, job_id=job.id)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from backend.db.dialect import insert_ignore
 from backend.db.ids import new_id
-from backend.db.models import CloseRun, Entity, Lease, LeaseRun, LeaseRunSchedule
+from backend.db.models import CloseRun, Entity, JournalEntry, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.leases import period_postings
 from backend.engine.money import to_minor
 from backend.jobs.queue import PermanentJobError, enqueue, progress
@@ -51,7 +51,14 @@ def request_close(rt: Runtime, actor: Actor, entity_code: str, period: str, stan
                 ["tenant_id", "entity_id", "standard", "period"])
             row = s.scalar(select(CloseRun).where(CloseRun.entity_id == entity.id, CloseRun.standard == std,
                                                   CloseRun.period == period))
-            if created:
+            reopened = 0
+            if not created and row.status == "completed":
+                # Leases confirmed (or changed) after this close have no entries for the period yet:
+                # the close runs again for them only (entries already written are found, not doubled).
+                reopened = _pending(s, entity.id, std, period)
+                if reopened:
+                    row.status = "queued"
+            if created or reopened:
                 job = enqueue(s, kind="lease.monthly_close", tenant_id=actor.tenant_id, now=now,
                               payload={"close_id": row.id, "actor_user_id": actor.user_id,
                                        "actor_kind": actor.actor_kind}, request_id=actor.request_id)
@@ -59,7 +66,8 @@ def request_close(rt: Runtime, actor: Actor, entity_code: str, period: str, stan
                 audit.record_change(s, actor, now=now, action="close.request", resource_type="close",
                                     resource_id=row.id, after={"entity": entity.code, "standard": std,
                                                                "period": period, "job_id": job.id})
-            out.append({**close_view(row, entity.code), "already_requested": not created})
+            out.append({**close_view(row, entity.code), "already_requested": not created and not reopened,
+                        "reopened_for_runs": reopened})
     return {"closes": out, "job_ids": [c["job_id"] for c in out if not c["already_requested"]]}
 
 
@@ -78,15 +86,9 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
         if LockTable.load(s, entity.id).is_locked(close.standard, close.period):
             raise PermanentJobError(f"Period {close.period} of {entity.code} was locked before the close ran.",
                                     code="period_locked")
-        runs = s.execute(
-            select(LeaseRun, LeaseRunSchedule)
-            .join(LeaseRunSchedule, LeaseRunSchedule.run_id == LeaseRun.id)
-            .join(Lease, Lease.id == LeaseRun.lease_id)
-            .where(LeaseRun.entity_id == entity.id, LeaseRun.standard == close.standard,
-                   LeaseRun.is_current.is_(True), Lease.status == "confirmed")
-            .order_by(LeaseRun.lease_id)).all()
+        runs = _current_runs(s, entity.id, close.standard)
     period, std = close.period, close.standard
-    in_period = [(r, sch) for r, sch in runs if sch.first_period <= period and _last(sch) >= period]
+    in_period = covering(runs, period)
     totals = {"leases": 0, "entries_written": 0, "entries_already_present": 0,
               "debits_by_currency": defaultdict(int), "by_event": defaultdict(int)}
     for start in range(0, len(in_period), BATCH):
@@ -118,6 +120,30 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
                      request_id=request_id, details={"entity": entity.code, "standard": std, "period": period,
                                                      **{k: v for k, v in result.items() if k != "entries_by_event"}})
     return {"close_id": close_id, **result}
+
+
+def covering(runs, period: str) -> list:
+    """Current runs whose schedule has ``period`` and whose catch-up did not already post it."""
+    return [(r, sch) for r, sch in runs if sch.first_period <= period <= _last(sch)
+            and period not in (r.summary.get("caught_up_periods") or ())]
+
+
+def _current_runs(s, entity_id: str, standard: str):
+    return s.execute(
+        select(LeaseRun, LeaseRunSchedule)
+        .join(LeaseRunSchedule, LeaseRunSchedule.run_id == LeaseRun.id)
+        .join(Lease, Lease.id == LeaseRun.lease_id)
+        .where(LeaseRun.entity_id == entity_id, LeaseRun.standard == standard,
+               LeaseRun.is_current.is_(True), Lease.status.in_(("confirmed", "terminated")))
+        .order_by(LeaseRun.lease_id)).all()
+
+
+def _pending(s, entity_id: str, standard: str, period: str) -> int:
+    """Runs that should have this period's close entries but have none (confirmed after the close)."""
+    posted = set(s.scalars(select(JournalEntry.run_id).where(
+        JournalEntry.entity_id == entity_id, JournalEntry.standard == standard, JournalEntry.period == period,
+        JournalEntry.source_operation == "monthly_close").distinct()))
+    return sum(1 for r, _ in covering(_current_runs(s, entity_id, standard), period) if r.id not in posted)
 
 
 def _last(stored: LeaseRunSchedule) -> str:

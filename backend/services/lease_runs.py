@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from backend.db.ids import new_id
 from backend.db.models import Entity, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.calendar import period_end
-from backend.engine.leases import commencement_postings, compute_schedules
+from backend.engine.leases import catch_up_entry, commencement_postings, compute_schedules, period_postings
 from backend.engine.leases.result import FUNCTIONAL_FIELDS, PERIOD_FIELDS, LeaseSchedule
 from backend.engine.money import quantize
 from backend.engine.errors import EngineError
@@ -184,20 +184,34 @@ def persist_runs(s, tenant_id: str, runs: list[NewRun], *, job_id: str | None, a
         "period_count": len(r.sched.periods_keys), "columns": _encode_columns(r.sched)} for r in runs])
 
 
-def move_out_of_locked(entries, locks: LockTable, standard: str):
-    """Entries dated in a locked period move to the first open period (a catch-up): nothing is
-    ever written into a locked period. Returns the entries and the periods that were caught up."""
-    caught_up = sorted({e.period for e in entries if locks.is_locked(standard, e.period)})
-    if not caught_up:
-        return entries, []
-    out = []
-    for e in entries:
-        if locks.is_locked(standard, e.period):
-            target = locks.first_open(standard, e.period)
-            e = replace(e, period=target, entry_date=period_end(target),
-                        memo=(e.memo + f" (catch-up from locked {e.period})")[:500])
-        out.append(e)
-    return out, caught_up
+def _next_period(p: str) -> str:
+    n = int(p[:4]) * 12 + int(p[5:])  # months since year 0, of the month after p
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def route_entries(std: str, locks: LockTable, sched, change_entries, *, window: set[str] = frozenset(),
+                  old_sched=None, old_posted: set[str] = frozenset(), from_period: str = ""):
+    """Entries to write for a new schedule version, never dated in a locked period.
+
+    ``window``: periods of ``sched`` whose postings must be caught up now — every locked period
+    of the schedule from ``from_period`` on (an event's effective month), plus (for an event)
+    periods already closed under the old version.
+    Their postings (and any change entry dated in them), net of what the old version posted
+    there (``old_posted``), become ONE cumulative catch-up entry in the first open period after
+    the window. Returns (entries to write, caught-up periods).
+    """
+    window = set(window) | {p for p in sched.periods_keys if p >= from_period and locks.is_locked(std, p)}
+    if not window:
+        return list(change_entries), []
+    late = [e for e in change_entries if e.period in window or locks.is_locked(std, e.period)]
+    entries = [e for e in change_entries if e not in late]
+    new_rows = [e for p in sorted(window) if p in set(sched.periods_keys) for e in period_postings(sched, p)]
+    replaces = ([e for p in sorted(old_posted & window) for e in period_postings(old_sched, p)]
+                if old_sched is not None else [])
+    last = max(window | {e.period for e in late})
+    target = locks.first_open(std, _next_period(last))
+    entry, periods = catch_up_entry(late + new_rows, target, period_end(target), replaces=replaces)
+    return entries + ([entry] if entry else []), periods
 
 
 # ---------------------------------------------------------------- the job
@@ -246,7 +260,8 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
             for std, sched in scheds.items():
                 run_id = new_id()
                 sched.run_id_given = run_id  # the run id is ours; the schedule was computed before it existed
-                entries, caught_up = move_out_of_locked(commencement_postings(sched), locks[lease.entity_id], std)
+                # A lease entered late: its locked months are caught up in one entry in the first open one.
+                entries, caught_up = route_entries(std, locks[lease.entity_id], sched, commencement_postings(sched))
                 new_runs.append(NewRun(lease, sched, run_id, "INITIAL_RECOGNITION", sched.commencement_date,
                                        ctx.policy_record.version,
                                        extra_summary={"caught_up_periods": caught_up} if caught_up else None))
@@ -267,16 +282,25 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
 
 # ---------------------------------------------------------------- reads
 
+EVENT_FIGURES = ("liability_before", "liability_after", "rou_before", "rou_after", "rou_adjustment", "gain_loss",
+                 "new_lease_id")
+
+
 def run_view(run: LeaseRun) -> dict:
+    result = {k: run.summary.get(k) for k in ("initial_liability", "initial_rou_asset", "discount_rate",
+                                              "discount_rate_source", "classification_tests",
+                                              "caught_up_periods") if k in run.summary}
+    er = run.summary.get("event_result")
+    if er:  # what the event changed, with the branch of the standard that applied and why
+        result.update({k: er["summary"].get(k) for k in EVENT_FIGURES}, branch=er.get("branch"),
+                      rationale=er.get("rationale"), classification_reassessment=er.get("classification"),
+                      warnings=er.get("warnings"), changes=run.summary.get("event"))
     return {"id": run.id, "lease_id": run.lease_id, "standard": run.standard, "run_type": run.run_type,
             "effective_date": run.effective_date, "is_current": run.is_current, "base_run_id": run.base_run_id,
             "supersedes_run_id": run.supersedes_run_id, "reversal_of_run_id": run.reversal_of_run_id,
             "job_id": run.job_id, "inputs_hash": run.inputs_hash, "engine_version": run.engine_version,
             "policy_version": run.policy_version, "classification": run.classification,
-            "exemption": run.exemption, "created_at": run.created_at,
-            "result": {k: run.summary.get(k) for k in ("initial_liability", "initial_rou_asset", "discount_rate",
-                                                       "discount_rate_source", "classification_tests",
-                                                       "caught_up_periods") if k in run.summary}}
+            "exemption": run.exemption, "created_at": run.created_at, "result": result}
 
 
 def get_run(rt: Runtime, actor: Actor, run_id: str) -> dict:

@@ -1,9 +1,12 @@
 """Engine runs and monthly close."""
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import require, runtime
@@ -11,11 +14,28 @@ from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.leases import Standard
-from backend.services import lease_close, lease_runs
+from backend.services import lease_close, lease_events, lease_runs
 from backend.services.context import Actor
 from backend.services.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["engine"])
+
+
+class EngineRunIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"lease_id": "01J…", "run_type": "MODIFICATION", "effective_date": "2027-01-01",
+         "changes": {"modification_type": "extend_term", "end_date": "2032-12-31", "discount_rate": "0.07"}},
+        {"lease_id": "01J…", "run_type": "TERMINATION", "effective_date": "2027-06-30",
+         "changes": {"termination_payment": "25000.00"}, "dry_run": True}]})
+    lease_id: str
+    run_type: Literal["MODIFICATION", "REMEASUREMENT", "TERMINATION", "CATCH_UP"]
+    effective_date: date
+    changes: dict[str, Any] = Field(default_factory=dict, description=(
+        "modification_type, reason, scope_decrease_fraction, decrease_method, payments, other_payments, end_date, "
+        "discount_rate, index_value, purchase_option, residual_value_guarantee, fair_value, termination_payment, "
+        "new_lease — money and rates as strings"))
+    standards: list[Standard] | None = None
+    dry_run: bool = Field(False, description="Return the full result (summary, schedule, entries) and write nothing")
 
 
 class CloseIn(BaseModel):
@@ -24,6 +44,20 @@ class CloseIn(BaseModel):
     entity: str
     period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     standards: list[Standard] | None = Field(None, description="default: the entity's enabled lease standards")
+
+
+@router.post("/engine/run", operation_id="run_engine", status_code=202,
+             summary="A lease event as a new engine run (202 + job); dry_run previews it and writes nothing")
+def run_engine(body: EngineRunIn, request: Request, actor: Annotated[Actor, Depends(require("engine.run"))],
+               idempotency_key: IdempotencyKeyHeader = None):
+    def run():
+        return lease_events.request_run(runtime(request), actor, lease_id=body.lease_id, run_type=body.run_type,
+                                        effective_date=body.effective_date, changes=body.changes,
+                                        standards=body.standards, dry_run=body.dry_run)
+
+    if body.dry_run:  # a preview writes nothing, so it is answered directly and never stored
+        return JSONResponse(jsonable_encoder(run()), status_code=200)
+    return respond(request, actor, run, body=body, status_code=202, idempotency_key=idempotency_key)
 
 
 @router.get("/engine/runs", operation_id="list_engine_runs")
