@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from .columns import LEASE_COLUMNS, PAYMENT_COLUMNS, Column
+from .columns import LEASE_COLUMNS, PAYMENT_COLUMNS, YES_NO, Column
 
 __all__ = ["EXAMPLE_LEASES", "build_template", "build_workbook", "main", "workbook_bytes"]
 
@@ -187,13 +187,17 @@ def _instructions(ws) -> None:
 
 def _lists(ws) -> dict[tuple[str, ...], str]:
     ranges: dict[tuple[str, ...], str] = {}
+    titles: set[str] = set()
     c = 0
-    for col in LEASE_COLUMNS + PAYMENT_COLUMNS:
+    for sheet, col in [("Leases", x) for x in LEASE_COLUMNS] + [("Payments", x) for x in PAYMENT_COLUMNS]:
         if not col.list_values or col.list_values in ranges:
             continue
         c += 1
         letter = get_column_letter(c)
-        ws.cell(row=1, column=c, value=col.label).font = Font(bold=True)
+        title = "Yes / No" if col.list_values == YES_NO else col.label
+        title = f"{title} ({sheet} sheet)" if title in titles else title
+        titles.add(title)
+        ws.cell(row=1, column=c, value=title).font = Font(bold=True)
         for r, v in enumerate(col.list_values, start=2):
             ws.cell(row=r, column=c, value=v)
         ws.column_dimensions[letter].width = max(14, max(len(v) for v in col.list_values) + 2)
