@@ -22,6 +22,7 @@ from backend.services.lease_config import current_policy
 from backend.services.lease_runs import load_schedule
 from backend.services.period_locks import LockTable, check_period, refuse_if_locked
 from backend.services.tenancy import get_entity_by_code
+from backend.webhooks.outbox import emit
 
 BATCH = 500
 
@@ -115,6 +116,8 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
     with rt.db.session(tenant_id, write=True) as s:
         close = s.get(CloseRun, close_id)
         close.status, close.totals, close.completed_at = "completed", result, now
+        emit(s, {"user_id": actor_user_id, "actor_kind": actor_kind, "channel": "engine"}, tenant_id=tenant_id,
+             event_type="close.completed", data=close_view(close, entity.code), now=now, request_id=request_id)
         audit.append(s, now=now, tenant_id=tenant_id, kind="change", outcome="success", action="close.completed",
                      resource_type="close", resource_id=close_id, actor_user_id=actor_user_id,
                      request_id=request_id, details={"entity": entity.code, "standard": std, "period": period,

@@ -23,8 +23,9 @@ from backend.services import audit
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, InvalidInput, NotFound
 from backend.services.journal_writer import Provenance, write_entries_many
-from backend.services.leases import Context, create_drafts
-from backend.services.lease_runs import NewRun, load_schedule, persist_runs, route_entries
+from backend.services.leases import Context, create_drafts, lease_view
+from backend.services.lease_runs import NewRun, load_schedule, persist_runs, route_entries, run_view
+from backend.webhooks.outbox import emit_many
 from backend.services.period_locks import LockTable
 
 EVENT_RUN_TYPES = ("MODIFICATION", "REMEASUREMENT", "TERMINATION", "CATCH_UP")
@@ -174,6 +175,12 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
             out["new_lease_id"] = new_lease_id
         if lineage_new["run_type"] == "TERMINATION" and lease.status == "confirmed":
             lease.status = "terminated"
+        who = {"user_id": actor_user_id, "actor_kind": payload.get("actor_kind"), "channel": "engine"}
+        views = [run_view(s.get(LeaseRun, rid)) for rid in out["runs"].values()]
+        kind = "lease.terminated" if lineage_new["run_type"] == "TERMINATION" else "lease.modified"
+        emit_many(s, who, tenant_id=tenant_id, now=now, events=[
+            *[("engine.completed", v) for v in views],
+            (kind, {**lease_view(lease, entity.code), "runs": views})])
     return out
 
 

@@ -28,6 +28,7 @@ from backend.services.journal_writer import Provenance, write_entries_many
 from backend.services.leases import Context
 from backend.services.pagination import Page, SortSpec, paginate
 from backend.services.period_locks import LockTable
+from backend.webhooks.outbox import emit_many
 
 STANDARDS = ("IFRS16", "ASC842")
 
@@ -164,6 +165,19 @@ class NewRun:
     extra_summary: dict | None = None
 
 
+def new_run_view(r: NewRun) -> dict:
+    """The run as GET /v1/engine/runs/{id} shows it, built without reading it back."""
+    return {"id": r.run_id, "lease_id": r.lease.id, "standard": r.sched.standard, "run_type": r.run_type,
+            "effective_date": r.effective_date, "is_current": True, "base_run_id": r.base_run_id,
+            "supersedes_run_id": r.supersedes_run_id, "reversal_of_run_id": r.reversal_of_run_id,
+            "inputs_hash": r.sched.inputs_hash, "engine_version": r.sched.engine_version,
+            "policy_version": r.policy_version, "classification": r.sched.classification,
+            "exemption": r.sched.exemption,
+            "result": {"initial_liability": r.sched.initial_liability, "initial_rou_asset": r.sched.initial_rou_asset,
+                       "discount_rate": r.sched.discount_rate,
+                       "caught_up_periods": (r.extra_summary or {}).get("caught_up_periods")}}
+
+
 def persist_runs(s, tenant_id: str, runs: list[NewRun], *, job_id: str | None, actor_user_id: str | None,
                  now) -> None:
     """Insert runs and their schedules with two executemany statements (portfolios are large)."""
@@ -276,6 +290,10 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
         written = write_entries_many(s, journal_batches, now)
         if audit_rows:
             audit.append_many(s, audit_rows)
+        who = {"user_id": actor_user_id, "actor_kind": "human", "channel": "engine"}
+        emit_many(s, who, tenant_id=tenant_id, now=now, request_id=request_id, events=[
+            *[("engine.completed", new_run_view(r)) for r in new_runs],
+            *[("engine.failed", {"run_type": "INITIAL_RECOGNITION", "job_id": job_id, **f}) for f in failed]])
     return {"standards": list(standards), "runs_created": len(new_runs), "already_done": len(done),
             "journal_entries": written, "failed": failed}
 

@@ -16,6 +16,7 @@ from backend.services.lease_config import FxTable, IbrLookup, current_policy
 from backend.services.pagination import Page, SortSpec, paginate
 from backend.services.persist import flush_unique
 from backend.services.tenancy import get_entity_by_code
+from backend.webhooks.outbox import emit_many
 
 # Fields of the engine input that live in Lease.data (the entity is a column, not data).
 DENORMALISED = ("description", "asset_class", "currency")
@@ -229,6 +230,9 @@ def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
                 loaded[r["lease_id"]].recognition_job_ids = r["job_ids"]
         confirmed = [r for r in results if r["status"] == "confirmed"]
         if confirmed:
+            emit_many(s, actor, tenant_id=actor.tenant_id, now=now, events=[
+                ("lease.confirmed", lease_view(loaded[r["lease_id"]], contexts[loaded[r["lease_id"]].entity_id].entity.code))
+                for r in confirmed])
             audit.append_many(s, [dict(now=now, tenant_id=actor.tenant_id, kind="change", outcome="success",
                                        action="leases.confirm", resource_type="lease", resource_id=r["lease_id"],
                                        actor_user_id=actor.user_id, actor_kind=actor.actor_kind,

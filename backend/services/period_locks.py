@@ -9,6 +9,7 @@ from backend.services import audit
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, InvalidInput
 from backend.services.tenancy import get_entity_by_code
+from backend.webhooks.outbox import emit
 
 ALL = "ALL"
 
@@ -87,6 +88,9 @@ def set_lock(rt: Runtime, actor: Actor, entity_code: str, period: str, standard:
         row.status, row.changed_by, row.changed_at, row.reason = status, actor.user_id, now, reason
         s.flush()
         after = lock_view(entity, standard, period, row)
+        if before["status"] != after["status"]:
+            emit(s, actor, tenant_id=actor.tenant_id, now=now, data=after,
+                 event_type="period.locked" if status == "LOCKED" else "period.unlocked")
         audit.record_change(s, actor, now=now, action="period_locks." + status.lower(), resource_type="period_lock",
                             resource_id=f"{entity.code}:{standard}:{period}", before=before, after=after)
         return after

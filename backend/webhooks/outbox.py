@@ -59,9 +59,10 @@ def emit(session: Session, actor: Any, *, tenant_id: str, event_type: str, data:
 
 
 def emit_many(session: Session, actor: Any, *, tenant_id: str, events: list[tuple[str, dict]], now: datetime,
-              request_id: str | None = None) -> list[str]:
+              request_id: str | None = None, skip_unsubscribed: bool = False) -> list[str]:
     """``emit`` for a batch (e.g. the journals a close writes): one endpoint lookup for all of
-    them; the event ids in order."""
+    them; the event ids in order. ``skip_unsubscribed`` drops events no enabled endpoint wants
+    (for high-volume types such as ``journal.created`` at a portfolio close)."""
     unknown = sorted({t for t, _ in events if not is_known(t)})
     if unknown:
         raise ValueError(f"unknown webhook event types {unknown}")
@@ -77,6 +78,9 @@ def emit_many(session: Session, actor: Any, *, tenant_id: str, events: list[tupl
         select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
             WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.enabled.is_(True),
             WebhookEndpoint.deleted_at.is_(None)).order_by(WebhookEndpoint.id)).all()
+    if skip_unsubscribed:
+        wanted = {t for _, types in endpoints for t in (types or [])}
+        events = [(t, d) for t, d in events if t in wanted]
     rows, deliveries = [], []
     for event_type, data in events:
         event_id = new_id()
