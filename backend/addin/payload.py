@@ -75,8 +75,9 @@ def parse(raw: bytes) -> tuple[BookPayload, dict]:
     return model, data
 
 
-async def read_capped(request, cap: int = MAX_BODY_BYTES) -> bytes:
+async def read_capped(request, cap: int | None = None) -> bytes:
     """The request body, refusing more than ``cap`` bytes without reading them all."""
+    cap = cap or MAX_BODY_BYTES
     size = request.headers.get("content-length")
     if size and size.isdigit() and int(size) > cap:
         raise _too_large(cap)

@@ -130,3 +130,25 @@ def test_selection_outside_the_lease_rows_is_explained(client, demo, post_book):
     wb.select("Instructions", "A5")
     body = post_book("leases/confirm", wb, apply=False)
     assert not body["ok"] and "'Leases' sheet" in body["message"]
+
+
+def test_the_checked_in_template_reads_the_same_as_an_upload_and_as_a_workbook_in_excel():
+    """workbook_templates/leases.xlsx is both the upload format and the add-in's sheet layout."""
+    from pathlib import Path
+
+    from backend.addin.lease_sheet import extract
+    from backend.addin.payload import BookPayload
+    from backend.workbooks import extract_workbook
+    from tests.addin.fake_workbook import FakeWorkbook
+
+    data = (Path(__file__).resolve().parents[2] / "workbook_templates" / "leases.xlsx").read_bytes()
+    uploaded = extract_workbook(data)
+    wb = FakeWorkbook.from_xlsx(data)
+    wb.select("Leases", "A1")
+    payload = wb.payload()
+    in_excel = extract(BookPayload.model_validate(payload), payload)
+    assert uploaded.drafts and in_excel.result.drafts == uploaded.drafts
+    assert in_excel.result.provenance == uploaded.provenance
+    assert [i["message"] for i in in_excel.result.issues] == [i["message"] for i in uploaded.issues]
+    assert in_excel.sheet.name == "Leases" and in_excel.sheet.missing == ["Ledger status", "Ledger messages",
+                                                                          "Ledger ID", "Ledger version"]

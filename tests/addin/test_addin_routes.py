@@ -49,7 +49,6 @@ def test_malformed_payloads_are_400_with_the_missing_keys(client, demo):
 
 def test_oversized_payloads_are_refused(client, demo, monkeypatch):
     monkeypatch.setattr(payload_mod, "MAX_BODY_BYTES", 50_000)
-    monkeypatch.setattr(payload_mod.read_capped, "__defaults__", (50_000,))
     data = template_book().payload()
     data["sheets"][1]["values"] += [["x" * 100] * 30] * 40
     r = client.post("/v1/addin/leases/extract", headers=demo.headers(), json=data)
@@ -60,8 +59,7 @@ def test_oversized_payloads_are_refused(client, demo, monkeypatch):
 def test_too_many_rows_are_refused_before_parsing(client, demo):
     data = template_book().payload()
     data["sheets"][1]["values"] += [["L"]] * 200_000
-    r = client.post("/v1/addin/leases/extract", headers=demo.headers(), content=json.dumps(data),
-                    params={}, )
+    r = client.post("/v1/addin/leases/extract", headers=demo.headers(), content=json.dumps(data))
     assert r.status_code == 413 and r.json()["error"]["code"] == "too_many_rows"
 
 
@@ -89,3 +87,19 @@ def test_reviewer_may_pull_but_not_extract(client, demo, make_user):
     assert r.status_code == 403 and r.json()["error"]["details"]["action"] == "leases.write"
     r = client.post("/v1/addin/journals/pull", headers=demo.headers(token), json=wb.payload(set()))
     assert r.status_code == 200 and r.json()["ok"]
+
+
+def test_large_result_sheets_are_written_in_chunks(rt):
+    from backend.addin import bridge
+    from backend.addin.payload import BookPayload
+    from backend.addin.sheets import CHUNK_ROWS, Column, ResultSheet, write_result_sheet
+
+    data = template_book().payload()
+    book = bridge.open_book(rt.settings, data)
+    rows = [[f"E{i}", i * 1.5] for i in range(2 * CHUNK_ROWS + 7)]
+    write_result_sheet(book, BookPayload.model_validate(data), ResultSheet("Journals", [
+        Column("Entry ID"), Column("Debit", "money", total=True)], rows))
+    writes = [a for a in bridge.actions(book) if a["func"] == "setValues" and a["start_row"] > 0]
+    assert [len(a["values"]) for a in writes] == [CHUNK_ROWS, CHUNK_ROWS, 7]
+    assert [a["start_row"] for a in writes] == [1, 1 + CHUNK_ROWS, 1 + 2 * CHUNK_ROWS]
+    assert writes[-1]["values"][-1] == [f"E{len(rows) - 1}", (len(rows) - 1) * 1.5]
