@@ -24,6 +24,7 @@
     approveSelected: ["journals/approve", "active"],
     exportJournals: ["journals/export", "none"],
   };
+  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected"]);
 
   const $ = (id) => document.getElementById(id);
 
@@ -69,12 +70,11 @@
   }
 
   // ------------------------------------------------------------ HTTP
-  async function call(method, path, token, body) {
+  async function call(method, path, token, body, idempotent) {
     const headers = { Authorization: "Bearer " + token };
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      headers["Idempotency-Key"] = "addin-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-    }
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    // Changes carry a key so a retried click cannot store or approve twice; pulls are plain reads.
+    if (idempotent) headers["Idempotency-Key"] = "addin-" + Date.now() + "-" + Math.random().toString(36).slice(2);
     const res = await fetch(path, { method, headers, body });
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
@@ -304,7 +304,7 @@
       const result = await Excel.run(async (context) => {
         const body = JSON.stringify(await getBookData(context, kind, argsFor(name)));
         if (body.length > MAX_BODY) throw new Error("This workbook is too large to send (over 20 MB). Select fewer rows or split the workbook.");
-        const res = await call("POST", API + route, token, body);
+        const res = await call("POST", API + route, token, body, CHANGES.has(name));
         if (res.actions && res.actions.length) await runActions(context, res.actions);
         return res;
       });

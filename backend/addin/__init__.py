@@ -7,4 +7,10 @@ to apply in order.
 
 It lives under ``backend/`` (not ``addin/``) so it ships in the installed distribution, whose
 packages are ``backend*``. ``bridge`` is the only module of the project that imports xlwings.
+
+Reading and writing take different paths on purpose: cells are read from the raw book JSON
+(``grid_from_book_json``, the same parser as an upload) because xlwings' reader turns Excel
+errors such as ``#N/A`` into blanks, and the accountant must hear "this cell shows #N/A", not
+"this cell is empty"; everything written back goes through ``xw.Book(json=...)``, whose
+``book.json()`` actions our task pane applies.
 """

@@ -114,3 +114,17 @@ def test_export_writes_mapped_lines_or_names_the_missing_mapping(client, demo, p
     gl = values[0].index("GL account")
     assert body["ok"] and len(values) - 1 == body["summary"]["lines"] == len(rows)
     assert {v[gl] for v in values[1:]} <= {f"GL-{n:04d}" for n in range(len(accounts))}
+
+
+def test_approve_in_a_locked_period_is_refused_per_row(client, demo, post_book, journals_book, make_user):
+    _, approver = make_user("APPROVER")
+    _, _, head, rows = _pull(post_book, journals_book, status=["draft"])
+    for period in {r[head.index("Period")] for r in rows}:
+        r = client.put("/v1/lease/period-locks", headers=demo.headers(),
+                       json={"entity": "DEMO-US", "period": period, "status": "LOCKED", "reason": "closed"})
+        assert r.status_code == 200, r.text
+    _select_entry_rows(journals_book, rows, head, {rows[0][head.index(ENTRY_ID)]})
+    body = post_book("journals/approve", journals_book, approver)
+    assert not body["ok"] and len(body["results"]) == 1 and "lock" in body["results"][0]["error"]["code"]
+    assert "Refused" in str(journals_book.sheet(JOURNALS_SHEET).cells[(1, head.index(OUTCOME))])
+    assert {e["status"] for e in _entries(client, demo)} == {"draft"}
