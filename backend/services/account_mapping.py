@@ -36,7 +36,7 @@ def _check(accounts: dict[str, str], dimensions: dict[str, str]) -> None:
 def used_accounts(s, tenant_id: str, entity_id: str) -> list[str]:
     L, E = JournalLine, JournalEntry
     return sorted(s.scalars(select(L.account).distinct().join(E, E.id == L.entry_id)
-                            .where(L.tenant_id == tenant_id, E.entity_id == entity_id)))
+                            .where(E.tenant_id == tenant_id, E.entity_id == entity_id)))
 
 
 def _view(s, actor: Actor, entity: Entity, row: AccountMapping | None) -> dict:

@@ -61,7 +61,7 @@ class Plan:
 def _missing_accounts(s, tenant_id: str, f: Filters, mappings: dict[str, dict]) -> list[tuple[str, str]]:
     pairs = s.execute(apply_filters(s, select(JournalEntry.entity_id, JournalLine.account).distinct()
                                     .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-                                    .where(JournalLine.tenant_id == tenant_id), f)).all()
+                                    .where(JournalEntry.tenant_id == tenant_id), f)).all()
     return sorted((ent, acct) for ent, acct in pairs if acct not in mappings.get(ent, {}).get("accounts", {}))
 
 
@@ -162,9 +162,12 @@ def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict,
                               .where(E.tenant_id == tenant), f).order_by(E.id)
         ids = apply_filters(s, select(E.id).where(E.tenant_id == tenant), f)
         # Dimensions arrive as JSON text (cast), so repeated dimension sets are decoded and mapped once.
+        # Lines are reached through the tenant's entry ids only: adding journal_lines.tenant_id here
+        # tempts PostgreSQL into a bitmap-AND with the tenant index per entry (quadratic) when
+        # statistics are missing.
         lines = (select(L.entry_id, L.line_no, L.account, L.debit_minor, L.credit_minor, L.currency,
                         cast(L.dimensions, Text))
-                 .where(L.tenant_id == tenant, L.entry_id.in_(ids)).order_by(L.entry_id, L.line_no))
+                 .where(L.entry_id.in_(ids)).order_by(L.entry_id, L.line_no))
         conn = s.connection()
         # Values arrive raw from the driver; the columns' own result processors convert each
         # distinct date/timestamp once (memoised) instead of once per line.

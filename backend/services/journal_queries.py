@@ -142,7 +142,7 @@ def summary(rt: Runtime, actor: Actor, filters: Filters) -> dict:
         rows = s.execute(
             select(L.account, E.period, E.standard, L.currency, func.sum(L.debit_minor), func.sum(L.credit_minor),
                    func.count(), func.count(func.distinct(L.entry_id)))
-            .join(E, E.id == L.entry_id).where(L.entry_id.in_(select(base.c.id)), L.tenant_id == actor.tenant_id)
+            .join(E, E.id == L.entry_id).where(L.entry_id.in_(select(base.c.id)), E.tenant_id == actor.tenant_id)
             .group_by(L.account, E.period, E.standard, L.currency)
             .order_by(E.period, E.standard, L.account, L.currency)).all()
         counts = dict(s.execute(apply_filters(s, select(E.status, func.count()), filters).group_by(E.status)).all())
