@@ -52,6 +52,17 @@ def rate_lookup(fx_rates: FxRates | None, src: str, dst: str) -> Callable[[date]
     return get
 
 
+def append_functional_row(new: dict, interest, liability, current, depreciation, rou) -> None:
+    """One month of the functional-currency columns that derive from the translated balances."""
+    new["interest_functional"].append(interest)
+    new["closing_liability_functional"].append(liability)
+    new["liability_current_functional"].append(current)
+    new["liability_noncurrent_functional"].append(liability - current)
+    new["depreciation_functional"].append(depreciation)
+    new["closing_rou_asset_functional"].append(rou)
+    new["lease_cost_functional"].append(interest + depreciation)
+
+
 def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
     """Add functional-currency columns to ``sched`` (a LeaseSchedule built from
     measurement ``m``): liability at closing rates with the FX gain/loss as the
@@ -99,13 +110,7 @@ def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
         if k == last and cols["closing_rou_asset"][k] == 0:
             rou_f = _ZERO
         dep_f = r_prev - rou_f
-        new["interest_functional"].append(i_f)
-        new["closing_liability_functional"].append(l_f)
-        new["liability_current_functional"].append(cur_f)
-        new["liability_noncurrent_functional"].append(l_f - cur_f)
-        new["depreciation_functional"].append(dep_f)
-        new["closing_rou_asset_functional"].append(rou_f)
-        new["lease_cost_functional"].append(i_f + dep_f)
+        append_functional_row(new, i_f, l_f, cur_f, dep_f, rou_f)
         l_prev, r_prev = l_f, rou_f
     cols.update(new)
     cols["payment_functional"] = pay_f

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Callable
 
 from ...money import quantize
-from ..fx import rate_lookup
+from ..fx import append_functional_row, rate_lookup
 
 _ZERO = Decimal(0)
 
@@ -79,14 +79,8 @@ def functional_columns(prev, sched, k: int, fx: FxState, liab_flows, liab_event_
         ev_l, ev_r = (liab_event_f, rou_event_f) if j == k else (_ZERO, _ZERO)
         rou_f = q(rou_after_f * c["closing_rou_asset"][j] / rou_after) if rou_after else q(_ZERO)
         dep_f = r_prev + ev_r - rou_f
-        new["interest_functional"].append(i_f)
+        append_functional_row(new, i_f, l_f, cur_f, dep_f, rou_f)
         new["payment_functional"].append(p_f)
-        new["closing_liability_functional"].append(l_f)
-        new["liability_current_functional"].append(cur_f)
-        new["liability_noncurrent_functional"].append(l_f - cur_f)
-        new["depreciation_functional"].append(dep_f)
-        new["closing_rou_asset_functional"].append(rou_f)
-        new["lease_cost_functional"].append(i_f + dep_f)
         new["fx_gain_loss"].append(l_f - l_prev - i_f + p_f - ev_l)
         l_prev, r_prev = l_f, rou_f
     cols = dict(c)
