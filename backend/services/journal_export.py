@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Iterator
 
 from sqlalchemy import Text, cast, select
@@ -76,6 +76,9 @@ def prepare(rt: Runtime, actor: Actor, filters: Filters, fmt: str) -> Plan:
                            code="status_not_exportable",
                            details=[{"field": "status", "code": "status_not_exportable", "message": str(bad)}])
     filters = replace(filters, status=filters.status or EXPORT_STATUSES).check()
+    # The export is "as of" this instant: entries approved while it streams are left for the next
+    # one, so every exported line was covered by the mapping check below (no failure mid-stream).
+    as_of = rt.clock()
     with rt.db.session(actor.tenant_id) as s:
         codes = dict(s.execute(select(Entity.id, Entity.code)).all())
         mappings = {m.entity_id: {"accounts": dict(m.accounts), "dimensions": dict(m.dimensions)}
@@ -92,9 +95,9 @@ def prepare(rt: Runtime, actor: Actor, filters: Filters, fmt: str) -> Plan:
             if name not in dim_cols and name not in FIXED:
                 dim_cols.append(name)
     columns = FIXED + sorted(dim_cols) + ["dimensions"]
-    entries = _entries(rt, actor, filters, codes, mappings, sorted(dim_cols), sheet=fmt != "json")
+    entries = _entries(rt, actor, filters, codes, mappings, sorted(dim_cols), as_of, sheet=fmt != "json")
     body = {"csv": _csv, "json": _json, "xlsx": _xlsx}[fmt](columns, entries)
-    stamp = rt.clock().strftime("%Y%m%dT%H%M%SZ")
+    stamp = as_of.strftime("%Y%m%dT%H%M%SZ")
     return Plan(fmt, columns, FORMATS[fmt], f"journal-lines-{stamp}.{fmt}", body)
 
 
@@ -123,7 +126,7 @@ class _Memo(dict):
 
 
 def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict, dim_cols: list[str],
-             sheet: bool) -> Iterator[tuple[tuple, list[tuple]]]:
+             as_of: datetime, *, sheet: bool) -> Iterator[tuple[tuple, list[tuple]]]:
     """(entry fields, [line fields]) per entry, in entry-id order; fields in ENTRY_COLS / LINE_COLS
     order, then the mapped dimension values and the leftover dimensions. ``sheet`` (CSV/XLSX)
     neutralises text and renders leftover dimensions as JSON text; JSON keeps values as they are.
@@ -159,8 +162,8 @@ def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict,
         heads = apply_filters(s, select(E.id, E.entity_id, E.standard, E.period, E.entry_date, E.status,
                                         E.source_operation, E.event, E.lease_id, E.run_id, E.posting_reference,
                                         E.approved_by, E.approved_at, E.reversal_of_id, E.memo)
-                              .where(E.tenant_id == tenant), f).order_by(E.id)
-        ids = apply_filters(s, select(E.id).where(E.tenant_id == tenant), f)
+                              .where(E.tenant_id == tenant, E.approved_at <= as_of), f).order_by(E.id)
+        ids = apply_filters(s, select(E.id).where(E.tenant_id == tenant, E.approved_at <= as_of), f)
         # Dimensions arrive as JSON text (cast), so repeated dimension sets are decoded and mapped once.
         # Lines are reached through the tenant's entry ids only: adding journal_lines.tenant_id here
         # tempts PostgreSQL into a bitmap-AND with the tenant index per entry (quadratic) when
@@ -197,6 +200,12 @@ def _processor(column, dialect):
     return column.type.dialect_impl(dialect).result_processor(dialect, None)
 
 
+def _sqlite_text(v):
+    if isinstance(v, datetime):  # UTCDateTime keeps naive UTC with microseconds on SQLite
+        return v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return v.isoformat() if isinstance(v, date) else v
+
+
 def _driver_rows(conn, stmt) -> Iterator[tuple]:
     """Rows straight from the DBAPI cursor, in batches: a server-side (named) cursor on PostgreSQL,
     SQLite's lazy cursor otherwise — memory stays flat. This skips SQLAlchemy's per-row Result
@@ -204,8 +213,8 @@ def _driver_rows(conn, stmt) -> Iterator[tuple]:
     dialect = conn.dialect
     compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
-    if dialect.name == "sqlite":  # SQLAlchemy stores dates as ISO text there; bind them the same way
-        params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+    if dialect.name == "sqlite":  # bind dates and times as the text SQLAlchemy stores there
+        params = {k: _sqlite_text(v) for k, v in params.items()}
     if compiled.positional:
         params = tuple(params[k] for k in compiled.positiontup)
     dbapi = conn.connection.dbapi_connection

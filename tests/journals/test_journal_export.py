@@ -195,3 +195,22 @@ def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(client, demo, book, monk
         assert rows[0][0] == "entry_id"
         sizes.append(len(rows) - 1)
     assert sizes == [4, 4, 4]
+
+
+def test_export_is_as_of_its_start(client, demo, rt, book, ledger, people):
+    """Entries approved while an export streams are left for the next one (the mapping check
+    covered exactly what is exported)."""
+    from backend.services import journal_export as je
+    from backend.services.context import Actor
+    from backend.services.journal_queries import Filters
+
+    assert _map(client, demo).status_code == 200
+    actor = Actor(tenant_id=demo.sandbox_tenant_id, tenant_kind="sandbox", account_id=demo.account_id,
+                  user_id=people["reviewer"][0]["id"], role="REVIEWER", actor_kind="human", token_id=None)
+    plan = je.prepare(rt, actor, Filters(), "csv")
+    (late,) = ledger.drafts(["42.00"], prepared_by=people["owner"][0]["id"])
+    assert client.post(f"/v1/journal-entries/{late}/approve", headers=auth(people["approver"][1])).status_code == 200
+    ids = {row["entry_id"] for row in csv.DictReader(io.StringIO(b"".join(plan.body).decode()))}
+    assert late not in ids and book["approved"][2] in ids
+    again = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv"})
+    assert late in {row["entry_id"] for row in csv.DictReader(io.StringIO(again.text))}
