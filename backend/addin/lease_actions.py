@@ -183,6 +183,12 @@ def _sync(rt: Runtime, actor: Actor, payload: BookPayload, data: dict, verb: str
             continue
         view = views[r]
         i = ls.drafts_by_row[r]
+        entity = ex.result.drafts[i].get("entity")
+        if entity and entity != view["entity"]:
+            why = (f"the entity cannot be changed here (stored: {view['entity']}, sheet: {entity}); put it back, "
+                   "or clear the row's Ledger ID and extract it as a new lease")
+            outcomes[r] = RowOutcome(status=f"Not saved: {why}", messages=[f"{ls.name}!{r + 1}: {why.capitalize()}."])
+            continue
         if view["status"] == "draft":
             changes = _changes(ex.result.drafts[i], view["lease"])
             if changes:

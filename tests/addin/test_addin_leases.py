@@ -152,3 +152,13 @@ def test_the_checked_in_template_reads_the_same_as_an_upload_and_as_a_workbook_i
     assert [i["message"] for i in in_excel.result.issues] == [i["message"] for i in uploaded.issues]
     assert in_excel.sheet.name == "Leases" and in_excel.sheet.missing == ["Ledger status", "Ledger messages",
                                                                           "Ledger ID", "Ledger version"]
+
+
+def test_changing_the_entity_of_a_stored_row_is_not_saved_silently(client, demo, post_book):
+    wb = template_book()
+    post_book("leases/extract", wb)
+    wb.set("Leases", f"{col_of(wb, 'Entity')}2", "DEMO-UK")
+    wb.select("Leases", "A2")
+    body = post_book("leases/validate", wb)
+    assert ours(wb, 2)["Ledger status"].startswith("Not saved: the entity cannot be changed")
+    assert _leases(client, demo)["AD-1"]["entity"] == "DEMO-US" and body["summary"]["valid"] == 0
