@@ -13,7 +13,17 @@ from backend.services import lease_import, leases
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, NotFound, ServiceError, Unprocessable
 from backend.workbooks import ExtractResult
-from backend.workbooks.leases_sheet import _nearest  # the parser's own field → cell rule
+
+
+def _nearest(prov: dict[str, str], path: str) -> str:
+    """The cell of ``path`` or of its closest parent field; the row's Lease ID cell otherwise."""
+    p = path
+    while p:
+        if p in prov:
+            return prov[p]
+        cut = max(p.rfind("."), p.rfind("["))
+        p = p[:cut] if cut > 0 else ""
+    return prov.get("external_id", prov["_row"])
 
 
 def _result(ok: bool, message: str, book=None, **extra) -> dict:
