@@ -46,7 +46,7 @@ class Ledger:
             entity_id = s.scalar(select(Entity.id).where(Entity.code == "DEMO-US"))
             prov = Provenance(self.tenant_id, entity_id, standard, "monthly_close", lease_id, run_id, None,
                               prepared_by, "human" if prepared_by else None, "req-test")
-            written, _ = write_entries(s, prov, entries, self.rt.clock())
+            written, _ = write_entries(s, [(prov, entries)], self.rt.clock())
             assert written == len(entries)
             return list(s.scalars(select(JournalEntry.id).where(JournalEntry.run_id == run_id)
                                   .order_by(JournalEntry.id)))
