@@ -81,9 +81,13 @@
     if (!res.ok) {
       const err = (data && data.error) || {};
       let msg = err.message || "The server answered " + res.status + ".";
-      if (res.status === 401) msg = "Your token was not accepted (" + (err.message || "unauthenticated") + "). Sign in again.";
+      if (res.status === 401) {
+        msg = "Your token was not accepted (" + (err.message || "unauthenticated") + "). Sign in again.";
+      }
       const rows = err.details && err.details.rows;
-      if (Array.isArray(rows) && rows.length) msg += "\n" + rows.slice(0, 10).map((r) => (r.row || "") + " " + (r.external_id || r.entity || "")).join("\n");
+      if (Array.isArray(rows) && rows.length) {
+        msg += "\n" + rows.slice(0, 10).map((r) => (r.row || "") + " " + (r.external_id || r.entity || "")).join("\n");
+      }
       const e = new Error(msg);
       e.status = res.status;
       throw e;
@@ -135,7 +139,8 @@
     const selection = await selectionAddress(context);
     const notesOk = supports("1.18");
     const items = coll.items.map((ws) => {
-      const want = kind === "inputs" ? !RESULT_SHEETS.test(ws.name) : kind === "active" ? ws.name === active.name : false;
+      const want = kind === "inputs" ? !RESULT_SHEETS.test(ws.name)
+        : kind === "active" ? ws.name === active.name : false;
       const it = { ws, want, used: null, notes: null };
       if (want) {
         it.used = ws.getUsedRangeOrNullObject(true);
@@ -152,7 +157,9 @@
                                           it.used.columnIndex + it.used.columnCount);
         it.full.load("values,numberFormat");
       }
-      if (it.notes) it.locations = it.notes.items.map((n) => { const r = n.getLocation(); r.load("address"); return r; });
+      if (it.notes) {
+        it.locations = it.notes.items.map((n) => { const r = n.getLocation(); r.load("address"); return r; });
+      }
     }
     await context.sync();
     return {
@@ -245,7 +252,9 @@
       const t = sheets[a.sheet_position].tables.getItem(name);
       t.showTotals = true;
       t.columns.getItem(labelColumn).getTotalRowRange().values = [["Total"]];
-      for (const col of columns) t.columns.getItem(col).getTotalRowRange().formulas = [["=SUBTOTAL(109,[" + col + "])"]];
+      for (const col of columns) {
+        t.columns.getItem(col).getTotalRowRange().formulas = [["=SUBTOTAL(109,[" + col + "])"]];
+      }
     },
   };
 
@@ -256,7 +265,10 @@
     const sheets = coll.items.slice();  // kept in step with addSheet/sheetDelete, as the server counts
     for (const a of actions) {
       const fn = CALLBACKS[a.func];
-      if (!fn) throw new Error("The server asked for '" + a.func + "', which this version of the add-in cannot do. Reload the task pane.");
+      if (!fn) {
+        throw new Error("The server asked for '" + a.func + "', which this version of the add-in cannot do. "
+                        + "Reload the task pane.");
+      }
       await fn(context, sheets, a);
     }
     await context.sync();
@@ -303,7 +315,9 @@
     try {
       const result = await Excel.run(async (context) => {
         const body = JSON.stringify(await getBookData(context, kind, argsFor(name)));
-        if (body.length > MAX_BODY) throw new Error("This workbook is too large to send (over 20 MB). Select fewer rows or split the workbook.");
+        if (body.length > MAX_BODY) {
+          throw new Error("This workbook is too large to send (over 20 MB). Select fewer rows or split the workbook.");
+        }
         const res = await call("POST", API + route, token, body, CHANGES.has(name));
         if (res.actions && res.actions.length) await runActions(context, res.actions);
         return res;

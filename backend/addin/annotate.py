@@ -7,7 +7,6 @@ last time and clear them, without keeping any state outside the workbook.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from backend.addin.bridge import emit
 from backend.addin.lease_sheet import LEDGER_ID, MESSAGES, OURS, STATUS, VERSION, LeaseSheet, cell_refs

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 from backend.addin.bridge import emit
 from backend.addin.payload import BookPayload
@@ -61,7 +61,6 @@ class Column:
     kind: str = "text"          # text | money | date | int
     total: bool = False         # SUBTOTAL in the table's totals row
     hidden: bool = False
-    width: float | None = None
 
 
 @dataclass
@@ -122,7 +121,3 @@ def write_result_sheet(book, payload: BookPayload, result: ResultSheet) -> None:
         if col.hidden:
             sheet.range((1, c), (last, c)).columns.hidden = True
     sheet.activate()
-
-
-def column_values(rows: Sequence[Sequence[Any]], c: int) -> list[Any]:
-    return [r[c] if c < len(r) else None for r in rows]
