@@ -277,7 +277,8 @@
   // ------------------------------------------------------------ actions
   function argsFor(name) {
     const v = (id) => ($(id) ? $(id).value : "");
-    if (name === "pullSchedule") return { standard: v("standard") || "IFRS16" };
+    // Without lease rows selected, the server takes every confirmed lease of the entity filter.
+    if (name === "pullSchedule") return { standard: v("standard") || "IFRS16", entity: v("entity") };
     if (name === "pullJournals" || name === "exportJournals") {
       const args = { entity: v("entity"), period: v("period").trim() };
       if (name === "pullJournals" && v("status")) args.status = [v("status")];

@@ -72,3 +72,17 @@ def test_pull_schedule_before_confirm_says_so(client, demo, post_book):
     body = post_book("leases/schedule", wb)
     assert not body["ok"] and "No schedule to show yet" in body["message"] and "Schedule IFRS16" not in [
         s.name for s in wb.sheets]
+
+
+def test_pull_schedule_by_filter_takes_every_confirmed_lease(client, demo, post_book, drain):
+    wb = template_book()
+    post_book("leases/extract", wb)
+    wb.select("Leases", "A2,A4")
+    post_book("leases/confirm", wb)
+    drain()
+    wb.select("Instructions", "A1")  # no lease rows selected: the filter decides
+    body = post_book("leases/schedule", wb, only={"Instructions"}, args={"standard": "ASC842", "entity": "DEMO-US"})
+    assert body["ok"] and body["summary"]["leases"] == 2
+    rows = wb.sheet("Schedule ASC842").values()
+    ids = {r[rows[0].index("Lease ID")] for r in rows[1:]}
+    assert ids == {"AD-1", "AD-3"}
