@@ -18,6 +18,9 @@ CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium); "
                                                           "CI installs it in .ci/run")
 FAKE = (Path(__file__).parent / "fake_office.js").read_text()
+# Records what the task pane sends, to check the book JSON it builds.
+SPY = """(() => { const real = window.fetch; window.__sent = [];
+  window.fetch = (url, opts) => { window.__sent.push({url: String(url), opts: opts || {}}); return real(url, opts); }; })();"""
 
 
 def _serial(d: date) -> int:
@@ -83,7 +86,7 @@ def _click_and_wait(b: Browser, action: str, text: str, timeout: float = 60) -> 
 
 def test_task_pane_extract_confirm_pull_and_approve(browser, live_server, client, demo, make_user, drain):
     _, approver = make_user("APPROVER")
-    browser.add_init_script(f"window.__FAKE_BOOK__ = {json.dumps(json.dumps(fake_state()))};\n{FAKE}")
+    browser.add_init_script(f"window.__FAKE_BOOK__ = {json.dumps(json.dumps(fake_state()))};\n{FAKE}\n{SPY}")
     browser.goto(f"{live_server}/addin/taskpane.html")
     assert browser.eval("Object.keys(fakeExcel.ribbon).sort().join(',')") == (
         "approveSelected,confirmLeases,exportJournals,extractLeases,pullJournals,pullSchedule,validateLeases")
@@ -94,6 +97,18 @@ def test_task_pane_extract_confirm_pull_and_approve(browser, live_server, client
     # Extract: drafts stored, status column written, the #N/A cell marked red with a note.
     msg = _click_and_wait(browser, "extractLeases", "Extracted 3 leases")
     assert "1 with errors" in msg
+    sent = browser.eval("JSON.stringify(window.__sent.filter(x => x.url.includes('/leases/extract')))")
+    (req,) = json.loads(sent)
+    book = json.loads(req["opts"]["body"])
+    assert book["client"] == "Office.js" and set(book) >= {"version", "book", "names", "sheets", "args"}
+    assert req["opts"]["headers"]["Authorization"] == f"Bearer {demo.owner_token}"
+    assert "Idempotency-Key" in req["opts"]["headers"]
+    leases_sheet = next(x for x in book["sheets"] if x["name"] == "Leases")
+    assert all(set(x) >= {"tables", "pictures", "charts", "shapes", "pivot_tables"} for x in book["sheets"])
+    assert leases_sheet["values"][0][0] == "Lease ID"  # from A1
+    assert "2026-01-01T00:00:00.000Z" in leases_sheet["values"][1] and "#N/A" in leases_sheet["values"][2]
+    assert book["book"]["active_sheet_index"] == 1 and book["book"]["selection"] == "Leases!A1"
+    assert browser.eval("LedgerLayer.isDateFormat('[$-409]d mmm yyyy') && !LedgerLayer.isDateFormat('#,##0.00')")
     leases = {x["external_id"]: x for x in client.get("/v1/leases", headers=demo.headers()).json()["data"]}
     assert set(leases) == {"BR-1", "BR-2", "BR-3"} and leases["BR-1"]["lease"]["commencement_date"] == "2026-01-01"
     sheet = _sheet(_state(browser), "Leases")
@@ -114,6 +129,10 @@ def test_task_pane_extract_confirm_pull_and_approve(browser, live_server, client
 
     # Pull journals from the ribbon handler (it must call event.completed()).
     assert browser.eval("fakeExcel.press('pullJournals')") is True
+    pull = json.loads(browser.eval("JSON.stringify(window.__sent.filter(x => x.url.includes('/journals/pull')))"))
+    pulled = json.loads(pull[0]["opts"]["body"])
+    assert all(x["values"] == [[]] for x in pulled["sheets"])  # a pull needs no cell values
+    assert pulled["args"]["status"] == ["draft"] and "Idempotency-Key" not in pull[0]["opts"]["headers"]
     journals = _sheet(_state(browser), "Journals")
     jhead = {v: int(k.split(",")[1]) for k, v in journals["cells"].items() if k.startswith("0,")}
     n_rows = max(int(k.split(",")[0]) for k in journals["cells"])
