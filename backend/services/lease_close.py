@@ -146,9 +146,21 @@ def _pending(s, entity_id: str, standard: str, period: str) -> int:
     posted = set(s.scalars(select(JournalEntry.run_id).where(
         JournalEntry.entity_id == entity_id, JournalEntry.standard == standard, JournalEntry.period == period,
         JournalEntry.source_operation == "monthly_close").distinct()))
-    return sum(1 for r, _ in covering(_current_runs(s, entity_id, standard), period) if r.id not in posted)
+    runs = s.execute(
+        select(LeaseRun.id, LeaseRun.summary, LeaseRunSchedule.first_period, LeaseRunSchedule.period_count)
+        .join(LeaseRunSchedule, LeaseRunSchedule.run_id == LeaseRun.id)
+        .join(Lease, Lease.id == LeaseRun.lease_id)
+        .where(LeaseRun.entity_id == entity_id, LeaseRun.standard == standard, LeaseRun.is_current.is_(True),
+               Lease.status.in_(("confirmed", "terminated")))).all()
+    return sum(1 for run_id, summary, first, count in runs
+               if first <= period <= _last_of(first, count) and period not in (summary.get("caught_up_periods") or ())
+               and run_id not in posted)
 
 
 def _last(stored: LeaseRunSchedule) -> str:
-    idx = int(stored.first_period[:4]) * 12 + int(stored.first_period[5:]) - 1 + stored.period_count - 1
+    return _last_of(stored.first_period, stored.period_count)
+
+
+def _last_of(first: str, count: int) -> str:
+    idx = int(first[:4]) * 12 + int(first[5:]) - 1 + count - 1
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"

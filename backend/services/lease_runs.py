@@ -35,17 +35,21 @@ STANDARDS = ("IFRS16", "ASC842")
 
 # ---------------------------------------------------------------- storing a schedule
 
+CASH_FLOWS = "_cash_flows"
+
+
 def _encode_columns(sched: LeaseSchedule) -> str:
     """Each column as one comma-joined string of exact decimals ('' where a field does not apply).
 
     ``str`` of a Decimal is exact and round-trips through ``Decimal``; it is also the cheapest
     representation to produce for the 2.4 million lease-months of a large portfolio."""
-    cols = {}
+    cols: dict[str, Any] = {}
     for f in PERIOD_FIELDS + FUNCTIONAL_FIELDS:
         values = sched.columns.get(f)
         if values is not None:
             cols[f] = ",".join("" if v is None else str(v) for v in values)
-    return json.dumps(cols, separators=(",", ":"))
+    cols[CASH_FLOWS] = sched.cash_flows
+    return json.dumps(cols, separators=(",", ":"), default=str)
 
 
 @dataclass
@@ -66,6 +70,7 @@ class StoredSchedule:
     periods_keys: Sequence[str]
     period_ends: Sequence[date]
     columns: dict[str, Sequence]
+    cash_flows: list | None = None
 
     def row_index(self, period: str) -> int:
         try:
@@ -119,10 +124,16 @@ class _TextColumn(Sequence):
     """A stored column read back lazily: a close looks at one or two months of each lease, so
     converting every month to Decimal up front would be wasted work."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("joined", "_raw")
 
     def __init__(self, joined: str):
-        self.raw = joined.split(",")
+        self.joined, self._raw = joined, None
+
+    @property
+    def raw(self) -> list[str]:
+        if self._raw is None:  # split only the columns that are actually read
+            self._raw = self.joined.split(",")
+        return self._raw
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -139,14 +150,21 @@ def load_schedule(run: LeaseRun, stored: LeaseRunSchedule, entity_code: str) -> 
     summary = run.summary
     fc = summary.get("functional_currency")
     cols = {}
-    for f, joined in json.loads(stored.columns).items():
+    blob = json.loads(stored.columns)
+    cash_flows = blob.pop(CASH_FLOWS, None)
+    for f, joined in blob.items():
         cols[f] = _TextColumn(joined)
     return StoredSchedule(run.lease_id, run.standard, run.classification, run.exemption, run.currency, fc,
-                          summary.get("asset_class") or "", entity_code, periods, _PeriodEnds(periods), cols)
+                          summary.get("asset_class") or "", entity_code, periods, _PeriodEnds(periods), cols,
+                          cash_flows)
 
 
 def _summary(sched: LeaseSchedule) -> dict:
-    return sched.header_dict()
+    # The dated cash flows live with the schedule rows (read with the schedule), not in the run
+    # summary that every close and list loads.
+    header = sched.header_dict()
+    header.pop("cash_flows", None)
+    return header
 
 
 @dataclass
@@ -374,7 +392,8 @@ def get_schedule(rt: Runtime, actor: Actor, lease_id: str, standard: str, run_id
                             else run.currency)
         periods.append(row)
     summary = {k: v for k, v in run.summary.items() if k not in ("functional_currency", "asset_class")}
-    return {**summary, "lease_id": lease.id, "standard": standard, "run_id": run.id, "run_type": run.run_type,
+    return {**summary, "cash_flows": sched.cash_flows, "lease_id": lease.id, "standard": standard,
+            "run_id": run.id, "run_type": run.run_type,
             "classification": run.classification, "exemption": run.exemption, "currency": run.currency,
             "periods": periods}
 

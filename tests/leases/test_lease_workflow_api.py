@@ -158,3 +158,13 @@ def test_schedule_money_is_always_on_the_minor_unit(client, demo, drain):
         for k, v in p.items():
             if k not in ("period", "period_end") and v is not None:
                 assert money.match(v), (p["period"], k, v)
+
+
+def test_schedule_carries_the_dated_cash_flows_that_make_up_the_liability(client, demo, drain):
+    lease = _create(client, demo, office_lease("CF-1"))
+    client.post("/v1/leases/confirm", headers=demo.headers(), json={"lease_ids": [lease["id"]]})
+    drain()
+    sched = client.get(f"/v1/leases/{lease['id']}/schedule", headers=demo.headers(), params={"standard": "IFRS16"}).json()
+    flows = sched["cash_flows"]
+    assert len(flows) >= 36 and flows[0]["date"] == "2026-01-01"
+    assert sum(Decimal(p["payment"]) for p in sched["periods"]) <= sum(Decimal(f["amount"]) for f in flows)
