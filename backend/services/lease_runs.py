@@ -259,7 +259,9 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
     stays confirmed without a schedule until recalculated.
     """
     now = rt.clock()
-    with rt.db.session(tenant_id, write=True) as s:
+    # Compute in a read transaction, then write in a short one: on SQLite the write lock is then
+    # held only while rows are inserted, so several workers compute at once.
+    with rt.db.session(tenant_id) as s:
         done = {(lid, std) for lid, std in s.execute(select(LeaseRun.lease_id, LeaseRun.standard).where(
             LeaseRun.lease_id.in_(lease_ids), LeaseRun.run_type == "INITIAL_RECOGNITION"))}
         contexts: dict[str, Context] = {}
@@ -304,6 +306,15 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
                                        actor_user_id=actor_user_id, request_id=request_id,
                                        details={"lease_id": lease.id, "standard": std,
                                                 "run_type": "INITIAL_RECOGNITION"}))
+    with rt.db.session(tenant_id, write=True) as s:
+        # A concurrent retry may have written some of these runs meanwhile: keep only the new ones.
+        again = {(lid, std) for lid, std in s.execute(select(LeaseRun.lease_id, LeaseRun.standard).where(
+            LeaseRun.lease_id.in_(lease_ids), LeaseRun.run_type == "INITIAL_RECOGNITION"))} - done
+        if again:
+            keep = {r.run_id for r in new_runs if (r.lease.id, r.sched.standard) not in again}
+            new_runs = [r for r in new_runs if r.run_id in keep]
+            journal_batches = [b for b in journal_batches if b[0].run_id in keep]
+            audit_rows = [a for a in audit_rows if a["resource_id"] in keep]
         persist_runs(s, tenant_id, new_runs, job_id=job_id, actor_user_id=actor_user_id, now=now)
         written = write_entries_many(s, journal_batches, now)
         if audit_rows:
