@@ -15,6 +15,8 @@ from backend.db.models import JournalEntry, JournalLine
 from backend.engine.journal import JournalEntry as EngineEntry
 from backend.engine.journal import assert_balanced
 from backend.engine.money import to_minor
+from backend.services import journal_queries
+from backend.webhooks.outbox import emit_many, wants
 
 
 @dataclass
@@ -76,4 +78,18 @@ def _insert(s, items: list[tuple[Provenance, str, EngineEntry]], now: datetime) 
     if headers:
         s.execute(JournalEntry.__table__.insert(), headers)
         s.execute(JournalLine.__table__.insert(), lines)
+        _emit_created(s, items[0][0], [h["id"] for h in headers], now)
     return len(headers)
+
+
+def _emit_created(s, prov: Provenance, ids: list[str], now: datetime) -> None:
+    """``journal.created`` for each new draft, as the API shows it — only when someone listens:
+    a portfolio close writes tens of thousands of entries."""
+    if not wants(s, prov.tenant_id, "journal.created"):
+        return
+    entries = []
+    for i in range(0, len(ids), 900):
+        entries += s.scalars(select(JournalEntry).where(JournalEntry.id.in_(ids[i:i + 900]))).all()
+    who = {"user_id": prov.prepared_by, "actor_kind": prov.prepared_actor_kind, "channel": "engine"}
+    emit_many(s, who, tenant_id=prov.tenant_id, now=now, request_id=prov.request_id,
+              events=[("journal.created", v) for v in journal_queries.views(s, prov.tenant_id, entries)])

@@ -23,6 +23,7 @@ from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, Forbidden, InvalidInput, ServiceError, Unprocessable
 from backend.services.journal_queries import get_entry_row, load_lines, views
 from backend.services.period_locks import LockTable, refuse_if_locked
+from backend.webhooks.outbox import emit
 
 BATCH_MAX = 200
 T = JournalEntry.__table__
@@ -31,13 +32,10 @@ T = JournalEntry.__table__
 # ---------------------------------------------------------------- events
 
 def _emit(s, actor: Actor, event_type: str, view: dict, *, now: datetime, before: dict | None = None) -> None:
-    """The one place a journal event leaves this module: ``journal.created|approved|reversed|voided|posted``.
-
-    For now it writes the audit row only (same transaction as the change). TO WIRE: the webhook
-    outbox (``backend.webhooks.outbox.emit(s, actor, tenant_id=actor.tenant_id,
-    event_type=event_type, data=view, now=now)``) belongs here, on the same ``s``, so the event
-    commits exactly when the change does and a rolled-back change emits nothing.
-    """
+    """The one place a journal event leaves this module: ``journal.created|approved|reversed|voided|posted``:
+    the audit row and the webhook outbox event, on the same ``s``, so both commit exactly when the
+    change does and a rolled-back change emits nothing."""
+    emit(s, actor, tenant_id=actor.tenant_id, event_type=event_type, data=view, now=now)
     audit.record_change(s, actor, now=now, action=event_type, resource_type="journal_entry",
                         resource_id=view["id"], before=before, after={k: v for k, v in view.items() if k != "lines"})
 

@@ -46,6 +46,15 @@ def _actor_json(actor: Any) -> dict | None:
     return {"user_id": actor.user_id, "actor_kind": actor.actor_kind, "channel": actor.channel}
 
 
+def wants(session: Session, tenant_id: str, event_type: str) -> bool:
+    """Whether any enabled endpoint of the tenant subscribes to ``event_type`` (lets a bulk writer
+    skip building the payloads of high-volume events nobody listens to)."""
+    rows = session.execute(select(WebhookEndpoint.event_types).where(
+        WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.enabled.is_(True),
+        WebhookEndpoint.deleted_at.is_(None))).scalars()
+    return any(event_type in (types or []) for types in rows)
+
+
 def emit(session: Session, actor: Any, *, tenant_id: str, event_type: str, data: dict, now: datetime,
          request_id: str | None = None) -> str:
     """Record ``event_type`` with ``data`` (the resource as the API returns it) and queue its

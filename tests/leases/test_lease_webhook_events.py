@@ -55,3 +55,21 @@ def test_a_refused_confirm_emits_nothing(client, demo, rt):
     r = client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [lease["id"]]})
     assert r.json()["refused"] == 1
     assert _events(rt, demo.sandbox_tenant_id) == []
+
+
+def test_journal_events_when_subscribed(client, demo, rt, drain, make_user):
+    h = demo.headers()
+    client.post("/v1/webhook-endpoints", headers=h, json={"url": "http://127.0.0.1:9/hook",
+                                                          "event_types": ["journal.created", "journal.approved"]})
+    lease = client.post("/v1/leases", headers=h, json=office_lease()).json()
+    client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [lease["id"]]})
+    drain(max_rounds=3)
+    created = [p for t, p in _events(rt, demo.sandbox_tenant_id) if t == "journal.created"]
+    assert len(created) == 2 and {p["data"]["event"] for p in created} == {"lease.commencement"}
+    assert all(p["data"]["status"] == "draft" and p["data"]["lines"] for p in created)
+    _u, approver = make_user("APPROVER")
+    r = client.post(f"/v1/journal-entries/{created[0]['data']['id']}/approve",
+                    headers={"Authorization": f"Bearer {approver}"})
+    assert r.status_code == 200, r.text
+    approved = [p for t, p in _events(rt, demo.sandbox_tenant_id) if t == "journal.approved"]
+    assert len(approved) == 1 and approved[0]["data"]["status"] == "approved"
