@@ -7,8 +7,10 @@ Field-format problems are caught earlier by ``parse_lease``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..calendar import ONE_DAY
+from ..money import minor_unit
 from .cashflows import expand_stream
 from .policy import LeasePolicy
 from .terms import LeaseTerms
@@ -123,7 +125,32 @@ def validate_lease(terms: LeaseTerms, policy: LeasePolicy) -> list[Issue]:
     if policy.functional_currency and policy.functional_currency != terms.currency:
         add(INFO, "currency", "foreign_currency_lease",
             f"The lease is in {terms.currency}; exchange rates to {policy.functional_currency} are needed.")
+    _implausible(terms, add)
     return out
+
+
+# Bounds for "is this a typo?" warnings; they never block, they ask a reviewer to look.
+PLAUSIBLE_RATE = (Decimal("0.001"), Decimal("0.25"))
+PLAUSIBLE_PAYMENTS_TO_FAIR_VALUE = Decimal(10)
+
+
+def _implausible(terms: LeaseTerms, add) -> None:
+    rate = terms.discount_rate
+    if rate is not None and rate != 0 and not (PLAUSIBLE_RATE[0] <= rate <= PLAUSIBLE_RATE[1]):
+        add(WARNING, "discount_rate", "implausible_discount_rate",
+            f"A discount rate of {rate * 100:f} % a year is unusual; check it is a fraction (0.05 for 5 %).")
+    places = minor_unit(terms.currency)
+    for i, s in enumerate(terms.payments):
+        if -s.amount.as_tuple().exponent > places:
+            add(WARNING, f"payments[{i}].amount", "amount_finer_than_currency",
+                f"{s.amount} has more decimals than {terms.currency} uses ({places}); check the amount.")
+    fv = terms.fair_value
+    if fv and terms.payments:
+        first_year = sum((s.amount * (12 // s.interval_months) for s in terms.payments), Decimal(0))
+        if first_year > fv * PLAUSIBLE_PAYMENTS_TO_FAIR_VALUE:
+            add(WARNING, "fair_value", "payments_far_above_fair_value",
+                f"One year of payments ({first_year:f}) is over {PLAUSIBLE_PAYMENTS_TO_FAIR_VALUE}× the fair value "
+                f"({fv:f}); check both amounts.")
 
 
 def validate_lease_data(data, policy: LeasePolicy) -> list[Issue]:
