@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from backend.jobs.queue import ClaimedJob
-from backend.jobs.registry import handler
+from backend.jobs.registry import handler, on_give_up
 from backend.services import lease_runs
 
 
@@ -28,3 +28,13 @@ def lease_event(rt, job: ClaimedJob) -> dict:
     from backend.services import lease_events
 
     return lease_events.apply_run(rt, job.tenant_id, job.payload, job_id=job.id)
+
+
+@on_give_up("lease.initial_recognition")
+@on_give_up("lease.event")
+@on_give_up("lease.monthly_close")
+def report_failure(rt, job: ClaimedJob, code: str, message: str) -> None:
+    from backend.services import lease_runs
+
+    lease_runs.report_job_failure(rt, job.tenant_id, job.id, job.kind, job.payload, code, message,
+                                  request_id=job.request_id)

@@ -28,6 +28,24 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+_GIVE_UP: dict[str, Callable[[Any, Any, str, str], None]] = {}
+
+
+def on_give_up(kind: str) -> Callable:
+    """Register ``fn(rt, job, code, message)``, called once when a job of ``kind`` ends ``failed`` or
+    ``dead`` (no more retries): the place to tell the outside world (e.g. an ``engine.failed`` event)."""
+
+    def register(fn):
+        _GIVE_UP[kind] = fn
+        return fn
+
+    return register
+
+
+def give_up_hook(kind: str):
+    return _GIVE_UP.get(kind)
+
+
 def get(kind: str) -> Handler | None:
     return _HANDLERS.get(kind)
 

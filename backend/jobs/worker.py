@@ -95,7 +95,14 @@ class Worker:
         db, clock = self.rt.db, self.rt.clock
 
         def failed(code: str, message: str, permanent: bool) -> str | None:
-            return fail(db, job.id, job.worker_id, code, message, clock(), permanent=permanent, attempt=job.attempt)
+            status = fail(db, job.id, job.worker_id, code, message, clock(), permanent=permanent, attempt=job.attempt)
+            hook = registry.give_up_hook(job.kind)
+            if status in ("failed", "dead") and hook is not None:
+                try:
+                    hook(self.rt, job, code, message)
+                except Exception:  # the job's outcome is recorded; a failing notification must not undo it
+                    log.exception("give-up hook of job %s (%s) failed", job.id, job.kind)
+            return status
 
         fn = registry.get(job.kind)
         if fn is None:
@@ -108,7 +115,9 @@ class Worker:
             return failed(exc.code, exc.message, True)
         except Exception as exc:
             log.exception("job %s (%s) attempt %s raised", job.id, job.kind, job.attempt)
-            return failed("handler_error", f"{type(exc).__name__}: {exc}", False)
+            # The client sees the job's error: name the kind of failure, keep details in the log.
+            return failed("handler_error", f"The job failed unexpectedly ({type(exc).__name__}); it is retried "
+                                           "with backoff. Quote the job id when you report it.", False)
         result = {} if result is None else result
         problem = _result_problem(result)
         if problem:

@@ -53,7 +53,9 @@ def request_close(rt: Runtime, actor: Actor, entity_code: str, period: str, stan
             row = s.scalar(select(CloseRun).where(CloseRun.entity_id == entity.id, CloseRun.standard == std,
                                                   CloseRun.period == period))
             reopened = 0
-            if not created and row.status == "completed":
+            if not created and row.status == "failed":
+                reopened, row.status = 1, "queued"  # a close that gave up (e.g. locked meanwhile) runs again
+            elif not created and row.status == "completed":
                 # Leases confirmed (or changed) after this close have no entries for the period yet:
                 # the close runs again for them only (entries already written are found, not doubled).
                 reopened = _pending(s, entity.id, std, period)

@@ -344,6 +344,23 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
             "journal_entries": written, "failed": failed, "timings": timings}
 
 
+def report_job_failure(rt: Runtime, tenant_id: str, job_id: str, kind: str, payload: dict, code: str,
+                       message: str, *, request_id: str | None) -> None:
+    """An engine job gave up: ``engine.failed`` (and a failed close is marked so), in one transaction."""
+    now = rt.clock()
+    with rt.db.session(tenant_id, write=True) as s:
+        if kind == "lease.monthly_close":
+            from backend.db.models import CloseRun
+
+            close = s.get(CloseRun, payload.get("close_id"))
+            if close is not None and close.status != "completed":
+                close.status = "failed"
+        who = {"user_id": payload.get("actor_user_id"), "actor_kind": payload.get("actor_kind"), "channel": "engine"}
+        data = {"job_id": job_id, "kind": kind, "error": {"code": code, "message": message},
+                **{k: payload[k] for k in ("lease_ids", "lease_id", "close_id", "standards", "event") if k in payload}}
+        emit_many(s, who, tenant_id=tenant_id, now=now, request_id=request_id, events=[("engine.failed", data)])
+
+
 # ---------------------------------------------------------------- reads
 
 EVENT_FIGURES = ("liability_before", "liability_after", "rou_before", "rou_after", "rou_adjustment", "gain_loss",

@@ -35,7 +35,8 @@ def test_retries_with_backoff_then_dead(jrt, put, load, clock):
     row = load(job_id)
     assert (row.status, row.attempts, row.error_code, row.run_at - clock()) == (
         "queued", 1, "handler_error", timedelta(seconds=30))
-    assert row.error_message == "RuntimeError: transient failure on attempt 1"
+    # The message names the kind of failure; the exception text (internals) stays in the log.
+    assert "RuntimeError" in row.error_message and "transient failure" not in row.error_message
     clock.advance(seconds=29)
     assert w.run_once() == 0  # backing off
     clock.advance(seconds=1)

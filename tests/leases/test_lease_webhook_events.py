@@ -73,3 +73,28 @@ def test_journal_events_when_subscribed(client, demo, rt, drain, make_user):
     assert r.status_code == 200, r.text
     approved = [p for t, p in _events(rt, demo.sandbox_tenant_id) if t == "journal.approved"]
     assert len(approved) == 1 and approved[0]["data"]["status"] == "approved"
+
+
+def test_a_close_that_gives_up_emits_engine_failed_and_can_be_requested_again(client, demo, rt, drain):
+    h = demo.headers()
+    client.post("/v1/webhook-endpoints", headers=h, json={"url": "http://127.0.0.1:9/hook", "event_types": TYPES + ["engine.failed"]})
+    lease = client.post("/v1/leases", headers=h, json=office_lease()).json()
+    client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [lease["id"]]})
+    drain(max_rounds=3)
+    r = client.post("/v1/engine/monthly-close", headers=h, json={"entity": "DEMO-US", "period": "2026-01",
+                                                                 "standards": ["IFRS16"]})
+    job_id = r.json()["job_ids"][0]
+    lock = {"entity": "DEMO-US", "period": "2026-01", "status": "LOCKED"}
+    client.put("/v1/lease/period-locks", headers=h, json=lock)  # locked before the job runs
+    drain(max_rounds=3)
+    job = client.get(f"/v1/engine/jobs/{job_id}", headers=h).json()
+    assert job["status"] == "failed" and job["error"]["code"] == "period_locked"
+    failed = [p for t, p in _events(rt, demo.sandbox_tenant_id) if t == "engine.failed"]
+    assert len(failed) == 1 and failed[0]["data"]["job_id"] == job_id
+    assert failed[0]["data"]["error"]["code"] == "period_locked"
+    client.put("/v1/lease/period-locks", headers=h, json={**lock, "status": "OPEN"})
+    again = client.post("/v1/engine/monthly-close", headers=h, json={"entity": "DEMO-US", "period": "2026-01",
+                                                                     "standards": ["IFRS16"]}).json()
+    assert len(again["job_ids"]) == 1 and again["job_ids"][0] != job_id
+    drain(max_rounds=3)
+    assert client.get(f"/v1/engine/jobs/{again['job_ids'][0]}", headers=h).json()["status"] == "succeeded"
