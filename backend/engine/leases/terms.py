@@ -249,6 +249,30 @@ def _parse_stream(c: _Collector, s: Any, path: str) -> PaymentStream | None:
     return PaymentStream(start, end, amount, freq, timing or "advance", esc, kind or "fixed")
 
 
+def parse_other_payments(c: "_Collector", raw: Any, path: str) -> tuple[OtherPayment, ...]:
+    """Dated one-off payments at ``path`` (a lease's, or an event's replacement list)."""
+    if not isinstance(raw, (list, tuple)):
+        c.add(path, "invalid_list", f"{path} must be a list.")
+        return ()
+    out = []
+    for i, o in enumerate(raw):
+        p = f"{path}[{i}]"
+        if not isinstance(o, Mapping):
+            c.add(p, "invalid_object", f"{p} must be an object.")
+            continue
+        od = c.date(o, "date", f"{p}.date")
+        oa = c.money(o, "amount", f"{p}.amount", required=True)
+        ok = c.choice(o, "kind", f"{p}.kind", OTHER_KINDS, None)
+        if o.get("kind") in (None, ""):
+            c.add(f"{p}.kind", "required", f"{p}.kind is required.")
+        if ok == "incentive_receivable" and oa is not None and oa > 0:
+            c.add(f"{p}.amount", "incentive_must_be_negative",
+                  "an incentive receivable reduces the payments: give it as a negative amount.")
+        if od and oa is not None and ok:
+            out.append(OtherPayment(od, oa, ok))
+    return tuple(out)
+
+
 def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
     """Build ``LeaseTerms`` from a JSON-like dict using the API field names.
 
@@ -282,26 +306,7 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
         if ps:
             streams.append(ps)
 
-    others: list[OtherPayment] = []
-    raw_other = data.get("other_payments") or []
-    if not isinstance(raw_other, (list, tuple)):
-        c.add("other_payments", "invalid_list", "other_payments must be a list.")
-        raw_other = []
-    for i, o in enumerate(raw_other):
-        path = f"other_payments[{i}]"
-        if not isinstance(o, Mapping):
-            c.add(path, "invalid_object", f"{path} must be an object.")
-            continue
-        od = c.date(o, "date", f"{path}.date")
-        oa = c.money(o, "amount", f"{path}.amount", required=True)
-        ok = c.choice(o, "kind", f"{path}.kind", OTHER_KINDS, None)
-        if o.get("kind") in (None, ""):
-            c.add(f"{path}.kind", "required", f"{path}.kind is required.")
-        if ok == "incentive_receivable" and oa is not None and oa > 0:
-            c.add(f"{path}.amount", "incentive_must_be_negative",
-                  "an incentive receivable reduces the payments: give it as a negative amount.")
-        if od and oa is not None and ok:
-            others.append(OtherPayment(od, oa, ok))
+    others = list(parse_other_payments(c, data.get("other_payments") or [], "other_payments"))
 
     rvg = None
     r = _sub(data, "residual_value_guarantee")

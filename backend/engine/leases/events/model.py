@@ -33,7 +33,7 @@ from typing import Any, Mapping
 
 from ...errors import InvalidLeaseInput
 from ..terms import (OTHER_KINDS, OtherPayment, PaymentStream, PurchaseOption, ResidualValueGuarantee,
-                     _Collector, _parse_stream, _sub, parse_lease)
+                     _Collector, _parse_stream, _sub, parse_lease, parse_other_payments)
 
 RUN_TYPES = ("MODIFICATION", "REMEASUREMENT", "TERMINATION", "CATCH_UP")
 MODIFICATION_TYPES = ("separate_lease", "decrease_scope", "extend_term", "shorten_term",
@@ -102,25 +102,7 @@ def _streams(c: _Collector, raw: Any, path: str) -> tuple[PaymentStream, ...] | 
 
 
 def _others(c: _Collector, raw: Any, path: str) -> tuple[OtherPayment, ...] | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, (list, tuple)):
-        c.add(path, "invalid_list", f"{path} must be a list.")
-        return None
-    out = []
-    for i, o in enumerate(raw):
-        p = f"{path}[{i}]"
-        if not isinstance(o, Mapping):
-            c.add(p, "invalid_object", f"{p} must be an object.")
-            continue
-        od = c.date(o, "date", f"{p}.date")
-        oa = c.money(o, "amount", f"{p}.amount", required=True)
-        ok = c.choice(o, "kind", f"{p}.kind", OTHER_KINDS, None)
-        if o.get("kind") in (None, ""):
-            c.add(f"{p}.kind", "required", f"{p}.kind is required.")
-        if od and oa is not None and ok:
-            out.append(OtherPayment(od, oa, ok))
-    return tuple(out)
+    return None if raw is None else parse_other_payments(c, raw, path)
 
 
 def _require(c: _Collector, ch: Mapping, key: str, why: str) -> None:
