@@ -1,7 +1,6 @@
 """Authentication, users and API tokens."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Generic, Sequence, TypeVar
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_
 from sqlalchemy.orm import Session
 
 from backend.services.errors import InvalidInput

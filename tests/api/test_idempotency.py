@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Annotated
 
 import httpx
-import pytest
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
 

@@ -62,7 +62,6 @@ def test_revoked_token_fails_on_the_next_request(client, demo):
 
 
 def test_preparer_cannot_mint_or_revoke_for_others(client, demo, make_user):
-    _owner_tok = demo.owner_token
     other, _ = make_user("REVIEWER")
     _prep, prep_tok = make_user("PREPARER")
     r = client.post("/v1/tokens", headers=demo.headers(prep_tok), json={"name": "x", "user_id": other["id"]})

@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ...errors import InvalidLeaseInput
-from ..terms import (OTHER_KINDS, OtherPayment, PaymentStream, PurchaseOption, ResidualValueGuarantee,
+from ..terms import (OtherPayment, PaymentStream, PurchaseOption, ResidualValueGuarantee,
                      _Collector, _parse_stream, _sub, parse_lease, parse_other_payments)
 
 RUN_TYPES = ("MODIFICATION", "REMEASUREMENT", "TERMINATION", "CATCH_UP")
