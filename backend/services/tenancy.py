@@ -64,12 +64,22 @@ DEMO_ENTITY = {"code": "DEMO-US", "name": "Demo Holdings Inc.", "functional_curr
                "enabled_standards": ["IFRS16", "ASC842", "IFRS15", "ASC606"], "fiscal_year_end": "12-31"}
 
 
+# The entities the lease template's example rows name, so the template uploads as-is in the demo sandbox.
+TEMPLATE_ENTITIES = (("UK01", "Demo UK Ltd", "GBP"), ("US01", "Demo US LLC", "USD"), ("DE01", "Demo GmbH", "EUR"))
+
+
 def bootstrap_demo(rt: Runtime) -> Bootstrap | None:
-    """On an empty database: the demo account, its two tenants, one entity, a sandbox OWNER token."""
+    """On an empty database: the demo account, its two tenants, entity DEMO-US (plus, in the sandbox,
+    the entities of the template's examples), and a sandbox OWNER token."""
     if not is_empty(rt):
         return None
-    return create_account(rt, name="Demo Account", owner_name="Demo Owner", owner_email="owner@demo.example",
+    boot = create_account(rt, name="Demo Account", owner_name="Demo Owner", owner_email="owner@demo.example",
                           entity=DEMO_ENTITY)
+    with rt.db.session(boot.sandbox_tenant_id, write=True) as s:
+        for code, name, ccy in TEMPLATE_ENTITIES:
+            s.add(Entity(code=code, name=name, functional_currency=ccy, enabled_standards=["IFRS16", "ASC842"],
+                         fiscal_year_end="12-31"))
+    return boot
 
 
 # ---------------------------------------------------------------- entities
