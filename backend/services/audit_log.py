@@ -35,10 +35,8 @@ def list_events(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, so
         stmt = stmt.where(AuditEvent.created_at < created_to)
     rt.flush_audit()
     with rt.db.session(actor.tenant_id) as s:
-        page = paginate(s, stmt, AuditEvent, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
-                        filters=filters)
-        page.data = [event_view(e) for e in page.data]
-        return page
+        return paginate(s, stmt, AuditEvent, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters=filters, view=event_view)
 
 
 def verify(rt: Runtime, actor: Actor) -> dict:

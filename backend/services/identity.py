@@ -114,10 +114,8 @@ def list_users(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, sor
     if active is not None:
         stmt = stmt.where(User.active == active)
     with rt.db.session(actor.tenant_id) as s:
-        page = paginate(s, stmt, User, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
-                        filters={"role": role, "active": active})
-        page.data = [user_view(u) for u in page.data]
-        return page
+        return paginate(s, stmt, User, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters={"role": role, "active": active}, view=user_view)
 
 
 def update_user(rt: Runtime, actor: Actor, user_id: str, changes: dict) -> dict:
@@ -201,10 +199,8 @@ def list_tokens(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, so
     if active is not None:
         stmt = stmt.where(ApiToken.revoked_at.is_(None) if active else ApiToken.revoked_at.is_not(None))
     with rt.db.session(actor.tenant_id) as s:
-        page = paginate(s, stmt, ApiToken, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
-                        filters={"user_id": user_id, "active": active})
-        page.data = [token_view(t) for t in page.data]
-        return page
+        return paginate(s, stmt, ApiToken, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters={"user_id": user_id, "active": active}, view=token_view)
 
 
 def revoke_token(rt: Runtime, actor: Actor, token_id: str) -> dict:

@@ -400,10 +400,8 @@ def list_runs(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, sort
         if value is not None:
             stmt = stmt.where(getattr(LeaseRun, name) == value)
     with rt.db.session(actor.tenant_id) as s:
-        page = paginate(s, stmt, LeaseRun, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
-                        filters={"lease_id": lease_id, "standard": standard, "run_type": run_type})
-        page.data = [run_view(r) for r in page.data]
-        return page
+        return paginate(s, stmt, LeaseRun, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters={"lease_id": lease_id, "standard": standard, "run_type": run_type}, view=run_view)
 
 
 def _money(v: Decimal | None, currency: str) -> str | None:

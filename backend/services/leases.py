@@ -118,7 +118,6 @@ def list_leases(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, so
     filters = {"entity": entity, "status": status, "asset_class": asset_class, "currency": currency,
                "expires_from": expires_from, "expires_to": expires_to}
     with rt.db.session(actor.tenant_id) as s:
-        codes = {}
         if entity:
             ent = get_entity_by_code(s, entity)
             stmt = stmt.where(Lease.entity_id == ent.id)
@@ -129,12 +128,9 @@ def list_leases(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, so
             stmt = stmt.where(Lease.end_date >= expires_from)
         if expires_to:
             stmt = stmt.where(Lease.end_date <= expires_to)
-        page = paginate(s, stmt, Lease, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
-                        filters=filters)
-        for e in s.scalars(select(Entity)):
-            codes[e.id] = e.code
-        page.data = [lease_view(x, codes[x.entity_id]) for x in page.data]
-        return page
+        codes = dict(s.execute(select(Entity.id, Entity.code)).all())
+        return paginate(s, stmt, Lease, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters=filters, view=lambda x: lease_view(x, codes[x.entity_id]))
 
 
 def patch_lease(rt: Runtime, actor: Actor, lease_id: str, version: int, changes: dict) -> dict:

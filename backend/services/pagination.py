@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Sequence, TypeVar
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, and_, func, or_
@@ -79,8 +79,10 @@ def paginate(
     limit: int,
     cursor: str | None,
     filters: dict[str, Any],
+    view: Callable[[Any], Any] | None = None,
 ) -> Page:
-    """Run ``stmt`` (already filtered) one page at a time, newest or oldest first."""
+    """Run ``stmt`` (already filtered) one page at a time, newest or oldest first; ``view`` renders
+    each row (inside the caller's session) as the API returns it."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", code="invalid_limit",
                            details=[{"field": "limit", "code": "invalid_limit", "message": f"got {limit}"}])
@@ -111,4 +113,4 @@ def paginate(
     if has_more:
         last = rows[-1]
         next_cursor = serializer.dumps({"k": _encode_key(getattr(last, sort.field)), "id": last.id, "f": fingerprint})
-    return Page(rows, total or 0, has_more, next_cursor)
+    return Page([view(r) for r in rows] if view else rows, total or 0, has_more, next_cursor)

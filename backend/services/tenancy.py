@@ -140,10 +140,8 @@ def update_entity(rt: Runtime, actor: Actor, code: str, changes: dict) -> dict:
 def list_entities(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, sort: str | None) -> Page:
     spec = SortSpec.parse(sort, ["created_at", "code"])
     with rt.db.session(actor.tenant_id) as s:
-        page = paginate(s, select(Entity), Entity, secret_key=rt.secret_key, sort=spec, limit=limit,
-                        cursor=cursor, filters={})
-        page.data = [entity_view(e) for e in page.data]
-        return page
+        return paginate(s, select(Entity), Entity, secret_key=rt.secret_key, sort=spec, limit=limit,
+                        cursor=cursor, filters={}, view=entity_view)
 
 
 # ---------------------------------------------------------------- sandbox

@@ -94,10 +94,8 @@ def list_endpoints(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None,
         # The JSON list as text contains the quoted name on both dialects (names have no LIKE wildcards).
         stmt = stmt.where(cast(WebhookEndpoint.event_types, String).like(f'%"{event_type}"%'))
     with rt.db.session(actor.tenant_id) as s:
-        page = paginate(s, stmt, WebhookEndpoint, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
-                        filters={"enabled": enabled, "event_type": event_type})
-        page.data = [endpoint_view(e) for e in page.data]
-        return page
+        return paginate(s, stmt, WebhookEndpoint, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters={"enabled": enabled, "event_type": event_type}, view=endpoint_view)
 
 
 def update_endpoint(rt: Runtime, actor: Actor, endpoint_id: str, changes: dict) -> dict:
@@ -192,10 +190,8 @@ def list_deliveries(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None
     if created_to is not None:
         stmt = stmt.where(WebhookDelivery.created_at < created_to)
     with rt.db.session(actor.tenant_id) as s:
-        page = paginate(s, stmt, WebhookDelivery, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
-                        filters=filters)
-        page.data = [delivery_view(d) for d in page.data]
-        return page
+        return paginate(s, stmt, WebhookDelivery, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
+                        filters=filters, view=delivery_view)
 
 
 def _get_delivery(s, actor: Actor, delivery_id: str) -> WebhookDelivery:

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
+from backend.api.routes.identity import page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.services import webhooks
 from backend.services.context import Actor
@@ -105,11 +106,6 @@ class DeliveryDetail(DeliveryOut):
 class EventTypeOut(BaseModel):
     event_type: str
     description: str
-
-
-def page_out(page) -> dict:
-    return {"data": page.data, "total_count": page.total_count, "has_more": page.has_more,
-            "next_cursor": page.next_cursor}
 
 
 @router.get("/webhook-event-types", operation_id="list_webhook_event_types", response_model=list[EventTypeOut],
