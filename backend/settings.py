@@ -9,7 +9,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_URL = "sqlite:///./ledger_layer.db"
@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     worker_in_process: bool = Field(True, description="Run the job worker inside the API process")
     default_plan: str = Field("starter", description="Rate-limit plan for new tenants")
+    webhook_allow_loopback: bool = Field(
+        False, description="Development only: let webhook endpoints point at a loopback host (refused in production)"
+    )
     xlwings_license_key: str | None = Field(
         None, validation_alias="XLWINGS_LICENSE_KEY", description="Needed by the Excel add-in routes only"
     )
@@ -64,6 +67,12 @@ class Settings(BaseSettings):
         if v not in ("starter", "professional", "enterprise"):
             raise ValueError("must be starter, professional or enterprise")
         return v
+
+    @model_validator(mode="after")
+    def _loopback_only_in_development(self):
+        if self.webhook_allow_loopback and self.environment == "production":
+            raise ValueError("LEDGER_WEBHOOK_ALLOW_LOOPBACK is for development only; unset it in production")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

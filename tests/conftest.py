@@ -82,7 +82,10 @@ class FakeClock:
 
 @pytest.fixture
 def settings(db_url) -> Settings:
-    return Settings(database_url=db_url, secret_key=TEST_SECRET, worker_in_process=False, _env_file=None)
+    # Webhook tests deliver to receivers on 127.0.0.1: the development-only loopback allowance is on here
+    # (tests/security/test_webhook_ssrf.py checks the default, which refuses loopback).
+    return Settings(database_url=db_url, secret_key=TEST_SECRET, worker_in_process=False, webhook_allow_loopback=True,
+                    _env_file=None)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
 from backend.api import errors
-from backend.api.middleware import RequestContextMiddleware
+from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
                                 platform, webhooks)
@@ -69,5 +69,6 @@ def create_app(rt: Runtime) -> FastAPI:
     if addin.ADDIN_DIR.is_dir():  # the task pane's static files (a source checkout; see backend/addin)
         app.mount("/addin", StaticFiles(directory=addin.ADDIN_DIR), name="addin")
     rt.audit_writer = rt.audit_writer or AuditWriter(rt)
+    app.add_middleware(BodyLimitMiddleware)  # inside the request context: its 413 carries the request id
     app.add_middleware(RequestContextMiddleware, runtime=rt, writer=rt.audit_writer)
     return app

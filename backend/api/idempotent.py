@@ -32,9 +32,26 @@ def _encode(result: Any, model: type[BaseModel] | None) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
+SECRET_SHOWN_ONCE = ("This is a replay of an earlier request with the same Idempotency-Key. The secret was shown "
+                     "once, in the first response, and is not stored; create a new one if it was lost.")
+
+
+def redact(*fields: str) -> Callable[[dict], dict]:
+    """A redactor for responses that carry secrets: blanks ``fields`` and adds a note for the replay."""
+    def _redact(data: dict) -> dict:
+        return {**{k: v for k, v in data.items() if k not in fields}, **{f: None for f in fields},
+                "secret_redacted": True, "note": SECRET_SHOWN_ONCE}
+    return _redact
+
+
 def respond(request: Request, actor: Actor, run: Callable[[], Any], *, body: Any = None, status_code: int = 200,
-            model: type[BaseModel] | None = None, idempotency_key: str | None = None) -> Response:
-    """Run ``run`` once per Idempotency-Key (when one is sent) and return its JSON response."""
+            model: type[BaseModel] | None = None, idempotency_key: str | None = None,
+            redact_replay: Callable[[dict], dict] | None = None) -> Response:
+    """Run ``run`` once per Idempotency-Key (when one is sent) and return its JSON response.
+
+    ``redact_replay`` marks a response that carries a secret: what is stored for replays is its
+    redacted form, so the secret exists only in the first response.
+    """
     key = idempotency.parse_key(idempotency_key)
     if key is None:
         return Response(_encode(run(), model), status_code=status_code, media_type="application/json")
@@ -42,8 +59,16 @@ def respond(request: Request, actor: Actor, run: Callable[[], Any], *, body: Any
     endpoint = f"{request.method} {request.url.path}"
     if isinstance(body, BaseModel):
         body = body.model_dump(mode="json")
+
+    def once() -> tuple[int, str, str]:
+        result = run()
+        sent = _encode(result, model)
+        if redact_replay is None:
+            return status_code, sent, sent
+        return status_code, sent, json.dumps(redact_replay(json.loads(sent)), separators=(",", ":"))
+
     outcome = idempotency.execute(rt, actor, endpoint=endpoint, key=key, fp=idempotency.fingerprint(endpoint, body),
-                                  run=lambda: (status_code, _encode(run(), model)))
+                                  run=once)
     if outcome.replayed:
         return Response(outcome.body, status_code=200, media_type="application/json",
                         headers={"X-Idempotent-Replayed": "true"})

@@ -29,16 +29,22 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Always our own id, so a client cannot collide with or forge another request's trail; the
+        # client's id (when it is a sane token) is kept beside it as client_request_id.
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _SAFE_ID.match(incoming) else f"req_{uuid.uuid4().hex}"
+        request_id = f"req_{uuid.uuid4().hex}"
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
+        if _SAFE_ID.match(incoming):
+            state["client_request_id"] = incoming
         audited = scope["path"].startswith("/v1/") and scope["path"] not in UNAUDITED_PATHS
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-Id"] = request_id
+                if state.get("client_request_id"):
+                    headers["X-Client-Request-Id"] = state["client_request_id"]
                 for k, v in (state.get("ratelimit_headers") or {}).items():
                     headers[k] = v
                 if audited:
@@ -70,12 +76,69 @@ class RequestContextMiddleware:
             "route": getattr(route, "path", None) or scope["path"], "status": status,
             "action": state.get("action"),
         }
+        tenant_id = actor.tenant_id if actor else None
         if actor is not None:
             fields.update(actor_user_id=actor.user_id, actor_kind=actor.actor_kind, token_id=actor.token_id)
+        elif state.get("auth_failure"):
+            known = state["auth_failure"]
+            tenant_id = known.get("tenant_id")
+            fields.update(actor_user_id=known.get("user_id"), token_id=known.get("token_id"))
         kind = "auth_failure" if status == 401 else "request"
-        outcome = "success" if status < 400 else ("denied" if status in (401, 403) else "failed")
+        outcome = ("success" if status < 400 else "denied" if status in (401, 403)
+                   else "error" if status >= 500 else "failed")
         details = {"path": scope["path"]}
         if state.get("error_code"):
             details["error_code"] = state["error_code"]
-        self.writer.submit(dict(now=self.rt.clock(), tenant_id=actor.tenant_id if actor else None,
+        if state.get("client_request_id"):
+            details["client_request_id"] = state["client_request_id"]
+        self.writer.submit(dict(now=self.rt.clock(), tenant_id=tenant_id,
                                 kind=kind, outcome=outcome, details=details, **fields))
+
+
+JSON_BODY_CAP = 10 * 1024 * 1024  # 10 MB: far above any real request; uploads and the add-in have their own caps
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over JSON_BODY_CAP with 413 before any parser sees them.
+
+    The body is read here (at most cap + one chunk) and replayed to the app, so a body without a
+    Content-Length (chunked) is capped as well. Workbook uploads (multipart) and the add-in's book
+    JSON have caps of their own and are passed through.
+    """
+
+    def __init__(self, app: ASGIApp, cap: int = JSON_BODY_CAP):
+        self.app = app
+        self.cap = cap
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or ()) if scope["type"] == "http" else {}
+        if (scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH")
+                or scope["path"].startswith("/v1/addin/")
+                or headers.get(b"content-type", b"").startswith(b"multipart/")):
+            await self.app(scope, receive, send)
+            return
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.cap:
+            await self._refuse(scope, receive, send)
+            return
+        messages, total = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            total += len(message.get("body", b""))
+            if total > self.cap:
+                await self._refuse(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = (scope.get("state") or {}).get("request_id")
+        body = {"error": {"code": "payload_too_large", "request_id": request_id, "details": {"max_bytes": self.cap},
+                          "message": f"The request body is larger than {self.cap // (1024 * 1024)} MB."}}
+        await JSONResponse(body, status_code=413)(scope, receive, send)

@@ -1,7 +1,11 @@
-"""Per-token rate limits with the ``limits`` library (moving window).
+"""Rate limits with the ``limits`` library (moving window): per token, per user, per tenant, and
+for failed authentication per client address.
 
 Budget per rolling minute by plan: starter 100, professional 500, enterprise the tenant's own
-figure. Storage is in-memory per process by default and Redis when LEDGER_REDIS_URL is set, so
+figure. The same budget also applies per user (all of a user's tokens together), so minting more
+tokens does not multiply it, and the tenant as a whole gets TENANT_MULTIPLE times it. Requests
+with a missing, invalid or revoked token are counted per client address; past
+FAILED_AUTH_PER_MINUTE the address gets 429 instead of 401 until the window frees. Storage is in-memory per process by default and Redis when LEDGER_REDIS_URL is set, so
 several API processes share one budget. Burst: the moving window lets a client spend its whole
 minute's budget at once (no per-second smoothing); the minute total is a hard cap.
 """
@@ -18,6 +22,8 @@ from backend.services.context import Actor
 from backend.services.errors import RateLimited
 
 PLAN_PER_MINUTE = {"starter": 100, "professional": 500, "enterprise": 2000}
+TENANT_MULTIPLE = 10
+FAILED_AUTH_PER_MINUTE = 30
 
 
 class TokenRateLimiter:
@@ -34,23 +40,51 @@ class TokenRateLimiter:
         return PLAN_PER_MINUTE.get(actor.plan, PLAN_PER_MINUTE["starter"])
 
     def hit(self, actor: Actor, *, count: bool = True) -> dict[str, str]:
-        """Spend one request of the token's budget; raise RateLimited (with headers) when spent."""
-        item = RateLimitItemPerMinute(self.budget(actor))
-        key = actor.token_id or actor.user_id
-        allowed = self.limiter.hit(item, key) if count else True
-        stats = self.limiter.get_window_stats(item, key)
-        reset = int(math.ceil(stats.reset_time))
+        """Spend one request of the token's, the user's and the tenant's budgets; raise RateLimited
+        (with headers) when any is spent. The headers describe the tightest of the three."""
+        budget = self.budget(actor)
+        scopes = [(RateLimitItemPerMinute(budget), f"token:{actor.token_id or actor.user_id}", "token"),
+                  (RateLimitItemPerMinute(budget), f"user:{actor.user_id}", "user"),
+                  (RateLimitItemPerMinute(budget * TENANT_MULTIPLE), f"tenant:{actor.tenant_id}", "tenant")]
+        refused = None
+        if count:
+            # Test every budget first so a refusal does not spend the others.
+            refused = next((sc for sc in scopes if not self.limiter.test(sc[0], sc[1])), None)
+            if refused is None:
+                for item, key, _ in scopes:
+                    self.limiter.hit(item, key)
+        tightest, stats = None, None
+        for item, key, name in ([refused] if refused else scopes):
+            st = self.limiter.get_window_stats(item, key)
+            if stats is None or st.remaining < stats.remaining:
+                tightest, stats = (item, name), st
+        item, name = tightest
         headers = {"X-RateLimit-Limit": str(item.amount), "X-RateLimit-Remaining": str(max(stats.remaining, 0)),
-                   "X-RateLimit-Reset": str(reset)}
-        if not allowed:
-            # Never more than the window: a moving window frees a slot at most 60 s after the oldest hit.
-            retry = min(60, max(1, math.ceil(stats.reset_time - time.time())))
+                   "X-RateLimit-Reset": str(int(math.ceil(stats.reset_time)))}
+        if refused:
+            retry = self._retry_after(stats)
             headers["Retry-After"] = str(retry)
+            whose = {"token": "this token", "user": "your user (all of its tokens together)",
+                     "tenant": "this tenant (all of its users together)"}[name]
             raise RateLimited(
-                f"Too many requests for this token: the {actor.plan} plan allows {item.amount} per minute. "
+                f"Too many requests for {whose}: the {actor.plan} plan allows {item.amount} per minute. "
                 f"Try again in {retry} s.", code="rate_limited", headers=headers,
-                details={"limit": item.amount, "retry_after_seconds": retry})
+                details={"limit": item.amount, "scope": name, "retry_after_seconds": retry})
         return headers
+
+    def failed_authentication(self, client: str) -> None:
+        """Count a failed authentication from ``client``; raise RateLimited past the allowance."""
+        item = RateLimitItemPerMinute(FAILED_AUTH_PER_MINUTE)
+        if not self.limiter.hit(item, f"authfail:{client}"):
+            retry = self._retry_after(self.limiter.get_window_stats(item, f"authfail:{client}"))
+            raise RateLimited(f"Too many requests with a missing or invalid API token from this address. "
+                              f"Try again in {retry} s.", code="rate_limited", headers={"Retry-After": str(retry)},
+                              details={"scope": "client_address", "retry_after_seconds": retry})
+
+    @staticmethod
+    def _retry_after(stats) -> int:
+        # Never more than the window: a moving window frees a slot at most 60 s after the oldest hit.
+        return min(60, max(1, math.ceil(stats.reset_time - time.time())))
 
     def reset(self) -> None:
         self.storage.reset()

@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Iterable, Sequence
 
 ROUNDING = ROUND_HALF_UP
 """The rounding mode used at every rounding boundary of the engine."""
+
+# Input bounds, in one place (the API's field types and the engine's parsers both use them):
+# 15 integer digits (under a quadrillion) and 10 decimals keep every product and sum of the
+# schedules inside the default 28-digit Decimal context; dates stay where month arithmetic
+# over a lease or contract term cannot leave the calendar.
+MAX_INTEGER_DIGITS = 15
+MAX_SCALE = 10
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2199, 12, 31)
+
+# ISO 4217 active codes (list one of SIX, the maintenance agency), without funds-only precious metals.
+ISO_4217 = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD
+CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
+KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN
+NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL
+SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES
+VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+""".split())
+
+
+def is_iso_currency(code: str) -> bool:
+    return code in ISO_4217
+
+
+def within_bounds(value: Decimal) -> bool:
+    """True when ``value`` has at most MAX_INTEGER_DIGITS integer digits and MAX_SCALE decimals."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        return False
+    scale = -exponent if exponent < 0 else 0
+    integer_digits = len(digits) - scale if exponent < 0 else len(digits) + exponent
+    return scale <= MAX_SCALE and (integer_digits <= MAX_INTEGER_DIGITS or value == 0)
+
+
+def date_in_range(d: date) -> bool:
+    return DATE_MIN <= d <= DATE_MAX
 
 # ISO 4217 exponents that differ from the default of 2.
 _MINOR_UNITS: dict[str, int] = {
@@ -32,6 +71,8 @@ def D(x: object) -> Decimal:
     elif isinstance(x, int):
         return Decimal(x)
     elif isinstance(x, str):
+        if not x.isascii():  # Decimal() accepts full-width and other Unicode digits; money does not
+            raise ValueError(f"not a number written with ASCII digits: {x!r}")
         try:
             value = Decimal(x.strip())
         except InvalidOperation:

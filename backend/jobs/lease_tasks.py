@@ -10,7 +10,8 @@ from backend.services import lease_runs
 def initial_recognition(rt, job: ClaimedJob) -> dict:
     p = job.payload
     return lease_runs.initial_recognition(rt, job.tenant_id, p["lease_ids"], p["standards"], job_id=job.id,
-                                          actor_user_id=p.get("actor_user_id"), request_id=job.request_id)
+                                          actor_user_id=p.get("actor_user_id"),
+                                          actor_kind=p.get("actor_kind") or "human", request_id=job.request_id)
 
 
 @handler("lease.monthly_close")

@@ -1,10 +1,14 @@
 """Idempotency-Key handling: claim, replay, and storing the response with the domain writes.
 
 Phase 1 (own short transaction): INSERT … ON CONFLICT DO NOTHING of an ``in_progress`` row for
-(tenant, endpoint, key) — the UNIQUE constraint decides who owns the key, never a read-then-write.
+(tenant, user, endpoint, key) — the UNIQUE constraint decides who owns the key, never a read-then-write.
 Phase 2: the domain work runs in a unit of work that also marks the row ``completed`` with the
 response status and body, so both commit or neither does. Errors release the key (nothing stored),
 so a corrected retry with the same key works (shared/reference/api-platform.md "Idempotency").
+
+The key belongs to the token's user: another user sending the same key gets a request of their own,
+never the first user's response. Responses that carry a secret (a new API token, a webhook signing
+secret) are stored redacted: the secret is shown once, and a replay says so instead of repeating it.
 """
 from __future__ import annotations
 
@@ -59,13 +63,14 @@ def _claim(rt: Runtime, actor: Actor, endpoint: str, key: str, fp: str) -> str |
     """Own the key (returns the record id) or return the stored outcome to replay."""
     now = rt.clock()
     table = IdempotencyRecord.__table__
-    new = {"id": new_id(), "tenant_id": actor.tenant_id, "created_at": now, "endpoint": endpoint, "key": key,
+    new = {"id": new_id(), "tenant_id": actor.tenant_id, "user_id": actor.user_id, "created_at": now,
+           "endpoint": endpoint, "key": key,
            "fingerprint": fp, "status": "in_progress", "locked_at": now, "expires_at": now + RETENTION}
     with rt.db.session(actor.tenant_id, write=True) as s:
-        if insert_ignore(s, table, new, ["tenant_id", "endpoint", "key"]):
+        if insert_ignore(s, table, new, ["tenant_id", "user_id", "endpoint", "key"]):
             return new["id"]
-        row = s.execute(select(table).where(table.c.tenant_id == actor.tenant_id, table.c.endpoint == endpoint,
-                                            table.c.key == key)).mappings().one()
+        row = s.execute(select(table).where(table.c.tenant_id == actor.tenant_id, table.c.user_id == actor.user_id,
+                                            table.c.endpoint == endpoint, table.c.key == key)).mappings().one()
         expired = row["expires_at"] <= now
         stale = row["status"] == "in_progress" and row["locked_at"] <= now - STALE_AFTER
         if expired or stale:
@@ -97,17 +102,21 @@ def _release(rt: Runtime, actor: Actor, record_id: str) -> None:
 
 
 def execute(rt: Runtime, actor: Actor, *, endpoint: str, key: str, fp: str,
-            run: Callable[[], tuple[int, str]]) -> Outcome:
-    """Run ``run`` (which returns status and JSON body) at most once per key, or replay it."""
+            run: Callable[[], tuple[int, str, str]]) -> Outcome:
+    """Run ``run`` at most once per key, or replay it.
+
+    ``run`` returns the status, the body to send now and the body to store for replays (the same
+    text, or a redacted one when the response carries a secret).
+    """
     claimed = _claim(rt, actor, endpoint, key, fp)
     if isinstance(claimed, Outcome):
         return claimed
     table = IdempotencyRecord.__table__
     try:
         with rt.db.unit_of_work(actor.tenant_id) as s:
-            status, body = run()
+            status, body, stored = run()
             s.execute(update(table).where(table.c.id == claimed)
-                      .values(status="completed", response_status=status, response_body=body))
+                      .values(status="completed", response_status=status, response_body=stored))
     except BaseException:
         _release(rt, actor, claimed)
         raise

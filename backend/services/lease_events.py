@@ -160,7 +160,8 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
                                                run_id, None, actor_user_id, payload.get("actor_kind"), None),
                                     entries)], now)
             if lineage_new["run_type"] != "CATCH_UP" and result.new_lease and new_lease_id is None:
-                new_lease_id = _separate_lease(s, tenant_id, actor_user_id, now, entity, lease, result.new_lease)
+                new_lease_id = _separate_lease(s, tenant_id, actor_user_id, payload.get("actor_kind") or "human", now,
+                                               entity, lease, result.new_lease)
             out["runs"][std] = run_id
             audit.append(s, now=now, tenant_id=tenant_id, kind="change", outcome="success", action="engine.run",
                          resource_type="lease_run", resource_id=run_id, actor_user_id=actor_user_id,
@@ -192,13 +193,14 @@ def _replay_initial(ctx: Context, lease: Lease, standard: str):
                             fx_rates=ctx.fx, lease_id=lease.id, discount_rate_source=assessed.rate_source)
 
 
-def _separate_lease(s, tenant_id, actor_user_id, now, entity: Entity, lease: Lease, new_lease: dict) -> str:
+def _separate_lease(s, tenant_id, actor_user_id, actor_kind: str, now, entity: Entity, lease: Lease,
+                    new_lease: dict) -> str:
     """A separate-lease modification creates a new lease (as a draft for review and confirmation)."""
     from backend.services.context import Actor as _Actor
 
     data = dict(new_lease)
     data.setdefault("external_id", f"{lease.external_id}-ADD")
     actor = _Actor(tenant_id=tenant_id, tenant_kind="", account_id="", user_id=actor_user_id or "",
-                   role="PREPARER", actor_kind="human", token_id=None, channel="engine")
+                   role="PREPARER", actor_kind=actor_kind, token_id=None, channel="engine")
     (draft,) = create_drafts(s, actor, now, entity, [data], source="separate_lease")
     return draft.id

@@ -260,7 +260,8 @@ def route_entries(std: str, locks: LockTable, sched, change_entries, *, window: 
 # ---------------------------------------------------------------- the job
 
 def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], standards: list[str], *,
-                        job_id: str | None, actor_user_id: str | None, request_id: str | None) -> dict:
+                        job_id: str | None, actor_user_id: str | None, request_id: str | None,
+                        actor_kind: str = "human") -> dict:
     """Compute and store one INITIAL_RECOGNITION run per standard for each lease, with its
     commencement journal, in one transaction (both books come from one parse and share the
     liability computation).
@@ -313,7 +314,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
                                        extra_summary={"caught_up_periods": caught_up} if caught_up else None
                                        ).prepare())
                 journal_batches.append((Provenance(tenant_id, lease.entity_id, std, "initial_recognition", lease.id,
-                                                   run_id, None, actor_user_id, "human", request_id), entries))
+                                                   run_id, None, actor_user_id, actor_kind, request_id), entries))
                 audit_rows.append(dict(now=now, tenant_id=tenant_id, kind="change", outcome="success",
                                        action="engine.run", resource_type="lease_run", resource_id=run_id,
                                        actor_user_id=actor_user_id, request_id=request_id,
@@ -333,7 +334,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
         written = write_entries_many(s, journal_batches, now)
         if audit_rows:
             audit.append_many(s, audit_rows)
-        who = {"user_id": actor_user_id, "actor_kind": "human", "channel": "engine"}
+        who = {"user_id": actor_user_id, "actor_kind": actor_kind, "channel": "engine"}
         # A portfolio confirm yields thousands of runs: events nobody subscribed to are not stored.
         emit_many(s, who, tenant_id=tenant_id, now=now, request_id=request_id, skip_unsubscribed=True, events=[
             *[("engine.completed", new_run_view(r)) for r in new_runs],

@@ -217,7 +217,8 @@ def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
                 chunk = leases[i:i + RECOGNITION_BATCH]
                 job = enqueue(s, kind="lease.initial_recognition", tenant_id=actor.tenant_id, now=now,
                               payload={"lease_ids": [x.id for x in chunk], "standards": list(standards),
-                                       "actor_user_id": actor.user_id}, request_id=actor.request_id)
+                                       "actor_user_id": actor.user_id, "actor_kind": actor.actor_kind},
+                              request_id=actor.request_id)
                 for x in chunk:
                     jobs_of.setdefault(x.id, []).append(job.id)
         for r in results:

@@ -37,9 +37,9 @@ def _invalid(field: str, code: str, message: str) -> InvalidInput:
     return InvalidInput(message, code=code, details=[{"field": field, "code": code, "message": message}])
 
 
-def _check_url(url: str, actor: Actor) -> str:
+def _check_url(rt: Runtime, url: str) -> str:
     try:
-        check_url(url, actor.tenant_kind)
+        check_url(url, rt.settings.webhook_allow_loopback)
     except UnsafeUrl as exc:
         raise _invalid("url", "unsafe_url", str(exc)) from None
     return url
@@ -67,7 +67,7 @@ def create_endpoint(rt: Runtime, actor: Actor, *, url: str, event_types: list[st
     now = rt.clock()
     secret = signing.generate_secret()
     with rt.db.session(actor.tenant_id, write=True) as s:
-        ep = WebhookEndpoint(tenant_id=actor.tenant_id, url=_check_url(url, actor), description=description,
+        ep = WebhookEndpoint(tenant_id=actor.tenant_id, url=_check_url(rt, url), description=description,
                              event_types=_check_types(event_types), enabled=enabled,
                              disabled_reason=None if enabled else "Disabled by a user.",
                              disabled_at=None if enabled else now, created_at=now, updated_at=now,
@@ -104,7 +104,7 @@ def update_endpoint(rt: Runtime, actor: Actor, endpoint_id: str, changes: dict) 
         ep = _get_endpoint(s, actor, endpoint_id)
         before = endpoint_view(ep)
         if changes.get("url") is not None:
-            ep.url = _check_url(changes["url"], actor)
+            ep.url = _check_url(rt, changes["url"])
         if changes.get("event_types") is not None:
             ep.event_types = _check_types(changes["event_types"])
         if "description" in changes:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from backend.db.models import Tenant, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from backend.db.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from backend.jobs.queue import enqueue
 from backend.services import audit
 from backend.webhooks import delivery, schedule, signing
@@ -26,7 +26,7 @@ from backend.webhooks.secret_box import SecretUnreadable, decrypt
 @dataclass
 class _Prepared:
     url: str
-    tenant_kind: str
+    allow_loopback: bool
     event_id: str
     body: bytes
     secrets: list[str] | None  # None: unreadable under this server key
@@ -70,7 +70,7 @@ def run(rt, tenant_id: str, delivery_id: str, attempt: int, *, trigger: str = "s
                 secrets = signing_secrets(rt, ep, now)
             except SecretUnreadable:
                 secrets = None
-            prep = _Prepared(ep.url, s.get(Tenant, tenant_id).kind, ev.id, body_bytes(ev.payload), secrets,
+            prep = _Prepared(ep.url, rt.settings.webhook_allow_loopback, ev.id, body_bytes(ev.payload), secrets,
                              d.first_attempt_at)
     if stopped:
         return _give_up(rt, tenant_id, delivery_id, attempt, stopped, now, result)
@@ -79,7 +79,7 @@ def run(rt, tenant_id: str, delivery_id: str, attempt: int, *, trigger: str = "s
                                             "rotate the endpoint's secret")
     else:
         headers = signing.headers(prep.secrets, prep.event_id, int(now.timestamp()), prep.body)
-        outcome = delivery.post(prep.url, prep.body, headers, tenant_kind=prep.tenant_kind)
+        outcome = delivery.post(prep.url, prep.body, headers, allow_loopback=prep.allow_loopback)
     return _record(rt, tenant_id, delivery_id, attempt, trigger, single, now, prep, outcome, request_id, result)
 
 

@@ -6,10 +6,13 @@ is resolved once, every address checked, and the socket opened to one of those a
 still verifies the host name), so a DNS answer that changes between the check and the connect
 (rebinding) cannot smuggle a private target in.
 
-Rules: http(s) only, no credentials in the URL; production tenants need https and a public
-address (loopback, private, link-local, multicast, reserved, CGNAT all refused); sandbox tenants
-may also use http, but only to a loopback host (local development). Timeout per request;
-only the first ``EXCERPT_BYTES`` of the response are read.
+Rules, the same in every tenant (sandbox included): http(s) only, no credentials in the URL, https
+required, and the host must be public — at save time (literal addresses in every spelling: IPv4-mapped
+IPv6, decimal, hex, octal and short IPv4 forms, ``0``; cloud metadata and internal names) and again
+at delivery after DNS resolution (every address must be public). The one exception is operator-level,
+not tenant-level: ``LEDGER_WEBHOOK_ALLOW_LOOPBACK`` (development only, refused in production) lets
+http/https to a loopback host through for local testing. The receiver's response body is not kept:
+only its status (a body could echo internal data back through the delivery log).
 """
 from __future__ import annotations
 
@@ -24,9 +27,12 @@ from urllib.parse import urlsplit
 from backend import __version__
 
 TIMEOUT_SECONDS = 10.0
-EXCERPT_BYTES = 1024
+DRAIN_BYTES = 1024  # read (and drop) this much of the response so the connection closes cleanly
 USER_AGENT = f"LedgerLayer-Webhooks/{__version__}"
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+# Names that reach cloud metadata services or internal-only zones whatever they resolve to today.
+INTERNAL_NAMES = ("metadata", "metadata.google.internal", "instance-data", "kubernetes.default")
+INTERNAL_SUFFIXES = (".internal", ".local", ".localdomain", ".intranet", ".lan", ".home.arpa", ".corp")
 
 
 class UnsafeUrl(ValueError):
@@ -46,7 +52,7 @@ class Outcome:
     status_code: int | None
     latency_ms: int
     error: str | None = None
-    excerpt: str | None = None
+    excerpt: str | None = None  # kept for the record's shape; the receiver's body is never stored
 
     @property
     def delivered(self) -> bool:
@@ -54,10 +60,21 @@ class Outcome:
 
 
 def _ip(host: str):
+    """The address a host string denotes when it is a literal, in any spelling a resolver accepts."""
+    host = host.strip("[]")
     try:
-        ip = ipaddress.ip_address(host.strip("[]"))
+        ip = ipaddress.ip_address(host)
     except ValueError:
-        return None
+        ip = None
+        # inet_aton reads the legacy IPv4 forms the OS resolver also accepts: 2130706433, 0x7f000001,
+        # 0177.0.0.1, 127.1, 0. A name made only of such digits is an address, not a name.
+        if host and all(c in "0123456789abcdefxABCDEFX." for c in host) and host[0].isdigit():
+            try:
+                ip = ipaddress.IPv4Address(socket.inet_aton(host))
+            except OSError:
+                return None
+        if ip is None:
+            return None
     # ::ffff:10.0.0.1 reaches the IPv4 address: judge that one.
     return ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped else ip
 
@@ -71,33 +88,41 @@ def _is_loopback_host(host: str) -> bool:
     return ip.is_loopback if ip is not None else (host in LOOPBACK_NAMES or host.endswith(".localhost"))
 
 
-def check_url(url: str, tenant_kind: str) -> Target:
+def _allowed_address(ip, allow_loopback: bool) -> bool:
+    return is_public(ip) or (allow_loopback and ip.is_loopback)
+
+
+def check_url(url: str, allow_loopback: bool = False) -> Target:
     """Static checks (no DNS), used when an endpoint is saved and again before each send."""
+    if any(c.isspace() for c in url) or not url.isascii():
+        raise UnsafeUrl("The URL must not contain spaces or non-ASCII characters (percent-encode them).")
     parts = urlsplit(url)
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower().rstrip(".")
     if scheme not in ("http", "https") or not host:
-        raise UnsafeUrl("The URL must be an absolute http(s) URL.")
+        raise UnsafeUrl("The URL must be an absolute https URL.")
     if parts.username or parts.password:
         raise UnsafeUrl("Credentials in the URL are not allowed; put a token in the path or rely on the signature.")
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise UnsafeUrl("The URL's port is not valid.") from None
-    if tenant_kind == "production":
-        if scheme != "https":
-            raise UnsafeUrl("Production endpoints must use https.")
-        ip = _ip(host)
-        if _is_loopback_host(host) or (ip is not None and not is_public(ip)):
-            raise UnsafeUrl("Production endpoints must be public: loopback and private addresses are refused.")
-    elif scheme == "http" and not _is_loopback_host(host):
-        raise UnsafeUrl("http is allowed only for localhost (sandbox development); use https.")
+    loopback = _is_loopback_host(host)
+    if loopback and not allow_loopback:
+        raise UnsafeUrl("Endpoints must be public: loopback addresses are refused.")
+    if scheme != "https" and not loopback:
+        raise UnsafeUrl("Endpoints must use https.")
+    ip = _ip(host)
+    if ip is not None and not _allowed_address(ip, allow_loopback):
+        raise UnsafeUrl("Endpoints must be public: private, link-local, metadata and reserved addresses are refused.")
+    if host in INTERNAL_NAMES or host.startswith("metadata.") or host.endswith(INTERNAL_SUFFIXES):
+        raise UnsafeUrl("Endpoints must be public: internal and cloud-metadata host names are refused.")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(scheme, host, port, path)
 
 
-def resolve(target: Target, tenant_kind: str) -> list[str]:
-    """The addresses to try, in order; in production every address the name resolves to must be
-    public (one private answer is enough to refuse: we would not know which one we reach)."""
+def resolve(target: Target, allow_loopback: bool = False) -> list[str]:
+    """The addresses to try, in order; every address the name resolves to must be public (one
+    private answer is enough to refuse: we would not know which one we reach)."""
     try:
         infos = socket.getaddrinfo(target.host.strip("[]"), target.port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
@@ -105,10 +130,9 @@ def resolve(target: Target, tenant_kind: str) -> list[str]:
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise ConnectionError("DNS lookup returned no address")
-    if tenant_kind == "production":
-        ips = [_ip(a.split("%")[0]) for a in addresses]  # drop an IPv6 zone id
-        if any(ip is None or not is_public(ip) for ip in ips):
-            raise UnsafeUrl("The host resolves to a private or loopback address; refused for a production tenant.")
+    ips = [_ip(a.split("%")[0]) for a in addresses]  # drop an IPv6 zone id
+    if any(ip is None or not _allowed_address(ip, allow_loopback) for ip in ips):
+        raise UnsafeUrl("The host resolves to a private, loopback or reserved address; refused.")
     return addresses
 
 
@@ -144,7 +168,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
                                               server_hostname=self.host)
 
 
-def post(url: str, body: bytes, headers: dict[str, str], *, tenant_kind: str,
+def post(url: str, body: bytes, headers: dict[str, str], *, allow_loopback: bool = False,
          timeout: float = TIMEOUT_SECONDS) -> Outcome:
     """POST ``body``; never raises for network trouble — the outcome carries the error."""
     started = time.monotonic()
@@ -153,8 +177,8 @@ def post(url: str, body: bytes, headers: dict[str, str], *, tenant_kind: str,
         return int((time.monotonic() - started) * 1000)
 
     try:
-        target = check_url(url, tenant_kind)
-        addresses = resolve(target, tenant_kind)
+        target = check_url(url, allow_loopback)
+        addresses = resolve(target, allow_loopback)
     except (UnsafeUrl, ConnectionError) as exc:
         return Outcome(None, elapsed(), f"refused: {exc}" if isinstance(exc, UnsafeUrl) else str(exc))
     cls = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
@@ -163,8 +187,8 @@ def post(url: str, body: bytes, headers: dict[str, str], *, tenant_kind: str,
         conn.request("POST", target.path, body=body, headers={
             **headers, "content-type": "application/json", "user-agent": USER_AGENT})
         resp = conn.getresponse()
-        excerpt = resp.read(EXCERPT_BYTES).decode("utf-8", errors="replace")
-        return Outcome(resp.status, elapsed(), None, excerpt)
+        resp.read(DRAIN_BYTES)  # never stored: see the module docstring
+        return Outcome(resp.status, elapsed(), None, None)
     except socket.timeout:
         return Outcome(None, elapsed(), f"timeout after {timeout:g} s")
     except ssl.SSLError as exc:

@@ -143,8 +143,9 @@ def test_stale_in_progress_claim_is_taken_over(client, demo, rt):
 
     body = {"code": "T1", "name": "x", "functional_currency": "USD"}
     fp = idempotency.fingerprint("POST /v1/entities", EntityCreate(**body).model_dump(mode="json"))
+    owner_id = client.get("/v1/me", headers=demo.headers()).json()["user"]["id"]
     with rt.db.session(demo.sandbox_tenant_id, write=True) as s:
-        s.add(IdempotencyRecord(endpoint="POST /v1/entities", key="crashed", status="in_progress",
+        s.add(IdempotencyRecord(user_id=owner_id, endpoint="POST /v1/entities", key="crashed", status="in_progress",
                                 fingerprint=fp, locked_at=clock(), expires_at=clock() + timedelta(hours=24)))
     h = {**demo.headers(), "Idempotency-Key": "crashed"}
     assert client.post("/v1/entities", headers=h, json=body).status_code == 409

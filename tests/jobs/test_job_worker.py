@@ -91,7 +91,7 @@ def test_housekeeping_purges_expired_idempotency_records_hourly(jrt, clock, demo
     rows = {"old": now - timedelta(seconds=1), "fresh": now + timedelta(hours=1)}
     with jrt.db.session(system=True, write=True) as s:
         for key, expires in rows.items():
-            s.execute(insert(table).values(id=new_id(), tenant_id=demo.sandbox_tenant_id, created_at=now,
+            s.execute(insert(table).values(id=new_id(), tenant_id=demo.sandbox_tenant_id, user_id="u1", created_at=now,
                                            endpoint="POST /v1/users", key=key, fingerprint="0" * 64,
                                            status="completed", locked_at=now, expires_at=expires))
     [job_id] = housekeeping.schedule(jrt, now)

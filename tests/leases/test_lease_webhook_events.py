@@ -21,12 +21,12 @@ def test_lease_lifecycle_events(client, demo, rt, drain):
     r = client.post("/v1/webhook-endpoints", headers=h, json={"url": "http://127.0.0.1:9/hook", "event_types": TYPES})
     assert r.status_code == 201, r.text
     lease = client.post("/v1/leases", headers=h, json=office_lease()).json()
-    client.post("/v1/leases/confirm", headers={**h, "X-Request-Id": "confirm-1"}, json={"lease_ids": [lease["id"]]})
+    confirm = client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [lease["id"]]})
     events = _events(rt, demo.sandbox_tenant_id)
     assert [t for t, _ in events] == ["lease.confirmed"]
     payload = events[0][1]
     assert payload["data"]["id"] == lease["id"] and payload["data"]["status"] == "confirmed"
-    assert payload["request_id"] == "confirm-1" and payload["actor"]["actor_kind"] == "human"
+    assert payload["request_id"] == confirm.headers["X-Request-Id"] and payload["actor"]["actor_kind"] == "human"
     drain(max_rounds=3)  # recognition (delivery jobs to the closed port stay queued behind it)
     types = [t for t, _ in _events(rt, demo.sandbox_tenant_id)]
     assert types.count("engine.completed") == 2

@@ -16,7 +16,7 @@ def test_every_request_and_change_is_recorded(client, demo):
     r = client.post("/v1/users", headers={**demo.headers(), "X-Request-Id": "trace-create-user"},
                     json={"name": "Ann", "email": "ann@example.com", "role": "PREPARER"})
     assert r.status_code == 201
-    rows = _events(client, demo, request_id="trace-create-user")
+    rows = _events(client, demo, request_id=r.headers["X-Request-Id"])
     kinds = sorted(e["kind"] for e in rows)
     assert kinds == ["change", "request"]
     change = next(e for e in rows if e["kind"] == "change")
@@ -24,6 +24,7 @@ def test_every_request_and_change_is_recorded(client, demo):
     assert change["details"]["after"]["email"] == "ann@example.com"
     req = next(e for e in rows if e["kind"] == "request")
     assert (req["method"], req["route"], req["status"], req["outcome"]) == ("POST", "/v1/users", 201, "success")
+    assert req["details"]["client_request_id"] == "trace-create-user"
 
 
 def test_reviewer_write_is_403_and_logged(client, demo, make_user):
@@ -31,7 +32,7 @@ def test_reviewer_write_is_403_and_logged(client, demo, make_user):
     r = client.post("/v1/entities", headers={"Authorization": f"Bearer {tok}", "X-Request-Id": "rev-write"},
                     json={"code": "X1", "name": "X", "functional_currency": "USD"})
     assert r.status_code == 403
-    (row,) = _events(client, demo, request_id="rev-write")
+    (row,) = _events(client, demo, request_id=r.headers["X-Request-Id"])
     assert row["outcome"] == "denied" and row["status"] == 403 and row["actor_user_id"] == reviewer["id"]
     assert row["action"] == "entities.create"
 
@@ -41,7 +42,7 @@ def test_failed_authentication_is_logged_on_the_system_chain(client, rt):
     assert r.status_code == 401
     rt.flush_audit()
     with rt.db.session(system=True) as s:
-        row = s.query(AuditEvent).filter_by(request_id="bad-auth-1").one()
+        row = s.query(AuditEvent).filter_by(request_id=r.headers["X-Request-Id"]).one()
     assert (row.kind, row.outcome, row.chain_key, row.status) == ("auth_failure", "denied", "system", 401)
 
 
@@ -84,5 +85,5 @@ def test_audit_list_is_tenant_scoped(client, demo, rt):
     from backend.services import admin
 
     prod_tok = admin.mint_token(rt, email="owner@demo.example", tenant_kind="production", name="p")["token"]
-    client.get("/v1/me", headers={"Authorization": f"Bearer {prod_tok}", "X-Request-Id": "prod-only"})
-    assert _events(client, demo, request_id="prod-only") == []
+    r = client.get("/v1/me", headers={"Authorization": f"Bearer {prod_tok}", "X-Request-Id": "prod-only"})
+    assert _events(client, demo, request_id=r.headers["X-Request-Id"]) == []

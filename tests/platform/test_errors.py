@@ -27,8 +27,9 @@ def test_garbage_token_is_401(client):
 
 
 def test_request_id_is_echoed_or_generated(client, demo):
+    # The client's id is kept beside ours, never used as ours (#12.12: it could collide with or forge a trail).
     r = client.get("/v1/me", headers={**demo.headers(), "X-Request-Id": "my-trace-42"})
-    assert r.headers["X-Request-Id"] == "my-trace-42"
+    assert r.headers["X-Request-Id"].startswith("req_") and r.headers["X-Client-Request-Id"] == "my-trace-42"
     r = client.get("/v1/me", headers={**demo.headers(), "X-Request-Id": "bad id with spaces"})
     assert r.headers["X-Request-Id"].startswith("req_")
     assert client.get("/v1/health").headers["X-Request-Id"].startswith("req_")

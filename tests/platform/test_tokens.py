@@ -83,7 +83,10 @@ def test_deactivating_a_user_revokes_its_tokens_in_both_tenants(client, demo, ma
     prod_tok = admin.mint_token(client.app.state.runtime, email=user["email"], tenant_kind="production",
                                 name="prod")["token"]
     assert client.get("/v1/me", headers=demo.headers(prod_tok)).status_code == 200
-    r = client.patch(f"/v1/users/{user['id']}", headers=demo.headers(), json={"active": False})
+    # Users are shared by both tenants, so changing one needs a production token (#12.7).
+    owner_prod = admin.mint_token(client.app.state.runtime, email="owner@demo.example", tenant_kind="production",
+                                  name="owner prod")["token"]
+    r = client.patch(f"/v1/users/{user['id']}", headers=demo.headers(owner_prod), json={"active": False})
     assert r.status_code == 200 and r.json()["active"] is False
     for tok in (sandbox_tok, prod_tok):
         assert client.get("/v1/me", headers=demo.headers(tok)).status_code == 401

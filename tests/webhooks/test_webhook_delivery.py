@@ -47,7 +47,8 @@ def test_delivery_is_signed_verifiable_and_recorded(client, demo, subscribe, rec
     d = rows.delivery()
     assert (d.status, d.attempts, d.last_status_code, d.delivered_at) == ("delivered", 1, 200, clock())
     (a,) = rows.attempts(d.id)
-    assert (a.attempt_no, a.status_code, a.trigger, a.response_excerpt) == (1, 200, "scheduled", "ok")
+    # Only the status is kept: the receiver's body is never echoed into the delivery log (#12.6).
+    assert (a.attempt_no, a.status_code, a.trigger, a.response_excerpt) == (1, 200, "scheduled", None)
     assert a.latency_ms >= 0
     assert rows.queued_webhook_jobs() == []
 
@@ -124,7 +125,7 @@ def test_server_errors_are_retried_and_the_response_is_truncated(subscribe, rece
     run_jobs()
     d = rows.delivery()
     (a,) = rows.attempts(d.id)
-    assert (d.status, a.status_code, len(a.response_excerpt)) == ("pending", 500, 1024)
+    assert (d.status, a.status_code, a.response_excerpt) == ("pending", 500, None)
     receiver.answer(204, b"")
     clock.now = d.next_attempt_at
     run_jobs()
@@ -266,14 +267,15 @@ def test_rotation_sends_old_and_new_signatures_until_the_grace_period_ends(clien
     assert signed_with(new, got) and not signed_with(old, got)
 
 
-def test_production_tenant_refuses_http_and_loopback_targets(client, make_user, subscribe, receiver):
+def test_every_tenant_refuses_http_and_loopback_targets(client, make_user, subscribe, receiver):
+    """#12.6: the same rules in sandbox and production once the development loopback switch is off."""
+    client.app.state.runtime.settings.webhook_allow_loopback = False
     _user, prod = make_user("ADMIN", tenant="production")
-    for url in (receiver.url, "https://127.0.0.1/hooks", "https://localhost:8443/x", "https://10.0.0.8/x",
-                "http://hooks.example.com/x"):
-        r = client.post("/v1/webhook-endpoints", headers={"Authorization": f"Bearer {prod}"},
-                        json={"url": url, "event_types": ["journal.posted"]})
-        assert r.status_code == 400, (url, r.text)
-        assert r.json()["error"]["code"] == "unsafe_url"
+    for token in (prod, None):
+        for url in (receiver.url, "https://127.0.0.1/hooks", "https://localhost:8443/x", "https://10.0.0.8/x",
+                    "http://hooks.example.com/x", "https://169.254.169.254/latest", "https://0x7f000001/",
+                    "https://[::ffff:10.0.0.1]/x", "https://metadata.google.internal/x"):
+            subscribe(url, ["journal.posted"], token=token, expect=400)
     assert subscribe("https://hooks.example.com/ledger", ["journal.posted"], token=prod)["url"].startswith("https")
 
 
@@ -288,6 +290,8 @@ def test_production_delivery_to_a_name_resolving_to_loopback_is_refused(monkeypa
     """A public-looking name whose DNS answer is 127.0.0.1 (rebinding, internal split-horizon) is not
     contacted from a production tenant, even though something is listening there."""
     from backend.webhooks import delivery
+
+    wrt.settings.webhook_allow_loopback = False
 
     _user, prod = make_user("ADMIN", tenant="production")
     subscribe(f"https://hooks.example.com:{receiver.port}/hooks", ["journal.posted"], token=prod)

@@ -84,36 +84,45 @@ def test_secret_box_round_trip_and_refusals():
 @pytest.mark.parametrize("url", [
     "http://hooks.example.com/x", "https://localhost/x", "https://127.0.0.1/x", "https://10.1.2.3/x",
     "https://192.168.1.10/x", "https://169.254.169.254/latest/meta-data", "https://[::1]/x",
-    "https://[::ffff:127.0.0.1]/x", "https://100.64.0.1/x", "https://224.0.0.1/x", "https://0.0.0.0/x",
+    "https://[::ffff:127.0.0.1]/x", "https://[::ffff:169.254.169.254]/x", "https://100.64.0.1/x",
+    "https://224.0.0.1/x", "https://0.0.0.0/x", "https://0/x", "https://2130706433/x", "https://0x7f000001/x",
+    "https://0177.0.0.1/x", "https://127.1/x", "https://10.1/x", "https://[fe80::1]/x", "https://[fd00::1]/x",
+    "https://metadata.google.internal/computeMetadata/v1/", "https://metadata/x", "https://db.corp/x",
+    "https://printer.local/x", "https://hooks.example.com /x", "https://hooks.example.com/a b",
     "ftp://hooks.example.com/x", "https://user:pw@hooks.example.com/x", "hooks.example.com/x",
 ])
-def test_production_refuses(url):
+def test_every_tenant_refuses(url):
+    """#12.6: the same rules in every tenant; loopback only with the operator's development switch."""
     with pytest.raises(delivery.UnsafeUrl):
-        delivery.check_url(url, "production")
+        delivery.check_url(url)
 
 
 @pytest.mark.parametrize("url", ["https://hooks.example.com/x?y=1", "https://93.184.215.14:8443/x"])
-def test_production_accepts_public_https(url):
-    delivery.check_url(url, "production")
+def test_public_https_is_accepted(url):
+    delivery.check_url(url)
 
 
-def test_sandbox_allows_http_only_to_loopback():
-    for url in ("http://127.0.0.1:8080/x", "http://localhost:5678/webhook", "http://[::1]:9000/",
-                "https://10.0.0.5/x", "https://hooks.example.com/"):
-        delivery.check_url(url, "sandbox")
-    for url in ("http://hooks.example.com/x", "http://10.0.0.5/x"):
+def test_loopback_only_with_the_development_switch():
+    for url in ("http://127.0.0.1:8080/x", "http://localhost:5678/webhook", "http://[::1]:9000/"):
         with pytest.raises(delivery.UnsafeUrl):
-            delivery.check_url(url, "sandbox")
+            delivery.check_url(url)
+        delivery.check_url(url, allow_loopback=True)
+    for url in ("http://hooks.example.com/x", "http://10.0.0.5/x", "https://10.0.0.5/x"):
+        with pytest.raises(delivery.UnsafeUrl):
+            delivery.check_url(url, allow_loopback=True)
 
 
-def test_production_refuses_a_public_name_that_resolves_to_a_private_address(monkeypatch):
+def test_a_public_name_that_resolves_to_a_private_address_is_refused(monkeypatch):
     """The name passes the static check; the DNS answer is what is vetted (and then connected to)."""
     answers = {"hooks.example.com": "10.0.0.7"}
     monkeypatch.setattr(delivery.socket, "getaddrinfo", lambda host, port, **kw: [
         (socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))])
-    target = delivery.check_url("https://hooks.example.com/x", "production")
+    target = delivery.check_url("https://hooks.example.com/x")
+    for allow in (False, True):
+        with pytest.raises(delivery.UnsafeUrl):
+            delivery.resolve(target, allow)
+    answers["hooks.example.com"] = "::ffff:169.254.169.254"
     with pytest.raises(delivery.UnsafeUrl):
-        delivery.resolve(target, "production")
-    assert delivery.resolve(target, "sandbox") == ["10.0.0.7"]
+        delivery.resolve(target)
     answers["hooks.example.com"] = "93.184.215.14"
-    assert delivery.resolve(target, "production") == ["93.184.215.14"]
+    assert delivery.resolve(target) == ["93.184.215.14"]

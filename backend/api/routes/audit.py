@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 from backend.api.deps import require, runtime
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
@@ -51,8 +51,10 @@ def list_events(request: Request, actor: Annotated[Actor, Depends(require("audit
                 outcome: Literal["success", "denied", "failed", "error"] | None = None,
                 action: str | None = None, actor_user_id: str | None = None, request_id: str | None = None,
                 resource_id: str | None = None,
-                created_from: Annotated[datetime | None, Query(description="inclusive, ISO 8601")] = None,
-                created_to: Annotated[datetime | None, Query(description="exclusive, ISO 8601")] = None):
+                created_from: Annotated[AwareDatetime | None, Query(
+                    description="inclusive, ISO 8601 with a time zone (e.g. 2026-01-01T00:00:00Z)")] = None,
+                created_to: Annotated[AwareDatetime | None, Query(
+                    description="exclusive, ISO 8601 with a time zone")] = None):
     return page_out(audit_log.list_events(
         runtime(request), actor, limit=limit, cursor=cursor, sort=sort, kind=kind, outcome=outcome, action=action,
         actor_user_id=actor_user_id, request_id=request_id, resource_id=resource_id,

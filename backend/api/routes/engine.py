@@ -1,7 +1,6 @@
 """Engine runs and monthly close."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -13,6 +12,7 @@ from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES
+from backend.api.schemas.fields import Day, Period, text
 from backend.api.schemas.leases import Standard
 from backend.services import lease_close, lease_events, lease_runs
 from backend.services.context import Actor
@@ -27,23 +27,23 @@ class EngineRunIn(BaseModel):
          "changes": {"modification_type": "extend_term", "end_date": "2032-12-31", "discount_rate": "0.07"}},
         {"lease_id": "01J…", "run_type": "TERMINATION", "effective_date": "2027-06-30",
          "changes": {"termination_payment": "25000.00"}, "dry_run": True}]})
-    lease_id: str
+    lease_id: text(40, 1)
     run_type: Literal["MODIFICATION", "REMEASUREMENT", "TERMINATION", "CATCH_UP"]
-    effective_date: date
+    effective_date: Day
     changes: dict[str, Any] = Field(default_factory=dict, description=(
         "modification_type, reason, scope_decrease_fraction, decrease_method, payments, other_payments, end_date, "
         "discount_rate, index_value, purchase_option, residual_value_guarantee, fair_value, termination_payment, "
         "new_lease — money and rates as strings"))
-    standards: list[Standard] | None = None
+    standards: list[Standard] | None = Field(None, max_length=2)
     dry_run: bool = Field(False, description="Return the full result (summary, schedule, entries) and write nothing")
 
 
 class CloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"entity": "DEMO-US",
                                                                               "period": "2026-01"}]})
-    entity: str
-    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    standards: list[Standard] | None = Field(None, description="default: the entity's enabled lease standards")
+    entity: text(200, 1)
+    period: Period
+    standards: list[Standard] | None = Field(None, max_length=2, description="default: the entity's enabled lease standards")
 
 
 @router.post("/engine/run", operation_id="run_engine", status_code=202,

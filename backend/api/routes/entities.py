@@ -11,6 +11,7 @@ from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
+from backend.api.schemas.fields import Code, Currency, FiscalYearEnd, text
 from backend.services import tenancy
 from backend.services.context import Actor
 from backend.services.pagination import DEFAULT_LIMIT
@@ -23,18 +24,18 @@ class EntityCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"code": "UK01", "name": "Acme UK Ltd", "functional_currency": "GBP",
          "enabled_standards": ["IFRS16", "IFRS15"], "fiscal_year_end": "12-31"}]})
-    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
-    name: str = Field(min_length=1, max_length=200)
-    functional_currency: str = Field(pattern=r"^[A-Z]{3}$")
-    enabled_standards: list[Standard] = Field(default_factory=list)
-    fiscal_year_end: str = Field("12-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    code: Code
+    name: text(200, 1)
+    functional_currency: Currency
+    enabled_standards: list[Standard] = Field(default_factory=list, max_length=4)
+    fiscal_year_end: FiscalYearEnd = "12-31"
 
 
 class EntityUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=200)
-    enabled_standards: list[Standard] | None = None
-    fiscal_year_end: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    name: text(200, 1) | None = None
+    enabled_standards: list[Standard] | None = Field(None, max_length=4)
+    fiscal_year_end: FiscalYearEnd | None = None
 
 
 class EntityOut(EntityCreate):

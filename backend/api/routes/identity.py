@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from backend.api.deps import require, runtime
-from backend.api.idempotent import IdempotencyKeyHeader, respond
+from backend.api.idempotent import IdempotencyKeyHeader, redact, respond
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.identity import RoleName, TokenCreate, TokenCreated, TokenOut, UserCreate, UserOut, UserUpdate
 from backend.services import identity
@@ -54,10 +54,11 @@ def update_user(user_id: str, body: UserUpdate, request: Request,
              summary="Mint an API token (the secret is in the response, once)")
 def create_token(body: TokenCreate, request: Request, actor: Annotated[Actor, Depends(require("tokens.create"))],
                  idempotency_key: IdempotencyKeyHeader = None):
-    # A replay returns the same secret: the stored response is the only other copy, kept for 24 h.
+    # The secret is never stored: a replay answers with the token's metadata and says the secret was shown once.
     return respond(request, actor, lambda: identity.create_token(runtime(request), actor, name=body.name,
                                                                  user_id=body.user_id),
-                   body=body, status_code=201, model=TokenCreated, idempotency_key=idempotency_key)
+                   body=body, status_code=201, model=TokenCreated, idempotency_key=idempotency_key,
+                   redact_replay=redact("token"))
 
 
 @router.get("/tokens", tags=["tokens"], operation_id="list_tokens", response_model=Page[TokenOut])

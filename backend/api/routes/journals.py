@@ -2,7 +2,6 @@
 export) and the per-entity account mapping the export applies."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,11 +16,12 @@ from backend.api.schemas.journals import (
     PostingReferenceIn, ReverseIn, ReverseOut, SummaryOut, VoidIn)
 from backend.services import account_mapping, journal_export, journal_queries, journals
 from backend.services.context import Actor
+from backend.api.schemas.fields import PERIOD_PATTERN, Day
 from backend.services.journal_queries import Filters
 from backend.services.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["journals"])
-Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+Period = Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="YYYY-MM")]
 
 
 def journal_filters(
@@ -30,8 +30,8 @@ def journal_filters(
     standard: Literal["IFRS16", "ASC842", "IFRS15", "ASC606"] | None = None,
     status: Annotated[list[JournalStatus] | None, Query(description="Repeat for several")] = None,
     source: Annotated[str | None, Query(description="source_operation, e.g. monthly_close, reversal")] = None,
-    date_from: Annotated[date | None, Query(description="entry_date on or after")] = None,
-    date_to: Annotated[date | None, Query(description="entry_date on or before")] = None,
+    date_from: Annotated[Day | None, Query(description="entry_date on or after")] = None,
+    date_to: Annotated[Day | None, Query(description="entry_date on or before")] = None,
     lease_id: str | None = None, run_id: str | None = None,
 ) -> Filters:
     return Filters(entity=entity, period=period, period_from=period_from, period_to=period_to, standard=standard,

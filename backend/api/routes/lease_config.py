@@ -1,37 +1,50 @@
 """Entity lease configuration: policy, IBR matrix, FX rates, period locks."""
 from __future__ import annotations
 
-from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from backend.api.deps import require, runtime
 from backend.api.schemas.common import ERROR_RESPONSES
-from backend.api.schemas.leases import Money, Rate
+from backend.api.schemas.fields import PERIOD_PATTERN, Currency, Day, FxRate, Period, Rate, UnsignedMoney, text
 from backend.services import lease_config, period_locks
 from backend.services.context import Actor
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["lease configuration"])
-Ccy = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Ccy = Currency
+Classes = list[text(60, 1)]
+
+
+def _fraction(v: str | None, field: str) -> None:
+    if v is not None and not Decimal(0) <= Decimal(v) <= Decimal(1):
+        raise ValueError(f"{field} is a fraction between 0 and 1 (0.05 for 5 %)")
 
 
 class PolicyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "effective_date": "2026-01-01", "enabled_standards": ["IFRS16", "ASC842"], "rate_convention": "nominal",
         "short_term_classes": ["*"], "low_value_classes": ["it_equipment"], "low_value_threshold": "5000"}]})
-    effective_date: date
-    enabled_standards: list[Literal["IFRS16", "ASC842"]] | None = None
+    effective_date: Day
+    enabled_standards: list[Literal["IFRS16", "ASC842"]] | None = Field(None, max_length=2)
     rate_convention: Literal["nominal", "effective"] | None = None
     compounding_interval_months: Literal[1, 3, 6, 12] | None = None
-    short_term_classes: list[str] | None = Field(None, description='asset classes electing the exemption; "*" = all')
-    low_value_classes: list[str] | None = None
-    low_value_threshold: Money | None = None
+    short_term_classes: Classes | None = Field(None, max_length=200,
+                                               description='asset classes electing the exemption; "*" = all')
+    low_value_classes: Classes | None = Field(None, max_length=200)
+    low_value_threshold: UnsignedMoney | None = None
     asc_major_part_threshold: Rate | None = None
     asc_substantially_all_threshold: Rate | None = None
     current_portion_method: Literal["principal_next_12_months"] | None = None
     asc_restoration_in_rou: bool | None = None
+
+    @field_validator("asc_major_part_threshold", "asc_substantially_all_threshold")
+    @classmethod
+    def _thresholds(cls, v, info):
+        _fraction(v, info.field_name)
+        return v
 
 
 class IbrRow(BaseModel):
@@ -41,14 +54,20 @@ class IbrRow(BaseModel):
     term_to_months: int = Field(ge=1, le=1200)
     rate: Rate
 
+    @field_validator("rate")
+    @classmethod
+    def _rate(cls, v):
+        _fraction(v, "rate")
+        return v
+
 
 class IbrMatrixIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "entity": "DEMO-US", "effective_date": "2026-01-01",
         "rates": [{"currency": "USD", "term_from_months": 0, "term_to_months": 60, "rate": "0.055"},
                   {"currency": "USD", "term_from_months": 61, "term_to_months": 240, "rate": "0.062"}]}]})
-    entity: str
-    effective_date: date
+    entity: text(200, 1)
+    effective_date: Day
     rates: list[IbrRow] = Field(min_length=1, max_length=5000)
 
 
@@ -56,24 +75,32 @@ class FxRow(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     from_currency: Ccy
     to_currency: Ccy
-    date: date
-    rate: Rate
+    date: Day
+    rate: FxRate
+
+    @model_validator(mode="after")
+    def _pair(self):
+        if self.from_currency == self.to_currency:
+            raise ValueError("from_currency and to_currency must differ (a currency's rate to itself is 1)")
+        if Decimal(self.rate) <= 0:
+            raise ValueError("rate must be greater than zero")
+        return self
 
 
 class FxRatesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    entity: str
+    entity: text(200, 1)
     rates: list[FxRow] = Field(min_length=1, max_length=100000)
 
 
 class LockIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "entity": "DEMO-US", "period": "2026-01", "standard": "ALL", "status": "LOCKED", "reason": "January closed"}]})
-    entity: str
-    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    entity: text(200, 1)
+    period: Period
     standard: Literal["IFRS16", "ASC842", "ALL"] = "ALL"
     status: Literal["LOCKED", "OPEN"]
-    reason: str | None = Field(None, max_length=500)
+    reason: text(500) | None = None
 
 
 @router.get("/entities/{code}/lease-policy", operation_id="get_lease_policy")
@@ -106,7 +133,7 @@ def put_ibr(body: IbrMatrixIn, request: Request, actor: Annotated[Actor, Depends
 @router.get("/fx-rates", operation_id="list_fx_rates")
 def get_fx(request: Request, actor: Annotated[Actor, Depends(require("lease_config.read"))], entity: str,
            from_currency: str | None = None, to_currency: str | None = None,
-           date_from: Annotated[date | None, Query()] = None, date_to: Annotated[date | None, Query()] = None):
+           date_from: Annotated[Day | None, Query()] = None, date_to: Annotated[Day | None, Query()] = None):
     return lease_config.list_fx_rates(runtime(request), actor, entity, from_currency=from_currency,
                                       to_currency=to_currency, date_from=date_from, date_to=date_to)
 
@@ -119,7 +146,8 @@ def put_fx(body: FxRatesIn, request: Request, actor: Annotated[Actor, Depends(re
 @router.get("/lease/period-locks", operation_id="get_period_locks",
             summary="Locks of an entity; a period never locked reads as an explicit OPEN record")
 def get_locks(request: Request, actor: Annotated[Actor, Depends(require("period_locks.read"))], entity: str,
-              period: str | None = None, standard: Literal["IFRS16", "ASC842", "ALL"] | None = None):
+              period: Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="YYYY-MM")] = None,
+              standard: Literal["IFRS16", "ASC842", "ALL"] | None = None):
     return {"data": period_locks.get_locks(runtime(request), actor, entity, period=period, standard=standard)}
 
 

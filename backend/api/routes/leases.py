@@ -12,6 +12,7 @@ from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
+from backend.api.schemas.fields import Currency
 from backend.api.schemas.leases import ConfirmIn, LeaseCreate, LeaseOut, LeasePatch, Standard
 from backend.services import lease_import, lease_runs, leases
 from backend.services.lease_import import WorkbookRefused
@@ -57,7 +58,7 @@ async def extract_file(request: Request, actor: Annotated[Actor, Depends(require
 def list_leases(request: Request, actor: Annotated[Actor, Depends(require("leases.read"))],
                 limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, sort: Sort = None,
                 entity: str | None = None, status: Literal["draft", "confirmed", "terminated"] | None = None,
-                asset_class: str | None = None, currency: str | None = None,
+                asset_class: str | None = None, currency: Currency | None = None,
                 expires_from: Annotated[date | None, Query(description="end_date on or after")] = None,
                 expires_to: Annotated[date | None, Query(description="end_date on or before")] = None):
     return page_out(leases.list_leases(runtime(request), actor, limit=limit, cursor=cursor, sort=sort, entity=entity,

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from backend.api.deps import require, runtime
-from backend.api.idempotent import IdempotencyKeyHeader, respond
+from backend.api.idempotent import IdempotencyKeyHeader, redact, respond
 from backend.api.routes.identity import page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
+from backend.api.schemas.fields import Url, text
+from backend.api.schemas.identity import SecretShownOnce
 from backend.services import webhooks
 from backend.services.context import Actor
 from backend.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -31,18 +33,18 @@ class EndpointCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "url": "https://erp-bridge.example.com/hooks/ledger", "event_types": ["journal.approved", "close.completed"],
         "description": "ERP posting bridge"}]})
-    url: str = Field(max_length=2048, description=URL_RULES)
+    url: Url = Field(description=URL_RULES)
     event_types: list[EventType] = Field(min_length=1, max_length=len(EVENT_TYPES),
                                          description=f"Event types to receive. Catalogue: {CATALOGUE}")
-    description: str | None = Field(None, max_length=500)
+    description: text(500) | None = None
     enabled: bool = True
 
 
 class EndpointUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str | None = Field(None, max_length=2048, description=URL_RULES)
+    url: Url | None = Field(None, description=URL_RULES)
     event_types: list[EventType] | None = Field(None, min_length=1, max_length=len(EVENT_TYPES))
-    description: str | None = Field(None, max_length=500)
+    description: text(500) | None = None
     enabled: bool | None = Field(None, description="false stops deliveries; true re-enables (e.g. after 410 Gone)")
 
 
@@ -67,8 +69,9 @@ class EndpointOut(BaseModel):
     deleted_at: datetime | None
 
 
-class EndpointWithSecret(EndpointOut):
-    secret: str = Field(description="`whsec_…` signing secret. Shown once: store it now.")
+class EndpointWithSecret(EndpointOut, SecretShownOnce):
+    secret: str | None = Field(description="`whsec_…` signing secret. Shown once: store it now (null on an "
+                                           "idempotent replay).")
 
 
 class DeliveryOut(BaseModel):
@@ -118,9 +121,10 @@ def list_event_types(request: Request, actor: Annotated[Actor, Depends(require("
              status_code=201, summary="Subscribe a URL to event types (the signing secret is in the response, once)")
 def create_endpoint(body: EndpointCreate, request: Request, actor: Annotated[Actor, Depends(require("webhooks.write"))],
                     idempotency_key: IdempotencyKeyHeader = None):
-    # As with API tokens, a replay returns the same secret from the stored response (kept 24 h).
+    # As with API tokens, the secret is never stored for replays.
     return respond(request, actor, lambda: webhooks.create_endpoint(runtime(request), actor, **body.model_dump()),
-                   body=body, status_code=201, model=EndpointWithSecret, idempotency_key=idempotency_key)
+                   body=body, status_code=201, model=EndpointWithSecret, idempotency_key=idempotency_key,
+                   redact_replay=redact("secret"))
 
 
 @router.get("/webhook-endpoints", operation_id="list_webhook_endpoints", response_model=Page[EndpointOut])
@@ -156,7 +160,8 @@ def rotate_secret(endpoint_id: str, request: Request, actor: Annotated[Actor, De
     body = body or RotateIn()
     return respond(request, actor, lambda: webhooks.rotate_secret(runtime(request), actor, endpoint_id,
                                                                   previous_valid_hours=body.previous_valid_hours),
-                   body=body, model=EndpointWithSecret, idempotency_key=idempotency_key)
+                   body=body, model=EndpointWithSecret, idempotency_key=idempotency_key,
+                   redact_replay=redact("secret"))
 
 
 @router.get("/webhook-deliveries", operation_id="list_webhook_deliveries", response_model=Page[DeliveryOut])

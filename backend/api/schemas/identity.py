@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from backend.api.schemas.fields import text
+
 RoleName = Literal["OWNER", "ADMIN", "APPROVER", "PREPARER", "REVIEWER"]
 ActorKindName = Literal["human", "agent"]
 
@@ -12,7 +14,7 @@ ActorKindName = Literal["human", "agent"]
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"name": "Ada Reviewer", "email": "ada@example.com", "role": "APPROVER", "actor_kind": "human"}]})
-    name: str = Field(min_length=1, max_length=200)
+    name: text(200, 1)
     email: EmailStr
     role: RoleName
     actor_kind: ActorKindName = "human"
@@ -20,7 +22,7 @@ class UserCreate(BaseModel):
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"role": "REVIEWER"}, {"active": False}]})
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: text(200, 1) | None = None
     email: EmailStr | None = None
     role: RoleName | None = None
     actor_kind: ActorKindName | None = None
@@ -40,7 +42,7 @@ class UserOut(BaseModel):
 
 class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "month-end script"}]})
-    name: str = Field(min_length=1, max_length=200)
+    name: text(200, 1)
     user_id: str | None = Field(None, description="Mint for another user of the account (OWNER/ADMIN only)")
 
 
@@ -49,13 +51,22 @@ class TokenOut(BaseModel):
     name: str
     user_id: str
     prefix: str = Field(description="The first characters, to recognise the token; never the secret")
+    actor_kind: ActorKindName = Field(description="Fixed when the token is minted (human | agent)")
     created_at: datetime
     revoked_at: datetime | None
     active: bool
 
 
-class TokenCreated(TokenOut):
-    token: str = Field(description="The secret. Shown once: store it now.")
+class SecretShownOnce(BaseModel):
+    """Fields of a response that carries a secret: a replay (same Idempotency-Key) has no secret."""
+    secret_redacted: bool | None = Field(None, exclude_if=lambda v: v is None,
+                                         description="true on a replay: the secret was shown once and is not stored")
+    note: str | None = Field(None, exclude_if=lambda v: v is None,
+                             description="Why the secret is missing (replays only)")
+
+
+class TokenCreated(TokenOut, SecretShownOnce):
+    token: str | None = Field(description="The secret. Shown once: store it now (null on an idempotent replay).")
 
 
 class MeOut(BaseModel):

@@ -2,40 +2,27 @@
 number with a fraction is refused because it has already gone through binary floating point."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-_DECIMAL = r"^-?\d+(\.\d+)?$"
+from backend.api.schemas.fields import Currency, Day, Money, Percent, Rate, text
+from backend.engine.leases.terms import MAX_OTHER_PAYMENTS, MAX_PAYMENT_STREAMS
 
-
-def _exact(v: Any) -> Any:
-    if isinstance(v, bool):
-        raise ValueError("expected a decimal string")
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        raise ValueError('send amounts and rates as strings, e.g. "1234.50", so no precision is lost')
-    return v
-
-
-Money = Annotated[str, BeforeValidator(_exact), Field(pattern=_DECIMAL, examples=["12000.00"])]
-Rate = Annotated[str, BeforeValidator(_exact), Field(pattern=_DECIMAL, examples=["0.05"],
-                                                     description="annual, as a fraction: 0.05 = 5 %")]
 Standard = Literal["IFRS16", "ASC842"]
 
 
 class Escalation(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    percent: Annotated[str, BeforeValidator(_exact), Field(pattern=_DECIMAL, description="3 means 3 %")]
+    percent: Percent
     every_months: int = Field(ge=1, le=120)
 
 
 class PaymentStream(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
     amount: Money
     frequency: Literal["monthly", "quarterly", "semiannual", "annual"]
     timing: Literal["advance", "arrears"] = "advance"
@@ -45,7 +32,7 @@ class PaymentStream(BaseModel):
 
 class OtherPayment(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    date: date
+    date: Day
     amount: Money
     kind: Literal["termination_penalty", "incentive_receivable"]
 
@@ -59,7 +46,7 @@ class ResidualValueGuarantee(BaseModel):
 class PurchaseOption(BaseModel):
     model_config = ConfigDict(extra="forbid")
     price: Money
-    exercise_date: date | None = None
+    exercise_date: Day | None = None
     reasonably_certain: bool = False
 
 
@@ -67,21 +54,21 @@ class ClassificationOverride(BaseModel):
     model_config = ConfigDict(extra="forbid")
     standard: Standard
     classification: Literal["finance", "operating"]
-    reason: str = Field(min_length=3, max_length=500)
+    reason: text(500, 3)
 
 
 class LeaseFields(BaseModel):
     """The lease contract fields (all optional here: a draft may be incomplete; validate says what is missing)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    external_id: str | None = Field(None, min_length=1, max_length=100)
-    description: str | None = Field(None, max_length=500)
-    asset_class: str | None = Field(None, max_length=60)
-    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-    commencement_date: date | None = None
-    end_date: date | None = None
-    payments: list[PaymentStream] | None = None
-    other_payments: list[OtherPayment] | None = None
+    external_id: text(100, 1) | None = None
+    description: text(500) | None = None
+    asset_class: text(60) | None = None
+    currency: Currency | None = None
+    commencement_date: Day | None = None
+    end_date: Day | None = None
+    payments: list[PaymentStream] | None = Field(None, max_length=MAX_PAYMENT_STREAMS)
+    other_payments: list[OtherPayment] | None = Field(None, max_length=MAX_OTHER_PAYMENTS)
     residual_value_guarantee: ResidualValueGuarantee | None = None
     discount_rate: Rate | None = None
     rate_convention: Literal["nominal", "effective"] | None = None
@@ -97,7 +84,7 @@ class LeaseFields(BaseModel):
     specialized_asset: bool | None = None
     underlying_asset_value_new: Money | None = None
     classification_override: ClassificationOverride | None = None
-    index_at_commencement: Annotated[str, BeforeValidator(_exact), Field(pattern=_DECIMAL)] | None = None
+    index_at_commencement: Rate | None = None
 
     def engine_dict(self) -> dict:
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -110,8 +97,8 @@ class LeaseCreate(LeaseFields):
         "payments": [{"from": "2026-01-01", "to": "2030-12-01", "amount": "10000.00", "frequency": "monthly",
                       "timing": "advance", "escalation": {"percent": "3", "every_months": 12}}],
         "discount_rate": "0.06", "initial_direct_costs": "5000.00"}]})
-    entity: str = Field(min_length=1, max_length=40)
-    external_id: str = Field(min_length=1, max_length=100)
+    entity: text(200, 1)
+    external_id: text(100, 1)
 
 
 class LeasePatch(LeaseFields):
@@ -135,4 +122,4 @@ class LeaseOut(BaseModel):
 
 class ConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    lease_ids: list[str] = Field(min_length=1, max_length=10000)
+    lease_ids: list[text(40, 1)] = Field(min_length=1, max_length=10000)

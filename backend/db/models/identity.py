@@ -34,4 +34,6 @@ class ApiToken(IdMixin, TenantScoped, Base):
     display_prefix: Mapped[str] = mapped_column(String(20))  # e.g. "ll_test_Ab3x" — enough to recognise it
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_user_id: Mapped[str | None] = mapped_column(String(26), nullable=True)
+    # Fixed when minted: a later change of the user's actor kind never turns an agent's token human.
+    actor_kind: Mapped[str] = mapped_column(String(8), default="human", server_default="human")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

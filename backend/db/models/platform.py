@@ -11,10 +11,16 @@ from backend.db.types import UTCDateTime
 
 
 class IdempotencyRecord(IdMixin, TenantScoped, Base):
-    """One row per (tenant, endpoint, Idempotency-Key). The UNIQUE constraint is the arbiter."""
+    """One row per (tenant, user, endpoint, Idempotency-Key). The UNIQUE constraint is the arbiter.
+
+    The user is part of the scope: another user sending the same key makes a different request
+    and must never be handed the first user's response.
+    """
 
     __tablename__ = "idempotency_records"
-    __table_args__ = (UniqueConstraint("tenant_id", "endpoint", "key"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id", "endpoint", "key"),)
+
+    user_id: Mapped[str] = mapped_column(String(26))
 
     endpoint: Mapped[str] = mapped_column(String(200))  # "POST /v1/users"
     key: Mapped[str] = mapped_column(String(255))

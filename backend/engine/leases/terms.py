@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..errors import InvalidLeaseInput
-from ..money import D
+from ..money import (DATE_MAX, DATE_MIN, MAX_INTEGER_DIGITS, MAX_SCALE, D, date_in_range, is_iso_currency,
+                     within_bounds)
 
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 TIMINGS = ("advance", "arrears")
@@ -17,6 +18,10 @@ OTHER_KINDS = ("termination_penalty", "incentive_receivable")
 RATE_CONVENTIONS = ("nominal", "effective")
 STANDARDS = ("IFRS16", "ASC842")
 CLASSIFICATIONS = ("finance", "operating")
+# Per-lease caps (README, SECURITY.md): a real lease has a handful of streams; these bound the work.
+MAX_PAYMENT_STREAMS = 600
+MAX_OTHER_PAYMENTS = 600
+MAX_ESCALATION_PERCENT = Decimal(1000)
 
 _ZERO = Decimal(0)
 
@@ -135,15 +140,19 @@ class _Collector:
             if required:
                 self.add(path, "required", f"{path} is required (YYYY-MM-DD).")
             return None
-        if isinstance(v, date):
-            return v
+        d = v if isinstance(v, date) else None
         if isinstance(v, str):
             try:
-                return date.fromisoformat(v.strip())
+                d = date.fromisoformat(v.strip())
             except ValueError:
                 pass
-        self.add(path, "invalid_date", f"{path} must be a date as YYYY-MM-DD, got {v!r}.")
-        return None
+        if d is None:
+            self.add(path, "invalid_date", f"{path} must be a date as YYYY-MM-DD, got {v!r}.")
+        elif not date_in_range(d):
+            self.add(path, "date_out_of_range",
+                     f"{path} must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}.")
+            return None
+        return d
 
     def money(self, data: Mapping, key: str, path: str, *, required: bool = False,
               default: Decimal | None = None, non_negative: bool = False) -> Decimal | None:
@@ -157,6 +166,11 @@ class _Collector:
         except (TypeError, ValueError):
             self.add(path, "invalid_number",
                      f"{path} must be a number written as a string or integer, got {v!r}.")
+            return default
+        if not within_bounds(d):
+            self.add(path, "number_out_of_range",
+                     f"{path} may have at most {MAX_INTEGER_DIGITS} digits before the decimal point and "
+                     f"{MAX_SCALE} after it.")
             return default
         if non_negative and d < 0:
             self.add(path, "negative_amount", f"{path} must not be negative.")
@@ -238,8 +252,10 @@ def _parse_stream(c: _Collector, s: Any, path: str) -> PaymentStream | None:
         else:
             pct = c.money(esc_raw, "percent", f"{path}.escalation.percent", required=True)
             every = c.integer(esc_raw, "every_months", f"{path}.escalation.every_months", required=True)
-            if pct is not None and pct <= -100:
-                c.add(f"{path}.escalation.percent", "out_of_range", "escalation percent must exceed -100.")
+            if pct is not None and not (-100 < pct <= MAX_ESCALATION_PERCENT):
+                c.add(f"{path}.escalation.percent", "out_of_range",
+                      f"escalation percent must be above -100 and at most {MAX_ESCALATION_PERCENT}.")
+                pct = None
             if pct is not None and every is not None:
                 esc = Escalation(pct, every)
     if start and end and end < start:
@@ -253,6 +269,9 @@ def parse_other_payments(c: "_Collector", raw: Any, path: str) -> tuple[OtherPay
     """Dated one-off payments at ``path`` (a lease's, or an event's replacement list)."""
     if not isinstance(raw, (list, tuple)):
         c.add(path, "invalid_list", f"{path} must be a list.")
+        return ()
+    if len(raw) > MAX_OTHER_PAYMENTS:
+        c.add(path, "too_many_items", f"{path} may list at most {MAX_OTHER_PAYMENTS} payments; got {len(raw)}.")
         return ()
     out = []
     for i, o in enumerate(raw):
@@ -287,8 +306,8 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
         c.add("", "invalid_object", "the lease must be an object")
         raise InvalidLeaseInput(c.errors)
     currency = c.text(data, "currency", "currency", required=True).upper()
-    if currency and (len(currency) != 3 or not currency.isalpha()):
-        c.add("currency", "invalid_currency", "currency must be a 3-letter ISO 4217 code.")
+    if currency and not is_iso_currency(currency):
+        c.add("currency", "invalid_currency", "currency must be an ISO 4217 code (e.g. USD, EUR, GBP).")
     commencement = c.date(data, "commencement_date", "commencement_date")
     end = c.date(data, "end_date", "end_date")
     if commencement and end and end < commencement:
@@ -301,6 +320,11 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
     if not isinstance(raw_payments, (list, tuple)):
         c.add("payments", "invalid_list", "payments must be a list of payment streams.")
         raw_payments = []
+    if len(raw_payments) > MAX_PAYMENT_STREAMS:
+        # Checked before parsing: an oversized list is refused at once, whatever it holds.
+        c.add("payments", "too_many_items",
+              f"payments may list at most {MAX_PAYMENT_STREAMS} streams; got {len(raw_payments)}.")
+        raise InvalidLeaseInput(c.errors)
     for i, s in enumerate(raw_payments):
         ps = _parse_stream(c, s, f"payments[{i}]")
         if ps:

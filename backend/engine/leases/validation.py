@@ -61,12 +61,9 @@ def validate_lease(terms: LeaseTerms, policy: LeasePolicy) -> list[Issue]:
                 "Escalation is in percent (3 means 3 %); check that a fraction was not entered.")
         if s.amount < 0:
             add(WARNING, f"{path}.amount", "negative_payment", "A negative recurring payment; check the sign.")
-    for i, s in enumerate(terms.payments):
-        for j in range(i + 1, len(terms.payments)):
-            o = terms.payments[j]
-            if s.kind == o.kind and s.start <= o.end and o.start <= s.end:
-                add(WARNING, f"payments[{j}]", "overlapping_streams",
-                    f"payments[{j}] overlaps payments[{i}] in time; both will be paid. Check this is intended.")
+    for j, i in _overlaps(terms.payments):
+        add(WARNING, f"payments[{j}]", "overlapping_streams",
+            f"payments[{j}] overlaps payments[{i}] in time; both will be paid. Check this is intended.")
     for i, o in enumerate(terms.other_payments):
         if o.date > e:
             add(ERROR, f"other_payments[{i}].date", "payment_after_end_date",
@@ -164,3 +161,27 @@ def validate_lease_data(data, policy: LeasePolicy) -> list[Issue]:
     except InvalidLeaseInput as e:
         return [Issue(ERROR, x["field"], x["code"], x["message"]) for x in e.errors]
     return validate_lease(terms, policy)
+
+
+def _overlaps(streams) -> list[tuple[int, int]]:
+    """(j, i) for each stream j that overlaps an earlier-listed stream i of the same kind.
+
+    Sort and sweep per kind, O(n log n): a stream overlaps what came before it in start order
+    when it starts on or before the latest end seen so far. One warning per overlapping stream
+    (naming the one it meets), so hostile input cannot multiply warnings quadratically.
+    """
+    found: dict[int, int] = {}
+    by_kind: dict[str, list[int]] = {}
+    for idx, st in enumerate(streams):
+        by_kind.setdefault(st.kind, []).append(idx)
+    for indexes in by_kind.values():
+        order = sorted(indexes, key=lambda k: (streams[k].start, k))
+        reach = None  # (latest end so far, its index)
+        for k in order:
+            st = streams[k]
+            if reach is not None and st.start <= reach[0]:
+                a, b = sorted((k, reach[1]))
+                found.setdefault(b, a)
+            if reach is None or st.end > reach[0]:
+                reach = (st.end, k)
+    return sorted(found.items())
