@@ -19,6 +19,7 @@ from backend.engine import journal as ej
 from backend.engine.calendar import period_end
 from backend.engine.money import from_minor, to_minor
 from backend.services import audit
+from backend.services.gates import require_human
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, Forbidden, InvalidInput, ServiceError, Unprocessable
 from backend.services.journal_queries import get_entry_row, load_lines, views
@@ -41,12 +42,6 @@ def _emit(s, actor: Actor, event_type: str, view: dict, *, now: datetime, before
 
 
 # ---------------------------------------------------------------- gates
-
-def require_human(actor: Actor, what: str = "approve journal entries") -> None:
-    if actor.actor_kind != "human":
-        raise Forbidden(f"Only a person may {what}; agent tokens cannot, whatever their role.",
-                        code="approval_requires_human", details={"actor_kind": actor.actor_kind})
-
 
 def four_eyes(actor: Actor, e: JournalEntry) -> None:
     if e.prepared_by is not None and e.prepared_by == actor.user_id:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from backend.db.models import Entity, PeriodLock
 from backend.engine.calendar import parse_period
 from backend.services import audit
+from backend.services.gates import require_human
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, InvalidInput
 from backend.services.tenancy import get_entity_by_code
@@ -76,6 +77,7 @@ def get_locks(rt: Runtime, actor: Actor, entity_code: str, *, period: str | None
 def set_lock(rt: Runtime, actor: Actor, entity_code: str, period: str, standard: str, status: str,
              reason: str | None) -> dict:
     check_period(period)
+    require_human(actor, "lock or unlock accounting periods")
     now = rt.clock()
     with rt.db.session(actor.tenant_id, write=True) as s:
         entity = get_entity_by_code(s, entity_code)

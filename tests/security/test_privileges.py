@@ -224,3 +224,13 @@ def test_errors_name_the_field_as_sent(client, demo):
     r = client.get("/v1/journal-entries", headers=demo.headers(), params={"period_from": "2026-13"})
     assert r.status_code == 400
     assert [d["field"] for d in r.json()["error"]["details"]] == ["period_from"]
+
+
+def test_an_agent_cannot_lock_periods_whatever_its_role(client, demo, make_user):
+    _agent, tok = make_user("ADMIN", actor_kind="agent")
+    r = client.put("/v1/lease/period-locks", headers={"Authorization": f"Bearer {tok}"},
+                   json={"entity": "DEMO-US", "period": "2026-01", "status": "LOCKED"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "approval_requires_human"
+    ok = client.put("/v1/lease/period-locks", headers=demo.headers(),
+                    json={"entity": "DEMO-US", "period": "2026-01", "status": "LOCKED"})
+    assert ok.status_code == 200 and ok.json()["status"] == "LOCKED"
