@@ -34,7 +34,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # Entry-level columns first, then line-level ones: the entry part of a CSV row is encoded once per entry.
 ENTRY_COLS = ["entry_id", "entity", "standard", "period", "entry_date", "status", "source_operation", "event",
-              "lease_id", "run_id", "posting_reference", "approved_by", "approved_at", "reversal_of_id", "memo"]
+              "source_type", "source_id", "run_id", "posting_reference", "approved_by", "approved_at", "reversal_of_id", "memo"]
 LINE_COLS = ["line_no", "account", "gl_account", "debit", "credit", "currency"]
 FIXED = ENTRY_COLS + LINE_COLS
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -160,7 +160,7 @@ def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict,
     exps = _Memo(minor_unit, 1000)
     with rt.db.session(tenant) as s:
         heads = apply_filters(s, select(E.id, E.entity_id, E.standard, E.period, E.entry_date, E.status,
-                                        E.source_operation, E.event, E.lease_id, E.run_id, E.posting_reference,
+                                        E.source_operation, E.event, E.source_type, E.source_id, E.run_id, E.posting_reference,
                                         E.approved_by, E.approved_at, E.reversal_of_id, E.memo)
                               .where(E.tenant_id == tenant, E.approved_at <= as_of), f).order_by(E.id)
         ids = apply_filters(s, select(E.id).where(E.tenant_id == tenant, E.approved_at <= as_of), f)
@@ -180,12 +180,12 @@ def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict,
         stamps = _Memo(lambda v: stamp_proc(v).isoformat() if v is not None else "", 50_000)
         line_rows = _driver_rows(conn, lines)
         pending = next(line_rows, None)
-        for (eid, ent, std, per, edate, status, src, event, lease, run, ref, appr, appr_at, rev_of,
+        for (eid, ent, std, per, edate, status, src, event, stype, sid, run, ref, appr, appr_at, rev_of,
              memo) in _driver_rows(conn, heads):
             # Ids are our own ULIDs (Crockford base32), which cannot start with a formula character.
             head = (eid, ent_code.get(ent, ent), small[std], per, dates[edate], small[status], small[src],
-                    small[event], safe(lease) if lease else "", run or "", safe(ref) if ref else "", appr or "",
-                    stamps[appr_at], rev_of or "", safe(memo) if memo else "")
+                    small[event], small[stype], safe(sid) if sid else "", run or "", safe(ref) if ref else "",
+                    appr or "", stamps[appr_at], rev_of or "", safe(memo) if memo else "")
             accounts, out = gl[ent], []
             # Both cursors are ordered by entry id with the database's own collation, so they align.
             while pending is not None and pending[0] == eid:
@@ -305,17 +305,17 @@ def _write_xlsx(path: str, columns: list[str], entries: Iterator[tuple[tuple, li
     rows = ((head, line) for head, lines in entries for line in lines)
 
     def render(x: journal_xlsx.Renderer, rn: str, row: tuple) -> str:
-        (eid, ent, std, per, edate, status, src, event, lease, run, ref, appr, appr_at, rev_of, memo), line = row
+        (eid, ent, std, per, edate, status, src, event, stype, sid, run, ref, appr, appr_at, rev_of, memo), line = row
         no, acct, gl, dr, cr, exp, ccy, dim_values, rest = line
         money = x.money_style(exp)
         code, text = x.code, x.text
         return "".join((
             text(0, rn, eid), code(1, rn, ent), code(2, rn, std), code(3, rn, per), x.day(4, rn, edate, x.date_xf),
-            code(5, rn, status), code(6, rn, src), code(7, rn, event), text(8, rn, lease), text(9, rn, run),
-            text(10, rn, ref), text(11, rn, appr), text(12, rn, appr_at), text(13, rn, rev_of), text(14, rn, memo),
-            x.number(15, rn, str(no)), code(16, rn, acct), code(17, rn, gl),
-            x.number(18, rn, _decimal_text(dr, exp), money), x.number(19, rn, _decimal_text(cr, exp), money),
-            code(20, rn, ccy), *(text(c, rn, v) for c, v in enumerate(dim_values, start=n_fixed)),
+            code(5, rn, status), code(6, rn, src), code(7, rn, event), code(8, rn, stype), text(9, rn, sid),
+            text(10, rn, run), text(11, rn, ref), text(12, rn, appr), text(13, rn, appr_at), text(14, rn, rev_of),
+            text(15, rn, memo), x.number(16, rn, str(no)), code(17, rn, acct), code(18, rn, gl),
+            x.number(19, rn, _decimal_text(dr, exp), money), x.number(20, rn, _decimal_text(cr, exp), money),
+            code(21, rn, ccy), *(text(c, rn, v) for c, v in enumerate(dim_values, start=n_fixed)),
             text(n_fixed + len(dim_values), rn, rest)))
 
     journal_xlsx.write(path, columns, rows, render, XLSX_MAX_ROWS)

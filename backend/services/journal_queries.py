@@ -28,8 +28,10 @@ class Filters:
     source: str | None = None  # source_operation: initial_recognition | monthly_close | reversal | …
     date_from: date | None = None
     date_to: date | None = None
-    lease_id: str | None = None
+    lease_id: str | None = None  # shorthand for source_type=lease & source_id
     run_id: str | None = None
+    source_type: str | None = None
+    source_id: str | None = None
 
     def check(self) -> "Filters":
         for p in (self.period, self.period_from, self.period_to):
@@ -58,7 +60,9 @@ def apply_filters(s, stmt, f: Filters):
     for value, cond in ((f.period, lambda v: E.period == v), (f.period_from, lambda v: E.period >= v),
                         (f.period_to, lambda v: E.period <= v), (f.standard, lambda v: E.standard == v),
                         (f.source, lambda v: E.source_operation == v), (f.date_from, lambda v: E.entry_date >= v),
-                        (f.date_to, lambda v: E.entry_date <= v), (f.lease_id, lambda v: E.lease_id == v),
+                        (f.date_to, lambda v: E.entry_date <= v),
+                        (f.lease_id, lambda v: (E.source_type == "lease") & (E.source_id == v)),
+                        (f.source_type, lambda v: E.source_type == v), (f.source_id, lambda v: E.source_id == v),
                         (f.run_id, lambda v: E.run_id == v)):
         if value:
             stmt = stmt.where(cond(value))
@@ -73,7 +77,9 @@ def money(minor: int, currency: str) -> str:
 
 def header_view(e: JournalEntry, entity_code: str) -> dict:
     return {"id": e.id, "entity": entity_code, "standard": e.standard, "period": e.period, "entry_date": e.entry_date,
-            "currency": e.currency, "event": e.event, "source_operation": e.source_operation, "lease_id": e.lease_id,
+            "currency": e.currency, "event": e.event, "source_operation": e.source_operation,
+            "source_type": e.source_type, "source_id": e.source_id,
+            "lease_id": e.source_id if e.source_type == "lease" else None,
             "run_id": e.run_id, "close_id": e.close_id, "status": e.status, "memo": e.memo,
             "total_debit": money(e.total_debit_minor, e.currency), "prepared_by": e.prepared_by,
             "prepared_actor_kind": e.prepared_actor_kind, "request_id": e.request_id, "approved_by": e.approved_by,

@@ -25,12 +25,13 @@ class Provenance:
     entity_id: str
     standard: str
     source_operation: str  # initial_recognition | monthly_close | modification | …
-    lease_id: str | None
+    source_id: str | None  # the lease, contract, … the entries come from
     run_id: str | None
     close_id: str | None
     prepared_by: str | None
     prepared_actor_kind: str | None
     request_id: str | None
+    source_type: str = "lease"  # lease | revenue_contract | manual
 
 
 def entry_key(run_id: str | None, entry: EngineEntry) -> str:
@@ -71,7 +72,8 @@ def _insert(s, items: list[tuple[Provenance, str, EngineEntry]], now: datetime) 
                           "dimensions": dict(ln.dimensions)})
         headers.append({"id": entry_id, "created_at": now, "tenant_id": prov.tenant_id, "entity_id": prov.entity_id,
                         "standard": prov.standard, "period": e.period, "entry_date": e.entry_date, "currency": ccy,
-                        "event": e.event, "source_operation": prov.source_operation, "lease_id": prov.lease_id,
+                        "event": e.event, "source_operation": prov.source_operation, "source_type": prov.source_type,
+                        "source_id": prov.source_id,
                         "run_id": prov.run_id, "close_id": prov.close_id, "status": "draft", "memo": e.memo[:500],
                         "total_debit_minor": total, "dedupe_key": key, "prepared_by": prov.prepared_by,
                         "prepared_actor_kind": prov.prepared_actor_kind, "request_id": prov.request_id})

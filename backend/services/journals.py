@@ -23,7 +23,8 @@ from backend.services.gates import require_human
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, Forbidden, InvalidInput, ServiceError, Unprocessable
 from backend.services.journal_queries import get_entry_row, load_lines, views
-from backend.services.period_locks import LockTable, refuse_if_locked
+from backend.engine.routing import PeriodLocks
+from backend.services.period_locks import load_locks, refuse_if_locked
 from backend.webhooks.outbox import emit
 
 BATCH_MAX = 200
@@ -83,7 +84,7 @@ def _reload(s, e: JournalEntry) -> JournalEntry:
 
 # ---------------------------------------------------------------- approve
 
-def _approve_in(s, actor: Actor, e: JournalEntry, entity: Entity, locks: LockTable, now: datetime) -> dict:
+def _approve_in(s, actor: Actor, e: JournalEntry, entity: Entity, locks: PeriodLocks, now: datetime) -> dict:
     if e.status != "draft":
         raise _wrong_state(e, "approve", ("draft",))
     four_eyes(actor, e)
@@ -106,7 +107,7 @@ def approve(rt: Runtime, actor: Actor, entry_id: str) -> dict:
     with rt.db.session(actor.tenant_id, write=True) as s:
         e = get_entry_row(s, entry_id)
         entity = s.get(Entity, e.entity_id)
-        return _approve_in(s, actor, e, entity, LockTable.load(s, entity.id), now)
+        return _approve_in(s, actor, e, entity, load_locks(s, entity.id), now)
 
 
 def batch_approve(rt: Runtime, actor: Actor, ids: list[str]) -> dict:
@@ -120,14 +121,14 @@ def batch_approve(rt: Runtime, actor: Actor, ids: list[str]) -> dict:
     now = rt.clock()
     results = []
     with rt.db.session(actor.tenant_id, write=True) as s:
-        entities: dict[str, tuple[Entity, LockTable]] = {}
+        entities: dict[str, tuple[Entity, PeriodLocks]] = {}
         for entry_id in ids:
             sp = s.begin_nested()
             try:
                 e = get_entry_row(s, entry_id)
                 if e.entity_id not in entities:
                     ent = s.get(Entity, e.entity_id)
-                    entities[e.entity_id] = (ent, LockTable.load(s, ent.id))
+                    entities[e.entity_id] = (ent, load_locks(s, ent.id))
                 ent, locks = entities[e.entity_id]
                 view = _approve_in(s, actor, e, ent, locks, now)
                 sp.commit()
@@ -164,7 +165,7 @@ def reverse(rt: Runtime, actor: Actor, entry_id: str, memo: str | None = None) -
             raise _wrong_state(e, "reverse", ("approved", "posted"))
         four_eyes(actor, e)
         entity = s.get(Entity, e.entity_id)
-        period = LockTable.load(s, entity.id).first_open(e.standard, e.period)
+        period = load_locks(s, entity.id).first_open(e.standard, e.period)
         entry_date = e.entry_date if period == e.period else period_end(period)
         rev = ej.reverse(_engine_entry(e, load_lines(s, actor.tenant_id, [e.id])[e.id]),
                          entry_date=entry_date, period=period)
@@ -181,7 +182,7 @@ def reverse(rt: Runtime, actor: Actor, entry_id: str, memo: str | None = None) -
         s.execute(T.insert().values(
             id=rev_id, created_at=now, tenant_id=actor.tenant_id, entity_id=e.entity_id, standard=e.standard,
             period=rev.period, entry_date=rev.entry_date, currency=e.currency, event=rev.event[:40],
-            source_operation="reversal", lease_id=e.lease_id, run_id=e.run_id, close_id=None, status="draft",
+            source_operation="reversal", source_type=e.source_type, source_id=e.source_id, run_id=e.run_id, close_id=None, status="draft",
             memo=rev.memo[:500], total_debit_minor=total, dedupe_key=f"reversal:{e.id}", prepared_by=actor.user_id,
             prepared_actor_kind=actor.actor_kind, request_id=actor.request_id, reversal_of_id=e.id))
         s.execute(JournalLine.__table__.insert(), [

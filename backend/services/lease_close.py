@@ -20,7 +20,7 @@ from backend.services.context import Actor, Runtime
 from backend.services.journal_writer import Provenance, write_entries
 from backend.services.lease_config import current_policy
 from backend.services.lease_runs import load_schedule
-from backend.services.period_locks import LockTable, check_period, refuse_if_locked
+from backend.services.period_locks import load_locks, check_period, refuse_if_locked
 from backend.services.tenancy import get_entity_by_code
 from backend.webhooks.outbox import emit
 
@@ -41,7 +41,7 @@ def request_close(rt: Runtime, actor: Actor, entity_code: str, period: str, stan
         entity = get_entity_by_code(s, entity_code)
         enabled = current_policy(s, entity).policy.enabled_standards
         stds = standards or list(enabled)
-        locks = LockTable.load(s, entity.id)
+        locks = load_locks(s, entity.id)
         for std in stds:
             refuse_if_locked(locks, entity, std, period)
         for std in stds:
@@ -86,7 +86,7 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
             return {"close_id": close_id, **close.totals, "entries_written": 0, "no_changes": True,
                     "already_completed": True}
         entity = s.get(Entity, close.entity_id)
-        if LockTable.load(s, entity.id).is_locked(close.standard, close.period):
+        if load_locks(s, entity.id).is_locked(close.standard, close.period):
             raise PermanentJobError(f"Period {close.period} of {entity.code} was locked before the close ran.",
                                     code="period_locked")
         runs = _current_runs(s, entity.id, close.standard)

@@ -24,9 +24,9 @@ from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, InvalidInput, NotFound
 from backend.services.journal_writer import Provenance, write_entries_many
 from backend.services.leases import Context, create_drafts, lease_view
-from backend.services.lease_runs import NewRun, load_schedule, persist_runs, route_entries, run_view
+from backend.services.lease_runs import NewRun, load_schedule, persist_runs, route_lease_entries, run_view
 from backend.webhooks.outbox import emit_many
-from backend.services.period_locks import LockTable
+from backend.services.period_locks import load_locks
 
 EVENT_RUN_TYPES = ("MODIFICATION", "REMEASUREMENT", "TERMINATION", "CATCH_UP")
 
@@ -104,7 +104,8 @@ def request_run(rt: Runtime, actor: Actor, *, lease_id: str, run_type: str, effe
 
 def _closed_periods(s, lease_id: str, standard: str, from_period: str) -> set[str]:
     return set(s.scalars(select(JournalEntry.period).where(
-        JournalEntry.lease_id == lease_id, JournalEntry.standard == standard, JournalEntry.period >= from_period,
+        JournalEntry.source_type == "lease", JournalEntry.source_id == lease_id, JournalEntry.standard == standard,
+        JournalEntry.period >= from_period,
         JournalEntry.source_operation == "monthly_close", JournalEntry.status != "void").distinct()))
 
 
@@ -119,7 +120,7 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
         if lease is None:
             raise PermanentJobError("The lease no longer exists.", code="lease_not_found")
         entity = s.get(Entity, lease.entity_id)
-        ctx, locks = Context(s, entity), LockTable.load(s, entity.id)
+        ctx, locks = Context(s, entity), load_locks(s, entity.id)
         new_lease_id = None
         for std in payload["standards"]:
             done = s.scalar(select(LeaseRun.id).where(LeaseRun.lease_id == lease.id, LeaseRun.standard == std,
@@ -144,8 +145,8 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
             sched.run_id_given = run_id
             closed = _closed_periods(s, lease.id, std, eff_period)
             posted_before = closed | set(current.summary.get("caught_up_periods") or ())
-            entries, caught_up = route_entries(std, locks, sched, change_entries, window=closed, old_sched=old,
-                                               old_posted=posted_before, from_period=eff_period)
+            entries, caught_up = route_lease_entries(std, locks, sched, change_entries, window=closed, old_sched=old,
+                                                     old_posted=posted_before, from_period=eff_period)
             if caught_up:
                 summary["caught_up_periods"] = sorted(set(caught_up) | set(current.summary.get("caught_up_periods") or ()))
             elif current.summary.get("caught_up_periods"):

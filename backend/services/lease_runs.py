@@ -5,6 +5,8 @@ the whole monthly schedule are written once. Later events add runs; they never e
 """
 from __future__ import annotations
 
+from functools import partial
+
 import json
 import time
 from collections.abc import Sequence
@@ -18,7 +20,8 @@ from sqlalchemy import select, update
 from backend.db.ids import new_id
 from backend.db.models import Entity, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.calendar import period_end
-from backend.engine.leases import catch_up_entry, commencement_postings, compute_schedules, period_postings
+from backend.engine.leases import commencement_postings, compute_schedules, period_postings
+from backend.engine.routing import PeriodLocks, route_entries
 from backend.engine.leases.result import FUNCTIONAL_FIELDS, PERIOD_FIELDS, LeaseSchedule
 from backend.engine.money import quantize
 from backend.engine.errors import EngineError
@@ -28,7 +31,7 @@ from backend.services.errors import InvalidInput, NotFound
 from backend.services.journal_writer import Provenance, write_entries_many
 from backend.services.leases import Context
 from backend.services.pagination import Page, SortSpec, paginate
-from backend.services.period_locks import LockTable
+from backend.services.period_locks import load_locks
 from backend.webhooks.outbox import emit_many
 
 STANDARDS = ("IFRS16", "ASC842")
@@ -227,34 +230,12 @@ def persist_runs(s, tenant_id: str, runs: list[NewRun], *, job_id: str | None, a
         "period_count": len(r.sched.periods_keys), "columns": r.prepare().columns_json} for r in runs])
 
 
-def _next_period(p: str) -> str:
-    n = int(p[:4]) * 12 + int(p[5:])  # months since year 0, of the month after p
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-
-def route_entries(std: str, locks: LockTable, sched, change_entries, *, window: set[str] = frozenset(),
-                  old_sched=None, old_posted: set[str] = frozenset(), from_period: str = ""):
-    """Entries to write for a new schedule version, never dated in a locked period.
-
-    ``window``: periods of ``sched`` whose postings must be caught up now — every locked period
-    of the schedule from ``from_period`` on (an event's effective month), plus (for an event)
-    periods already closed under the old version.
-    Their postings (and any change entry dated in them), net of what the old version posted
-    there (``old_posted``), become ONE cumulative catch-up entry in the first open period after
-    the window. Returns (entries to write, caught-up periods).
-    """
-    window = set(window) | {p for p in sched.periods_keys if p >= from_period and locks.is_locked(std, p)}
-    if not window:
-        return list(change_entries), []
-    late = [e for e in change_entries if e.period in window or locks.is_locked(std, e.period)]
-    entries = [e for e in change_entries if e not in late]
-    new_rows = [e for p in sorted(window) if p in set(sched.periods_keys) for e in period_postings(sched, p)]
-    replaces = ([e for p in sorted(old_posted & window) for e in period_postings(old_sched, p)]
-                if old_sched is not None else [])
-    last = max(window | {e.period for e in late})
-    target = locks.first_open(std, _next_period(last))
-    entry, periods = catch_up_entry(late + new_rows, target, period_end(target), replaces=replaces)
-    return entries + ([entry] if entry else []), periods
+def route_lease_entries(std: str, locks: PeriodLocks, sched, change_entries, *, window: set[str] = frozenset(),
+                        old_sched=None, old_posted: set[str] = frozenset(), from_period: str = ""):
+    """The ledger's routing rule (``engine.routing.route_entries``) over a lease schedule's postings."""
+    return route_entries(std, locks, sched.periods_keys, partial(period_postings, sched), change_entries,
+                         window=window, old_posted=old_posted, from_period=from_period,
+                         replaced_postings_for=partial(period_postings, old_sched) if old_sched is not None else None)
 
 
 # ---------------------------------------------------------------- the job
@@ -278,7 +259,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
         done = {(lid, std) for lid, std in s.execute(select(LeaseRun.lease_id, LeaseRun.standard).where(
             LeaseRun.lease_id.in_(lease_ids), LeaseRun.run_type == "INITIAL_RECOGNITION"))}
         contexts: dict[str, Context] = {}
-        locks: dict[str, LockTable] = {}
+        locks: dict[str, PeriodLocks] = {}
         new_runs, journal_batches, failed, audit_rows = [], [], [], []
         for lease in s.scalars(select(Lease).where(Lease.id.in_(lease_ids)).order_by(Lease.id)):
             todo = tuple(std for std in standards if (lease.id, std) not in done)
@@ -290,7 +271,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
                 continue
             if lease.entity_id not in contexts:
                 contexts[lease.entity_id] = Context(s, s.get(Entity, lease.entity_id))
-                locks[lease.entity_id] = LockTable.load(s, lease.entity_id)
+                locks[lease.entity_id] = load_locks(s, lease.entity_id)
             ctx = contexts[lease.entity_id]
             assessed = ctx.assess(lease.data, full=False)
             if assessed.errors:
@@ -308,7 +289,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
                 run_id = new_id()
                 sched.run_id_given = run_id  # the run id is ours; the schedule was computed before it existed
                 # A lease entered late: its locked months are caught up in one entry in the first open one.
-                entries, caught_up = route_entries(std, locks[lease.entity_id], sched, commencement_postings(sched))
+                entries, caught_up = route_lease_entries(std, locks[lease.entity_id], sched, commencement_postings(sched))
                 new_runs.append(NewRun(lease, sched, run_id, "INITIAL_RECOGNITION", sched.commencement_date,
                                        ctx.policy_record.version,
                                        extra_summary={"caught_up_periods": caught_up} if caught_up else None

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from backend.db.models import Entity, PeriodLock
 from backend.engine.calendar import parse_period
+from backend.engine.routing import ALL, PeriodLocks
 from backend.services import audit
 from backend.services.gates import require_human
 from backend.services.context import Actor, Runtime
@@ -12,7 +13,6 @@ from backend.services.errors import Conflict, InvalidInput
 from backend.services.tenancy import get_entity_by_code
 from backend.webhooks.outbox import emit
 
-ALL = "ALL"
 
 
 def check_period(period: str) -> str:
@@ -24,28 +24,13 @@ def check_period(period: str) -> str:
     return period
 
 
-class LockTable:
-    """The locked (standard, period) pairs of one entity, loaded once."""
-
-    def __init__(self, rows):
-        self.locked = {(r.standard, r.period) for r in rows if r.status == "LOCKED"}
-
-    @classmethod
-    def load(cls, s, entity_id: str) -> "LockTable":
-        return cls(s.scalars(select(PeriodLock).where(PeriodLock.entity_id == entity_id)).all())
-
-    def is_locked(self, standard: str, period: str) -> bool:
-        return (standard, period) in self.locked or (ALL, period) in self.locked
-
-    def first_open(self, standard: str, period: str) -> str:
-        """``period`` itself when open, else the first later open period (late entries land there)."""
-        y, m = parse_period(period)
-        while self.is_locked(standard, f"{y:04d}-{m:02d}"):
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return f"{y:04d}-{m:02d}"
+def load_locks(s, entity_id: str) -> PeriodLocks:
+    """The entity's locks as the engine's pure ``PeriodLocks`` (one query)."""
+    return PeriodLocks.of(s.execute(select(PeriodLock.standard, PeriodLock.period, PeriodLock.status)
+                                    .where(PeriodLock.entity_id == entity_id)).all())
 
 
-def refuse_if_locked(locks: LockTable, entity: Entity, standard: str, period: str) -> None:
+def refuse_if_locked(locks: PeriodLocks, entity: Entity, standard: str, period: str) -> None:
     if locks.is_locked(standard, period):
         raise Conflict(f"Period {period} of entity {entity.code} is locked for {standard}. Unlock it first "
                        "(APPROVER or above), or record the change as a catch-up in the first open period.",

@@ -30,7 +30,7 @@ def _ledger(rt, tenant_id, lease_id, std, through: str) -> dict[str, int]:
     with rt.db.session(tenant_id) as s:
         rows = s.execute(select(JournalLine.account, func.sum(JournalLine.debit_minor - JournalLine.credit_minor))
                          .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-                         .where(JournalEntry.lease_id == lease_id, JournalEntry.standard == std,
+                         .where(JournalEntry.source_id == lease_id, JournalEntry.standard == std,
                                 JournalEntry.period <= through)
                          .group_by(JournalLine.account)).all()
     return defaultdict(int, {a: int(v) for a, v in rows})
@@ -151,8 +151,8 @@ def test_late_lease_in_locked_periods_is_caught_up_in_the_first_open_one(client,
     sched = _schedule(client, demo, lease["id"])
     assert sched["caught_up_periods"] == ["2026-01", "2026-02", "2026-03"]
     with rt.db.session(demo.sandbox_tenant_id) as s:
-        periods = set(s.scalars(select(JournalEntry.period).where(JournalEntry.lease_id == lease["id"])))
-        events = set(s.scalars(select(JournalEntry.event).where(JournalEntry.lease_id == lease["id"])))
+        periods = set(s.scalars(select(JournalEntry.period).where(JournalEntry.source_id == lease["id"])))
+        events = set(s.scalars(select(JournalEntry.event).where(JournalEntry.source_id == lease["id"])))
     assert periods == {"2026-04"} and events == {"lease.catch_up"}
     r = client.post("/v1/engine/monthly-close", headers=h, json={"entity": "DEMO-US", "period": "2026-04"})
     assert r.status_code == 202
@@ -177,7 +177,7 @@ def test_event_in_closed_months_is_caught_up_and_the_ledger_ties(client, demo, r
     sched = _schedule(client, demo, lease["id"])
     assert sched["caught_up_periods"] == ["2026-02", "2026-03"]
     with rt.db.session(demo.sandbox_tenant_id) as s:
-        catch_up = s.scalars(select(JournalEntry).where(JournalEntry.lease_id == lease["id"],
+        catch_up = s.scalars(select(JournalEntry).where(JournalEntry.source_id == lease["id"],
                                                         JournalEntry.event == "lease.catch_up")).all()
     assert {c.period for c in catch_up} == {"2026-04"}
     client.post("/v1/engine/monthly-close", headers=h, json={"entity": "DEMO-US", "period": "2026-04"})

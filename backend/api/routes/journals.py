@@ -32,11 +32,14 @@ def journal_filters(
     source: Annotated[str | None, Query(description="source_operation, e.g. monthly_close, reversal")] = None,
     date_from: Annotated[Day | None, Query(description="entry_date on or after")] = None,
     date_to: Annotated[Day | None, Query(description="entry_date on or before")] = None,
-    lease_id: str | None = None, run_id: str | None = None,
+    lease_id: Annotated[str | None, Query(description="Entries of one lease (source_type=lease)")] = None,
+    run_id: str | None = None,
+    source_type: Literal["lease", "revenue_contract", "manual"] | None = None,
+    source_id: Annotated[str | None, Query(description="Entries of one lease, contract, …")] = None,
 ) -> Filters:
     return Filters(entity=entity, period=period, period_from=period_from, period_to=period_to, standard=standard,
                    status=tuple(status or ()), source=source, date_from=date_from, date_to=date_to,
-                   lease_id=lease_id, run_id=run_id)
+                   lease_id=lease_id, run_id=run_id, source_type=source_type, source_id=source_id)
 
 
 JournalFilters = Annotated[Filters, Depends(journal_filters)]

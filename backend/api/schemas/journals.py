@@ -27,7 +27,10 @@ class JournalEntryOut(BaseModel):
     currency: str
     event: str
     source_operation: str
-    lease_id: str | None
+    source_type: Literal["lease", "revenue_contract", "manual"] = Field(
+        description="The subledger the entry comes from")
+    source_id: str | None = Field(description="The lease, revenue contract, … of the entry")
+    lease_id: str | None = Field(description="Compatibility: source_id when source_type is lease")
     run_id: str | None
     close_id: str | None
     status: JournalStatus

@@ -28,7 +28,9 @@ class JournalEntry(IdMixin, TenantScoped, Base):
     currency: Mapped[str] = mapped_column(String(3))
     event: Mapped[str] = mapped_column(String(40))  # lease.interest, lease.commencement, …
     source_operation: Mapped[str] = mapped_column(String(30))  # initial_recognition | monthly_close | …
-    lease_id: Mapped[str | None] = mapped_column(String(26), nullable=True, index=True)
+    # Which subledger item the entry comes from: lease | revenue_contract | manual (+ its id).
+    source_type: Mapped[str] = mapped_column(String(20), default="lease")
+    source_id: Mapped[str | None] = mapped_column(String(26), nullable=True, index=True)
     run_id: Mapped[str | None] = mapped_column(String(26), nullable=True)
     close_id: Mapped[str | None] = mapped_column(String(26), nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="draft")
@@ -65,6 +67,7 @@ class CloseRun(IdMixin, TenantScoped, Base):
     __tablename__ = "close_runs"
     __table_args__ = (UniqueConstraint("tenant_id", "entity_id", "standard", "period"),)
 
+    source_type: Mapped[str] = mapped_column(String(20), default="lease")  # the ledger source closed
     entity_id: Mapped[str] = mapped_column(String(26), ForeignKey("entities.id"))
     standard: Mapped[str] = mapped_column(String(8))
     period: Mapped[str] = mapped_column(String(7))

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Sequence
 
 from ...calendar import period_of
-from ...errors import EngineError
 from ...journal import JournalEntry, JournalLine, assert_balanced
 from ...money import quantize
 from ..postings import (CASH, GAIN_LOSS, LEASE_LIABILITY_NONCURRENT, ROU_ACCUMULATED_DEPRECIATION, ROU_ASSET,
                         _dims)
 from ..result import LeaseSchedule
+from ...routing import catch_up_entry  # noqa: F401  (the lease package's public name for the ledger rule)
 
 _ZERO = Decimal(0)
 
@@ -75,53 +74,3 @@ def termination(s: LeaseSchedule, d: date, liability: Decimal, cost: Decimal, ac
     b.post(LEASE_LIABILITY_NONCURRENT, liability).post(ROU_ACCUMULATED_DEPRECIATION, accumulated)
     b.post(ROU_ASSET, -cost).post(CASH, -penalty).post(GAIN_LOSS, -gain)
     return b.entry(d, "lease.termination", memo)
-
-
-def catch_up_entry(entries: Sequence[JournalEntry], first_open_period: str, first_open_date: date, *,
-                   replaces: Sequence[JournalEntry] = ()) -> tuple[JournalEntry | None, list[str]]:
-    """One cumulative entry in the first open period for entries that belong to locked periods.
-
-    ``entries`` are what the (new) schedule dates in locked periods (e.g. ``all_postings`` of
-    a late-entered lease up to the last locked period, or an event's change entries and the
-    rebuilt rows of locked periods); ``replaces`` are entries already posted there that the
-    new version supersedes (their effect is netted off, nothing is reversed in a locked
-    period). Amounts are netted per (account, currency, dimensions); accounts that net to
-    zero are dropped. Returns the entry (None when everything nets to zero) and the sorted
-    list of caught-up periods, also named in the memo. Raises ``catch_up_period_not_locked``
-    if an entry is dated in or after the first open period.
-    """
-    if period_of(first_open_date) != first_open_period:
-        raise EngineError("catch_up_date_outside_period",
-                          f"{first_open_date.isoformat()} is not in the first open period {first_open_period}.",
-                          field="first_open_date")
-    net: dict[tuple, Decimal] = {}
-    periods: set[str] = set()
-    order: list[tuple] = []
-    for sign, group in ((1, entries), (-1, replaces)):
-        for e in group:
-            if e.period >= first_open_period:
-                raise EngineError("catch_up_period_not_locked",
-                                  f"An entry dated in {e.period} is not in a locked period (the first open period "
-                                  f"is {first_open_period}); post it normally.", field="entries",
-                                  details={"period": e.period, "event": e.event})
-            periods.add(e.period)
-            for ln in e.lines:
-                key = (ln.account, ln.currency, ln.dimensions)
-                if key not in net:
-                    order.append(key)
-                    net[key] = _ZERO
-                net[key] += sign * (ln.debit - ln.credit)
-    caught_up = sorted(periods)
-    lines = []
-    for key in sorted(order):  # deterministic line order whatever the input order
-        v = net[key]
-        if v:
-            acc, ccy, dims = key
-            z = quantize(_ZERO, ccy)
-            lines.append(JournalLine(acc, v if v > 0 else z, -v if v < 0 else z, ccy, dims))
-    if not lines:
-        return None, caught_up
-    memo = "Catch-up of locked periods " + ", ".join(caught_up)
-    e = JournalEntry(first_open_date, first_open_period, "lease.catch_up", tuple(lines), memo)
-    assert_balanced(e)
-    return e, caught_up
