@@ -51,3 +51,10 @@ def engine_account_codes() -> list[str]:
     from backend.engine.leases import postings
 
     return sorted(v for k, v in vars(postings).items() if k.isupper() and isinstance(v, str) and k == v)
+
+
+def lease_template_bytes() -> bytes:
+    """The lease input workbook template (with its example rows), as the repo's generator builds it."""
+    from backend.workbooks.template import build_template
+
+    return build_template()
