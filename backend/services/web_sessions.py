@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from backend.auth.permissions import allowed
 from backend.db.models import Account, PasswordLink, SignInAttempt, Tenant, User, WebSession
@@ -115,6 +115,9 @@ def sign_in(rt: Runtime, *, email: str, password: str, ip: str, request_id: str 
             reason = "user_deactivated"
         elif user.actor_kind != "human":
             reason = "agent_user"
+        # Attempts older than the window no longer count: drop this email's, so the table stays small.
+        s.execute(delete(SignInAttempt).where(SignInAttempt.email == email,
+                                              SignInAttempt.created_at < now - THROTTLE_WINDOW))
         s.add(SignInAttempt(email=email, ip=ip, success=reason is None, created_at=now))
         known = user or (candidates[0] if len(candidates) == 1 else None)
         tenant_id = _tenant(s, known.account_id, "sandbox").id if known else None

@@ -72,6 +72,21 @@ class Page:
         self.click("header form[action$='/logout'] button")
 
 
+def _job(rt, tenant: str, *, done: int, total: int, job_id: str | None = None) -> str:
+    """A running job (as a close or an import would be) with its progress counters."""
+    from sqlalchemy import update
+
+    from backend.db.models import Job
+    from backend.jobs.queue import enqueue
+
+    with rt.db.session(tenant, write=True) as s:
+        if job_id is None:
+            job_id = enqueue(s, kind="lease.monthly_close", payload={}, now=rt.clock(), tenant_id=tenant).id
+        s.execute(update(Job).where(Job.id == job_id).values(status="running", progress_done=done,
+                                                             progress_total=total))
+    return job_id
+
+
 @pytest.fixture
 def page(live_server):
     b = Browser(CHROMIUM)
@@ -197,9 +212,19 @@ def test_dashboard_end_to_end_in_chromium(page, live_server, rt, receiver, drain
     assert "Hash chain verified" in page.text("#chain-status")
     shots.append(page.shot("11-audit"))
 
+    # A long job's progress updates live on the jobs page (polling, no reload).
+    job_id = _job(rt, tenant, done=0, total=10)
+    page.go("/dashboard/jobs")
+    assert page.text(f"tr[data-job='{job_id}'] [data-pct]") == "0 / 10"
+    _job(rt, tenant, job_id=job_id, done=7, total=10)
+    page.b.wait_for(f"document.querySelector(\"tr[data-job='{job_id}'] [data-pct]\").textContent === '7 / 10'",
+                    timeout=20)
+    assert page.js(f"document.querySelector(\"tr[data-job='{job_id}'] progress\").value") == 7
+    shots.append(page.shot("12-jobs"))
+
     # Sandbox reset with a typed confirmation.
     page.go("/dashboard/sandbox")
-    shots.append(page.shot("12-sandbox"))
+    shots.append(page.shot("13-sandbox"))
     page.fill({"#confirm": "RESET"})
     page.click("#reset-btn")
     assert "The sandbox was reset" in page.text(".flash")
@@ -210,7 +235,7 @@ def test_dashboard_end_to_end_in_chromium(page, live_server, rt, receiver, drain
     page.click("#switch-tenant")
     assert page.js("document.querySelector('header.top').dataset.tenant") == "production"
     assert page.js("getComputedStyle(document.querySelector('header.top')).backgroundColor") == "rgb(140, 29, 24)"
-    shots.append(page.shot("13-production"))
+    shots.append(page.shot("14-production"))
     exceptions = [c for c in page.b.console if c.startswith("EXCEPTION")]
     assert not exceptions, exceptions
     print(f"\nscreenshots: {ARTIFACTS} ({len(shots)} files)")
