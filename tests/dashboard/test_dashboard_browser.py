@@ -28,6 +28,9 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 class Page:
     def __init__(self, browser: Browser, base: str):
         self.b, self.base = browser, base
+        # Anything the Content-Security-Policy blocks (inline styles, scripts) shows up in the console.
+        self.b.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                               "console.log('CSP ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile))")
         self.b.send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1,
                                                            "mobile": False}, session=True)
 
@@ -236,6 +239,6 @@ def test_dashboard_end_to_end_in_chromium(page, live_server, rt, receiver, drain
     assert page.js("document.querySelector('header.top').dataset.tenant") == "production"
     assert page.js("getComputedStyle(document.querySelector('header.top')).backgroundColor") == "rgb(140, 29, 24)"
     shots.append(page.shot("14-production"))
-    exceptions = [c for c in page.b.console if c.startswith("EXCEPTION")]
-    assert not exceptions, exceptions
+    problems = [c for c in page.b.console if c.startswith(("EXCEPTION", "CSP"))]
+    assert not problems, problems
     print(f"\nscreenshots: {ARTIFACTS} ({len(shots)} files)")
