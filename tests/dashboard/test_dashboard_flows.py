@@ -321,3 +321,40 @@ def test_jobs_page_shows_progress(web, rt):
     page = web.get("/dashboard/jobs").text
     assert "lease.close" in page and "queued" in page and "data-poll" in page
     assert web.get("/dashboard/jobs.json").json()["jobs"][0]["status"] == "queued"
+
+
+class _Fields(__import__("html.parser").parser.HTMLParser):
+    """Collects form controls and the ids that a <label for> names (or that sit inside a <label>)."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls, self.labelled, self.depth = [], set(), 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "label":
+            self.depth += 1
+            if a.get("for"):
+                self.labelled.add(a["for"])
+        elif tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+            self.controls.append((a, self.depth > 0))
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.depth -= 1
+
+
+def test_every_form_control_has_a_label(web, rt):
+    sign_up(web)
+    Ledger(rt, web_tenant(rt, "ada@example.com")).drafts(["5.00"], prepared_by=None)
+    web.post("/dashboard/webhooks", [("url", "http://localhost:1/h"), ("event_types", "period.locked")],
+             page="/dashboard/webhooks")
+    for path in ("/dashboard/tokens", "/dashboard/users", "/dashboard/approvals", "/dashboard/webhooks",
+                 "/dashboard/entities", "/dashboard/entities/DEMO-US", "/dashboard/audit", "/dashboard/sandbox",
+                 "/dashboard/signup", "/dashboard/login"):
+        p = _Fields()
+        p.feed(web.get(path).text)
+        unlabelled = [a for a, inside in p.controls
+                      if not inside and a.get("id") not in p.labelled and not a.get("aria-label")]
+        assert not unlabelled, (path, unlabelled)
+        assert p.controls or path.endswith("sandbox"), path
