@@ -28,7 +28,7 @@ from starlette.datastructures import FormData
 from backend.auth.permissions import allowed
 from backend.services import web_sessions
 from backend.services.context import Runtime
-from backend.services.errors import Forbidden, RateLimited, ServiceError, Unauthenticated
+from backend.services.errors import Forbidden, ServiceError
 from backend.services.web_sessions import WebUser
 
 HERE = Path(__file__).parent
@@ -231,7 +231,3 @@ def safe_next(value: str | None) -> str:
     if value and value.startswith(PREFIX + "/") and not value.startswith("//") and "\\" not in value:
         return value[len(PREFIX):]
     return "/"
-
-
-__all__ = ["Ctx", "DashboardRoute", "guard", "LoginRequired", "RateLimited", "Unauthenticated", "rt_of",
-           "set_signed", "SESSION_COOKIE", "client_ip", "session_secret", "safe_next"]

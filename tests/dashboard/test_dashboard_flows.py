@@ -3,8 +3,8 @@ entities, audit, jobs — each through the same services and permission matrix a
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
-import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -323,7 +323,7 @@ def test_jobs_page_shows_progress(web, rt):
     assert web.get("/dashboard/jobs.json").json()["jobs"][0]["status"] == "queued"
 
 
-class _Fields(__import__("html.parser").parser.HTMLParser):
+class _Fields(HTMLParser):
     """Collects form controls and the ids that a <label for> names (or that sit inside a <label>)."""
 
     def __init__(self):
