@@ -177,26 +177,35 @@ def guard(action: str | None = None, *, anonymous: bool = False) -> Callable:
     return Depends(dependency)
 
 
-def _audit_refusal(request: Request, exc: ServiceError, status: int) -> None:
-    """Refused dashboard requests go to the audit trail like refused API requests do."""
+def audit_request(request: Request, status: int) -> None:
+    """One audit row per dashboard request, like the API's middleware writes for /v1 (static files
+    excepted): who, which route, the outcome, and the error code of a refusal."""
     rt = rt_of(request)
-    ctx = getattr(request.state, "dashboard_ctx", None)
-    actor = ctx.web.actor if ctx is not None and ctx.web is not None else None
     if rt.audit_writer is None:
         return
+    ctx = getattr(request.state, "dashboard_ctx", None)
+    actor = ctx.web.actor if ctx is not None and ctx.web is not None else None
+    route = getattr(request.scope.get("route"), "path", None) or request.url.path
+    if not route.startswith(PREFIX):  # the route object of the sub-router, before its prefix was added
+        route = PREFIX + route
+    details = {"channel": "dashboard", "path": request.url.path}
+    error = getattr(request.state, "dashboard_error", None)
+    if error is not None:
+        details["error_code"] = error.code
     rt.audit_writer.submit(dict(
-        now=rt.clock(), tenant_id=actor.tenant_id if actor else None, kind="request", outcome="denied",
+        now=rt.clock(), tenant_id=actor.tenant_id if actor else None,
+        kind="auth_failure" if status == 401 else "request",
+        outcome="success" if status < 400 else ("denied" if status in (401, 403, 429) else "failed"),
         request_id=getattr(request.state, "request_id", None), method=request.method,
-        route=request.url.path, status=status, action=(exc.details or {}).get("action") if isinstance(
-            exc.details, dict) else None,
+        route=route, status=status,
+        action=(error.details or {}).get("action") if error is not None and isinstance(error.details, dict) else None,
         actor_user_id=actor.user_id if actor else None, actor_kind=actor.actor_kind if actor else None,
-        details={"channel": "dashboard", "error_code": exc.code, "path": request.url.path}))
+        token_id=None, details=details))
 
 
 def error_page(request: Request, exc: ServiceError) -> HTMLResponse:
     status = next((STATUS[c.__name__] for c in type(exc).__mro__ if c.__name__ in STATUS), 500)
-    if status in (401, 403):
-        _audit_refusal(request, exc, status)
+    request.state.dashboard_error = exc
     ctx = getattr(request.state, "dashboard_ctx", None) or Ctx(request, rt_of(request), None, None, "")
     resp = ctx.render("error.html", status=status, error=exc, status_code=status)
     for k, v in (exc.headers or {}).items():
@@ -206,7 +215,8 @@ def error_page(request: Request, exc: ServiceError) -> HTMLResponse:
 
 class DashboardRoute(APIRoute):
     """Every dashboard route: service errors become an HTML page with the API's status code,
-    a missing session a redirect to sign in, and every response carries the security headers."""
+    a missing session a redirect to sign in; every response carries the security headers and
+    every request leaves an audit row."""
 
     def get_route_handler(self) -> Callable:
         handler = super().get_route_handler()
@@ -221,6 +231,8 @@ class DashboardRoute(APIRoute):
                 resp = error_page(request, exc)
             for k, v in SECURITY_HEADERS.items():
                 resp.headers.setdefault(k, v)
+            if not request.url.path.startswith(f"{PREFIX}/static/"):
+                audit_request(request, resp.status_code)
             return resp
 
         return route

@@ -63,6 +63,8 @@ def test_sign_up_lands_on_first_token_and_the_token_works_on_me(web, client, rt)
     # The list shows prefix, last use and creator; the secret is never shown again.
     listing = web.get("/dashboard/tokens").text
     assert token[:12] in listing and token not in listing and "Ada Owner" in listing
+    row = next(r for r in listing.split("<tr>") if token[:12] in r)
+    assert "never" not in row  # last used: from the audit rows of its requests
     # Revoke: the token stops working at once.
     tok_id = client.get("/v1/me", headers=bearer(token)).json()["token_id"]
     r = web.post(f"/dashboard/tokens/{tok_id}/revoke", page="/dashboard/tokens")

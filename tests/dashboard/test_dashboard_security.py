@@ -149,3 +149,19 @@ def test_no_page_leaks_another_tenants_data(web, new_web, rt, client):
     prod = web.get("/dashboard/approvals").text
     assert ada_entry not in prod and "ADA-SECRET" not in web.get("/dashboard/entities").text
     assert "ada-hook" not in web.get("/dashboard/webhooks").text
+
+
+def test_every_dashboard_request_is_audited_with_its_channel(web, rt):
+    sign_up(web)
+    mint(web)
+    web.post("/dashboard/approvals/nope/approve", page="/dashboard/approvals")
+    rt.flush_audit()
+    tenant = web_tenant(rt, "ada@example.com")
+    with rt.db.session(tenant) as s:
+        rows = s.scalars(select(AuditEvent).where(AuditEvent.chain_key == tenant, AuditEvent.kind == "request")).all()
+    seen = {(r.method, r.route, r.status, r.outcome) for r in rows}
+    assert ("POST", "/dashboard/tokens", 201, "success") in seen
+    assert ("GET", "/dashboard/tokens", 200, "success") in seen
+    assert ("POST", "/dashboard/approvals/{entry_id}/approve", 404, "failed") in seen
+    assert all(r.details["channel"] == "dashboard" and r.actor_user_id for r in rows)
+    assert not [r for r in rows if "/static/" in r.route]
