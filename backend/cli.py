@@ -10,6 +10,8 @@ from pydantic import ValidationError
 app = typer.Typer(help="Ledger Layer: lease and revenue accounting service.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
+users_app = typer.Typer(help="Dashboard users: one-time password links.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 
 def _settings():
@@ -150,6 +152,25 @@ def tokens_revoke(token_id: str = typer.Argument(..., help="Token id (see `token
         typer.echo(f"No token {token_id}.", err=True)
         raise typer.Exit(1)
     typer.echo(f"Revoked {token_id}.")
+
+
+@users_app.command("reset-link")
+def users_reset_link(
+    email: str = typer.Option(..., help="Email of the person who forgot their password"),
+    account_id: Optional[str] = typer.Option(None, help="Account id, when several accounts share an email"),
+) -> None:
+    """Print a one-time dashboard link to set a new password (valid two hours; no mail server needed)."""
+    from backend.services import web_sessions
+
+    settings = _settings()
+    try:
+        out = web_sessions.create_reset_link(_runtime(settings), email=email, account_id=account_id)
+    except LookupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1)
+    base = settings.public_base_url.rstrip("/")
+    typer.echo(f"One-time link for {out['email']} (valid {out['expires_in_hours']} h, works once):\n\n"
+               f"    {base}/dashboard/password/{out['secret']}\n")
 
 
 def main() -> None:  # pragma: no cover

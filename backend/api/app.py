@@ -13,6 +13,7 @@ from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
                                 platform, webhooks)
+from backend.dashboard import router as dashboard_router
 from backend.jobs.worker import start_background
 from backend.services.audit_writer import AuditWriter
 from backend.services.context import Runtime
@@ -65,6 +66,7 @@ def create_app(rt: Runtime) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(dashboard_router)  # /dashboard: server-rendered pages over the same services
     app.include_router(addin.public)  # /addin/manifest.xml, before the static mount below
     if addin.ADDIN_DIR.is_dir():  # the task pane's static files (a source checkout; see backend/addin)
         app.mount("/addin", StaticFiles(directory=addin.ADDIN_DIR), name="addin")

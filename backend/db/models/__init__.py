@@ -8,3 +8,4 @@ from backend.db.models.leases import (  # noqa: F401
 from backend.db.models.journals import CloseRun, JournalEntry, JournalLine  # noqa: F401
 from backend.db.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: F401
 from backend.db.models.account_mapping import REVERSAL_ONCE, AccountMapping  # noqa: F401
+from backend.db.models.web import PasswordLink, SignInAttempt, WebSession  # noqa: F401

@@ -22,6 +22,8 @@ class User(IdMixin, Base):
     actor_kind: Mapped[str] = mapped_column(String(8), default="human")  # human | agent
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # argon2id hash for dashboard sign-in; None = cannot sign in (agents, users not yet invited in).
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class ApiToken(IdMixin, TenantScoped, Base):
