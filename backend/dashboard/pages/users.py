@@ -11,6 +11,13 @@ from backend.services import identity, web_sessions
 router = APIRouter(route_class=DashboardRoute)
 
 
+def _account_actor(ctx: Ctx):
+    """Users are shared by both tenants, so the identity service wants a production actor for a
+    change (a sandbox API token may not make one). A signed-in person is the same user in both
+    tenants, so the dashboard acts for them in production, whatever tenant the page shows."""
+    return web_sessions.actor_in(ctx.rt, ctx.web, "production")
+
+
 def _link(ctx: Ctx, secret: str) -> str:
     return f"{str(ctx.request.base_url).rstrip('/')}/dashboard/password/{secret}"
 
@@ -39,17 +46,18 @@ def reinvite(user_id: str, ctx: Ctx = guard("users.create")):
 
 @router.post("/users/{user_id}/role")
 def change_role(user_id: str, ctx: Ctx = guard("users.update")):
-    user = identity.update_user(ctx.rt, ctx.actor, user_id, {"role": identity.validate_role(ctx.field("role"))})
+    role = identity.validate_role(ctx.field("role"))
+    user = identity.update_user(ctx.rt, _account_actor(ctx), user_id, {"role": role})
     return ctx.redirect("/users", f"{user['name']} is now {user['role']}.")
 
 
 @router.post("/users/{user_id}/deactivate")
 def deactivate(user_id: str, ctx: Ctx = guard("users.update")):
-    user = identity.update_user(ctx.rt, ctx.actor, user_id, {"active": False})
+    user = identity.update_user(ctx.rt, _account_actor(ctx), user_id, {"active": False})
     return ctx.redirect("/users", f"{user['name']} is deactivated; their tokens are revoked and they are signed out.")
 
 
 @router.post("/users/{user_id}/reactivate")
 def reactivate(user_id: str, ctx: Ctx = guard("users.update")):
-    user = identity.update_user(ctx.rt, ctx.actor, user_id, {"active": True})
+    user = identity.update_user(ctx.rt, _account_actor(ctx), user_id, {"active": True})
     return ctx.redirect("/users", f"{user['name']} is active again (mint new tokens; old ones stay revoked).")

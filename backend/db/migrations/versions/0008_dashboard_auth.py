@@ -1,18 +1,17 @@
 """dashboard auth: password hash, web sessions, password links, sign-in attempts
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06
 
-Down revision is 0005 on this branch; re-chained at merge.
 """
 from alembic import op
 import sqlalchemy as sa
 import backend.db.types
 
 
-revision = '0007'
-down_revision = '0005'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
