@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from backend.db.session import Database
-from backend.services.context import Runtime
+from backend.services.platform.context import Runtime
 from backend.settings import Settings, get_settings
 
 

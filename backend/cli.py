@@ -65,7 +65,7 @@ def serve(
     import uvicorn
 
     from backend.api.app import create_app
-    from backend.services import tenancy
+    from backend.services.platform import tenancy
 
     settings = _settings()
     _migrate(settings)
@@ -86,7 +86,7 @@ def bootstrap(
     owner_name: str = typer.Option("Owner", help="Name of the OWNER user"),
 ) -> None:
     """Create a new (empty) account with sandbox and production tenants and print an OWNER token."""
-    from backend.services import tenancy
+    from backend.services.platform import tenancy
 
     settings = _settings()
     _migrate(settings)
@@ -122,7 +122,7 @@ def tokens_create(
     account_id: Optional[str] = typer.Option(None, help="Account id, when several accounts share an email"),
 ) -> None:
     """Mint a token for a user (prints the secret once)."""
-    from backend.services import admin
+    from backend.services.platform import admin
 
     rt = _runtime()
     try:
@@ -136,7 +136,7 @@ def tokens_create(
 @tokens_app.command("list")
 def tokens_list(email: Optional[str] = typer.Option(None, help="Only this user's tokens")) -> None:
     """List tokens (never the secrets)."""
-    from backend.services import admin
+    from backend.services.platform import admin
 
     for t in admin.list_tokens(_runtime(), email=email):
         state = "revoked" if t["revoked_at"] else "active"
@@ -146,7 +146,7 @@ def tokens_list(email: Optional[str] = typer.Option(None, help="Only this user's
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: str = typer.Argument(..., help="Token id (see `tokens list`)")) -> None:
     """Revoke a token with immediate effect."""
-    from backend.services import admin
+    from backend.services.platform import admin
 
     if not admin.revoke_token(_runtime(), token_id):
         typer.echo(f"No token {token_id}.", err=True)
@@ -160,7 +160,7 @@ def users_reset_link(
     account_id: Optional[str] = typer.Option(None, help="Account id, when several accounts share an email"),
 ) -> None:
     """Print a one-time dashboard link to set a new password (valid two hours; no mail server needed)."""
-    from backend.services import web_sessions
+    from backend.services.platform import web_sessions
 
     settings = _settings()
     try:

@@ -24,8 +24,8 @@ import httpx
 from backend.api.app import create_app
 from backend.db.migrate import upgrade
 from backend.db.session import Database
-from backend.services import tenancy
-from backend.services.context import Runtime
+from backend.services.platform import tenancy
+from backend.services.platform.context import Runtime
 from backend.settings import Settings
 
 

@@ -36,8 +36,8 @@ def build(url: str, n_lines: int) -> dict:
     from backend.db.migrate import upgrade
     from backend.db.models import AccountMapping, Entity, JournalEntry, JournalLine
     from backend.db.session import Database
-    from backend.services import tenancy
-    from backend.services.context import Runtime
+    from backend.services.platform import tenancy
+    from backend.services.platform.context import Runtime
     from backend.settings import Settings
 
     if url.startswith("postgresql"):
@@ -112,9 +112,9 @@ def _hwm_kib() -> int:
 def child(url: str, tenant_id: str, account_id: str, fmt: str, period: str | None) -> None:
     """One export in a fresh process; prints a JSON line with time, size and peak RSS."""
     from backend.db.session import Database
-    from backend.services import journal_export
-    from backend.services.context import Actor, Runtime
-    from backend.services.journal_queries import Filters
+    from backend.services.ledger import export as journal_export
+    from backend.services.platform.context import Actor, Runtime
+    from backend.services.ledger.queries import Filters
     from backend.settings import Settings
 
     settings = Settings(database_url=url, secret_key="bench-secret-key-0123456789-0123456789", _env_file=None)

@@ -25,9 +25,11 @@ from backend.db.migrate import upgrade  # noqa: E402
 from backend.db.session import Database  # noqa: E402
 from backend.engine.leases import LeasePolicy, compute_schedules, parse_lease  # noqa: E402
 from backend.jobs.worker import Worker  # noqa: E402
-from backend.services import lease_close, leases, tenancy  # noqa: E402
-from backend.services.context import Actor, Runtime  # noqa: E402
-from backend.services.identity import authenticate  # noqa: E402
+from backend.services.leases import close as lease_close
+from backend.services.leases import drafts as leases
+from backend.services import tenancy  # noqa: E402
+from backend.services.platform.context import Actor, Runtime  # noqa: E402
+from backend.services.platform.identity import authenticate  # noqa: E402
 from backend.settings import Settings  # noqa: E402
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from backend.db.migrate import upgrade
 from backend.db.session import Database
-from backend.services.context import Runtime
+from backend.services.platform.context import Runtime
 from backend.settings import Settings
 
 PG_URL = os.environ.get("LEDGER_TEST_DATABASE_URL")
@@ -123,7 +123,7 @@ class Demo:
 
 @pytest.fixture
 def demo(rt) -> Demo:
-    from backend.services import tenancy
+    from backend.services.platform import tenancy
 
     boot = tenancy.bootstrap_demo(rt)
     return Demo(boot.account_id, boot.sandbox_tenant_id, boot.production_tenant_id, boot.token)
@@ -145,7 +145,7 @@ def make_user(client, demo):
             t = client.post("/v1/tokens", headers=demo.headers(), json={"name": "test", "user_id": user["id"]})
             assert t.status_code == 201, t.text
             return user, t.json()["token"]
-        from backend.services import admin
+        from backend.services.platform import admin
 
         return user, admin.mint_token(client.app.state.runtime, email=user["email"], tenant_kind=tenant,
                                       name="test")["token"]

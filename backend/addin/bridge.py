@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from backend.services.errors import Unavailable
+from backend.services.platform.errors import Unavailable
 from backend.settings import Settings
 
 LICENCE_HELP = ("The Excel add-in is not enabled on this server: set XLWINGS_LICENSE_KEY (a paid xlwings PRO key, "

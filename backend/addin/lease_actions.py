@@ -9,9 +9,10 @@ from backend.addin import annotate, bridge
 from backend.addin.annotate import RowOutcome, issue_line
 from backend.addin.lease_sheet import Extracted, LeaseSheet, blank_cell_of, extract, selected_rows
 from backend.addin.payload import BookPayload
-from backend.services import lease_import, leases
-from backend.services.context import Actor, Runtime
-from backend.services.errors import Conflict, NotFound, ServiceError, Unprocessable
+from backend.services.leases import workbook_import as lease_import
+from backend.services.leases import drafts as leases
+from backend.services.platform.context import Actor, Runtime
+from backend.services.platform.errors import Conflict, NotFound, ServiceError, Unprocessable
 from backend.workbooks import ExtractResult
 
 

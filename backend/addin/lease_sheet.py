@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.services.lease_import import WorkbookRefused
+from backend.services.leases.workbook_import import WorkbookRefused
 from backend.workbooks import ExtractResult, Grid, WorkbookRejected, extract_grid, grid_from_book_json
 from backend.workbooks.columns import LEASE_ALIASES, LEASE_COLUMNS
 from backend.workbooks.headers import find_header, lookup_for

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from backend.services.errors import InvalidInput
+from backend.services.platform.errors import InvalidInput
 
 MAX_BODY_BYTES = 20 * 1024 * 1024  # a 10,000 × 20 sheet is about 1.7 MB of JSON
 MAX_SHEETS = 255

@@ -13,10 +13,14 @@ from backend.addin.lease_sheet import extract, selected_rows
 from backend.addin.payload import BookPayload
 from backend.addin.sheets import Column, ResultSheet, money, sheet_position, write_result_sheet
 from backend.engine.leases.result import PERIOD_FIELDS
-from backend.services import journal_export, journal_queries, journals, lease_runs, leases
-from backend.services.context import Actor, Runtime
-from backend.services.errors import InvalidInput, NotFound
-from backend.services.journal_queries import Filters
+from backend.services.ledger import export as journal_export
+from backend.services.ledger import queries as journal_queries
+from backend.services.ledger import journals
+from backend.services.leases import runs as lease_runs
+from backend.services.leases import drafts as leases
+from backend.services.platform.context import Actor, Runtime
+from backend.services.platform.errors import InvalidInput, NotFound
+from backend.services.ledger.queries import Filters
 
 MAX_LEASES = 500          # per Pull schedule
 MAX_ENTRIES = 5000        # per Pull journals

@@ -15,8 +15,8 @@ from backend.api.routes import (addin, audit, engine, entities, identity, jobs, 
                                 platform, webhooks)
 from backend.dashboard import router as dashboard_router
 from backend.jobs.worker import start_background
-from backend.services.audit_writer import AuditWriter
-from backend.services.context import Runtime
+from backend.services.platform.audit_writer import AuditWriter
+from backend.services.platform.context import Runtime
 
 TAGS = [
     {"name": "platform", "description": "Health, identity of the caller, sandbox reset"},

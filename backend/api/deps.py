@@ -12,9 +12,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from backend.auth.permissions import MATRIX, allowed
-from backend.services import identity
-from backend.services.context import Actor, Runtime
-from backend.services.errors import Forbidden, InvalidInput, Unauthenticated
+from backend.services.platform import identity
+from backend.services.platform.context import Actor, Runtime
+from backend.services.platform.errors import Forbidden, InvalidInput, Unauthenticated
 
 # Declares the bearer scheme in OpenAPI; we parse the header ourselves for precise errors.
 bearer_scheme = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer ll_test_…`")

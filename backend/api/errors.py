@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.engine.errors import EngineError
-from backend.services import errors as se
+from backend.services.platform import errors as se
 
 log = logging.getLogger("ledger_layer.api")
 

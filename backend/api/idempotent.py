@@ -15,8 +15,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from backend.api.deps import runtime
-from backend.services import idempotency
-from backend.services.context import Actor
+from backend.services.platform import idempotency
+from backend.services.platform.context import Actor
 
 IdempotencyKeyHeader = Annotated[
     str | None,

@@ -11,8 +11,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.errors import internal_error_body
-from backend.services.audit_writer import AuditWriter
-from backend.services.context import Runtime
+from backend.services.platform.audit_writer import AuditWriter
+from backend.services.platform.context import Runtime
 
 log = logging.getLogger("ledger_layer.audit")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")

@@ -18,8 +18,8 @@ from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from backend.services.context import Actor
-from backend.services.errors import RateLimited
+from backend.services.platform.context import Actor
+from backend.services.platform.errors import RateLimited
 
 PLAN_PER_MINUTE = {"starter": 100, "professional": 500, "enterprise": 2000}
 TENANT_MULTIPLE = 10

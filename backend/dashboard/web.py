@@ -26,10 +26,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from backend.auth.permissions import allowed
-from backend.services import web_sessions
-from backend.services.context import Runtime
-from backend.services.errors import Forbidden, ServiceError
-from backend.services.web_sessions import WebUser
+from backend.services.platform import web_sessions
+from backend.services.platform.context import Runtime
+from backend.services.platform.errors import Forbidden, ServiceError
+from backend.services.platform.web_sessions import WebUser
 
 HERE = Path(__file__).parent
 SESSION_COOKIE, PRE_COOKIE, FLASH_COOKIE = "ll_session", "ll_pre", "ll_flash"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from backend.jobs.queue import ClaimedJob
 from backend.jobs.registry import handler, on_give_up
-from backend.services import lease_runs
+from backend.services.leases import runs as lease_runs
 
 
 @handler("lease.initial_recognition")
@@ -16,7 +16,7 @@ def initial_recognition(rt, job: ClaimedJob) -> dict:
 
 @handler("lease.monthly_close")
 def monthly_close(rt, job: ClaimedJob) -> dict:
-    from backend.services import lease_close
+    from backend.services.leases import close as lease_close
 
     p = job.payload
     return lease_close.run_close(rt, job.tenant_id, p["close_id"], job_id=job.id, worker_id=job.worker_id,
@@ -26,7 +26,7 @@ def monthly_close(rt, job: ClaimedJob) -> dict:
 
 @handler("lease.event")
 def lease_event(rt, job: ClaimedJob) -> dict:
-    from backend.services import lease_events
+    from backend.services.leases import events as lease_events
 
     return lease_events.apply_run(rt, job.tenant_id, job.payload, job_id=job.id)
 
@@ -35,7 +35,7 @@ def lease_event(rt, job: ClaimedJob) -> dict:
 @on_give_up("lease.event")
 @on_give_up("lease.monthly_close")
 def report_failure(rt, job: ClaimedJob, code: str, message: str) -> None:
-    from backend.services import lease_runs
+    from backend.services.leases import runs as lease_runs
 
     lease_runs.report_job_failure(rt, job.tenant_id, job.id, job.kind, job.payload, code, message,
                                   request_id=job.request_id)

@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from backend.db.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from backend.jobs.queue import enqueue
-from backend.services import audit
+from backend.services.platform import audit_chain as audit
 from backend.webhooks import delivery, schedule, signing
 from backend.webhooks.outbox import JOB_KIND, JOB_MAX_ATTEMPTS, JOB_PRIORITY
 from backend.webhooks.secret_box import SecretUnreadable, decrypt

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.db.models import Entity, IdempotencyRecord, Job
-from backend.services import idempotency
-from backend.services.context import Actor
+from backend.services.platform import idempotency
+from backend.services.platform.context import Actor
 
 
 def _install_entity_and_job_route(app):
@@ -85,7 +85,7 @@ def test_quoted_and_unquoted_keys_are_the_same_key(client, demo):
 
 
 def test_key_is_scoped_to_endpoint_and_tenant(client, demo, rt):
-    from backend.services import admin
+    from backend.services.platform import admin
 
     h = {**demo.headers(), "Idempotency-Key": "shared"}
     assert client.post("/v1/entities", headers=h, json={"code": "S1", "name": "S", "functional_currency": "USD"}).status_code == 201

@@ -185,7 +185,7 @@ def test_agent_users_cannot_sign_in(web, new_web, rt):
     sign_up(web)
     invite(web, new_web, "APPROVER", "bot@example.com", kind="agent")
     # Even with a password set behind the dashboard's back, an agent session cannot exist.
-    from backend.services import passwords
+    from backend.services.platform import passwords
 
     with rt.db.session(system=True, write=True) as s:
         s.scalar(select(User).where(User.email == "bot@example.com")).password_hash = passwords.hash_password(PASSWORD)

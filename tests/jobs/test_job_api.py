@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from backend.jobs import claim, complete, enqueue, fail, progress
-from backend.services import admin
+from backend.services.platform import admin
 
 
 def _enqueue(rt, clock, tenant_id, **kw) -> str:

@@ -141,7 +141,7 @@ def test_heartbeats_keep_a_long_job_leased_to_its_live_worker(rt, tmp_path, load
     """Real time: the lease (1 s) is far shorter than the job (2.5 s); another worker polling
     throughout must never get it, because the running worker keeps extending the lease."""
     from backend.jobs import claim, enqueue
-    from backend.services.context import system_clock
+    from backend.services.platform.context import system_clock
 
     rt.clock = system_clock  # `load` brought in the FakeClock; this test needs time to pass
     with rt.db.session(system=True, write=True) as s:
@@ -165,7 +165,7 @@ def test_the_api_process_runs_jobs_when_worker_in_process(rt, settings, put, loa
     from fastapi.testclient import TestClient
 
     from backend.api.app import create_app
-    from backend.services.context import Runtime
+    from backend.services.platform.context import Runtime
     from backend.db.session import Database
 
     live = Runtime(settings=settings.model_copy(update={"worker_in_process": True}),

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from backend.services import journal_export
+from backend.services.ledger import export as journal_export
 from tests.journals.conftest import MAPPING, auth
 
 EXPORTED = ["approved", "posted", "reversed"]
@@ -200,9 +200,9 @@ def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(client, demo, book, monk
 def test_export_is_as_of_its_start(client, demo, rt, book, ledger, people):
     """Entries approved while an export streams are left for the next one (the mapping check
     covered exactly what is exported)."""
-    from backend.services import journal_export as je
-    from backend.services.context import Actor
-    from backend.services.journal_queries import Filters
+    from backend.services.ledger import export as je
+    from backend.services.platform.context import Actor
+    from backend.services.ledger.queries import Filters
 
     assert _map(client, demo).status_code == 200
     actor = Actor(tenant_id=demo.sandbox_tenant_id, tenant_kind="sandbox", account_id=demo.account_id,

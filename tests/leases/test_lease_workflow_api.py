@@ -128,7 +128,7 @@ def test_list_filters(client, demo):
 
 
 def test_sandbox_reset_removes_lease_data_but_never_production(client, demo, rt, drain):
-    from backend.services import admin
+    from backend.services.platform import admin
 
     h = demo.headers()
     lease = _create(client, demo, office_lease("RESET-1"))

@@ -82,7 +82,7 @@ def test_tail_truncation_is_caught(client, demo, rt):
 
 
 def test_audit_list_is_tenant_scoped(client, demo, rt):
-    from backend.services import admin
+    from backend.services.platform import admin
 
     prod_tok = admin.mint_token(rt, email="owner@demo.example", tenant_kind="production", name="p")["token"]
     r = client.get("/v1/me", headers={"Authorization": f"Bearer {prod_tok}", "X-Request-Id": "prod-only"})

@@ -46,7 +46,7 @@ def test_inserting_for_another_tenant_is_refused(rt, demo):
 
 
 def test_sandbox_token_cannot_read_production_data(client, demo, rt):
-    from backend.services import admin
+    from backend.services.platform import admin
 
     prod_tok = admin.mint_token(rt, email="owner@demo.example", tenant_kind="production", name="p")["token"]
     r = client.post("/v1/entities", headers=demo.headers(prod_tok),
@@ -61,7 +61,7 @@ def test_sandbox_token_cannot_read_production_data(client, demo, rt):
 
 
 def test_sandbox_reset_wipes_only_the_sandbox(client, demo, rt):
-    from backend.services import admin
+    from backend.services.platform import admin
 
     prod_tok = admin.mint_token(rt, email="owner@demo.example", tenant_kind="production", name="p")["token"]
     r = client.post("/v1/sandbox/reset", headers=demo.headers(prod_tok))

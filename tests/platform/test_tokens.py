@@ -78,7 +78,7 @@ def test_preparer_cannot_mint_or_revoke_for_others(client, demo, make_user):
 
 def test_deactivating_a_user_revokes_its_tokens_in_both_tenants(client, demo, make_user):
     user, sandbox_tok = make_user("PREPARER")
-    from backend.services import admin
+    from backend.services.platform import admin
 
     prod_tok = admin.mint_token(client.app.state.runtime, email=user["email"], tenant_kind="production",
                                 name="prod")["token"]

@@ -10,7 +10,7 @@ import json
 from sqlalchemy import select
 
 from backend.db.models import AuditEvent, IdempotencyRecord
-from backend.services import admin
+from backend.services.platform import admin
 
 
 def _prod_token(rt, email: str) -> str:
@@ -207,7 +207,7 @@ def test_client_request_id_is_kept_beside_ours(client, demo):
 
 
 def test_server_errors_are_audited_as_error(client, demo, monkeypatch):
-    from backend.services import tenancy
+    from backend.services.platform import tenancy
 
     def boom(*a, **kw):
         raise RuntimeError("simulated bug")

@@ -11,7 +11,7 @@ from backend.db.models import Job
 from backend.db.session import Database
 from backend.jobs.queue import claim, enqueue
 from backend.jobs.worker import Worker
-from backend.services.context import Runtime
+from backend.services.platform.context import Runtime
 from backend.webhooks import schedule
 from backend.webhooks.outbox import emit
 

@@ -20,9 +20,10 @@ from backend.addin import bridge, lease_actions, manifest, payload, result_actio
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.schemas.common import ERROR_RESPONSES
-from backend.services import identity, tenancy
-from backend.services.context import Actor
-from backend.services.errors import Unavailable
+from backend.services.platform import identity
+from backend.services.platform import tenancy
+from backend.services.platform.context import Actor
+from backend.services.platform.errors import Unavailable
 
 ADDIN_DIR = Path(__file__).resolve().parents[3] / "addin"
 

@@ -10,9 +10,9 @@ from pydantic import AwareDatetime, BaseModel
 from backend.api.deps import require, runtime
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
-from backend.services import audit_log
-from backend.services.context import Actor
-from backend.services.pagination import DEFAULT_LIMIT
+from backend.services.platform import audit_reader as audit_log
+from backend.services.platform.context import Actor
+from backend.services.platform.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["audit"])
 

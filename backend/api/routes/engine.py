@@ -14,9 +14,11 @@ from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.fields import Day, Period, text
 from backend.api.schemas.leases import Standard
-from backend.services import lease_close, lease_events, lease_runs
-from backend.services.context import Actor
-from backend.services.pagination import DEFAULT_LIMIT
+from backend.services.leases import close as lease_close
+from backend.services.leases import events as lease_events
+from backend.services.leases import runs as lease_runs
+from backend.services.platform.context import Actor
+from backend.services.platform.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["engine"])
 

@@ -12,9 +12,9 @@ from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.fields import Code, Currency, FiscalYearEnd, text
-from backend.services import tenancy
-from backend.services.context import Actor
-from backend.services.pagination import DEFAULT_LIMIT
+from backend.services.platform import tenancy
+from backend.services.platform.context import Actor
+from backend.services.platform.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["entities"])
 Standard = Literal["IFRS16", "ASC842", "IFRS15", "ASC606"]

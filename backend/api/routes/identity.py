@@ -9,9 +9,9 @@ from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, redact, respond
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.identity import RoleName, TokenCreate, TokenCreated, TokenOut, UserCreate, UserOut, UserUpdate
-from backend.services import identity
-from backend.services.context import Actor
-from backend.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from backend.services.platform import identity
+from backend.services.platform.context import Actor
+from backend.services.platform.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (default {DEFAULT_LIMIT}, max {MAX_LIMIT})")]

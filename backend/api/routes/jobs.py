@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from backend.api.deps import require, runtime
 from backend.api.schemas.common import ERROR_RESPONSES
-from backend.services import jobs
-from backend.services.context import Actor
+from backend.services.platform import jobs
+from backend.services.platform.context import Actor
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["jobs"])
 

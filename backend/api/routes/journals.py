@@ -14,11 +14,14 @@ from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.journals import (
     AccountMappingIn, AccountMappingOut, BatchApproveIn, BatchApproveOut, JournalEntryOut, JournalStatus,
     PostingReferenceIn, ReverseIn, ReverseOut, SummaryOut, VoidIn)
-from backend.services import account_mapping, journal_export, journal_queries, journals
-from backend.services.context import Actor
+from backend.services.ledger import account_mapping
+from backend.services.ledger import export as journal_export
+from backend.services.ledger import queries as journal_queries
+from backend.services.ledger import journals
+from backend.services.platform.context import Actor
 from backend.api.schemas.fields import PERIOD_PATTERN, Day
-from backend.services.journal_queries import Filters
-from backend.services.pagination import DEFAULT_LIMIT
+from backend.services.ledger.queries import Filters
+from backend.services.platform.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["journals"])
 Period = Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="YYYY-MM")]

@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from backend.api.deps import require, runtime
 from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.fields import PERIOD_PATTERN, Currency, Day, FxRate, Period, Rate, UnsignedMoney, text
-from backend.services import lease_config, period_locks
-from backend.services.context import Actor
+from backend.services.leases import config as lease_config
+from backend.services.ledger import locks as period_locks
+from backend.services.platform.context import Actor
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["lease configuration"])
 Ccy = Currency

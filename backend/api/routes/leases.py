@@ -14,10 +14,12 @@ from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.fields import Currency
 from backend.api.schemas.leases import ConfirmIn, LeaseCreate, LeaseOut, LeasePatch, Standard
-from backend.services import lease_import, lease_runs, leases
-from backend.services.lease_import import WorkbookRefused
-from backend.services.context import Actor
-from backend.services.pagination import DEFAULT_LIMIT
+from backend.services.leases import workbook_import as lease_import
+from backend.services.leases import runs as lease_runs
+from backend.services.leases import drafts as leases
+from backend.services.leases.workbook_import import WorkbookRefused
+from backend.services.platform.context import Actor
+from backend.services.platform.pagination import DEFAULT_LIMIT
 from backend.workbooks import WorkbookRejected
 from backend.workbooks.preflight import DEFAULT_LIMITS
 

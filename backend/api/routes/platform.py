@@ -9,9 +9,10 @@ from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.identity import MeOut
-from backend.services import health as health_service
-from backend.services import identity, tenancy
-from backend.services.context import Actor
+from backend.services.platform import health as health_service
+from backend.services.platform import identity
+from backend.services.platform import tenancy
+from backend.services.platform.context import Actor
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 

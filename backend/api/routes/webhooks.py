@@ -13,9 +13,9 @@ from backend.api.routes.identity import page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.fields import Url, text
 from backend.api.schemas.identity import SecretShownOnce
-from backend.services import webhooks
-from backend.services.context import Actor
-from backend.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from backend.services.webhooks import endpoints as webhooks
+from backend.services.platform.context import Actor
+from backend.services.platform.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from backend.webhooks.catalogue import EVENT_TYPES
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["webhooks"])

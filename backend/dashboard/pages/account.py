@@ -6,8 +6,10 @@ from fastapi.responses import FileResponse, Response
 
 from backend.dashboard.web import (HERE, PREFIX, SESSION_COOKIE, Ctx, DashboardRoute, client_ip, guard,
                                    safe_next, session_secret, set_signed)
-from backend.services import dashboard_views, signup, web_sessions
-from backend.services.errors import NotFound, ServiceError
+from backend.services.platform import dashboard_views
+from backend.services.platform import signup
+from backend.services.platform import web_sessions
+from backend.services.platform.errors import NotFound, ServiceError
 
 router = APIRouter(route_class=DashboardRoute)
 STATIC = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend.dashboard.web import Ctx, DashboardRoute, guard
-from backend.services import dashboard_views, journal_queries, journals
+from backend.services.platform import dashboard_views
+from backend.services.ledger import queries as journal_queries
+from backend.services.ledger import journals
 
 router = APIRouter(route_class=DashboardRoute)
 VIEWS = {"draft": ("draft",), "approved": ("approved", "posted"), "closed": ("reversed", "void")}

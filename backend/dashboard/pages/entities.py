@@ -16,8 +16,12 @@ from backend.api.routes.entities import EntityCreate
 from backend.api.routes.lease_config import FxRatesIn, IbrMatrixIn, LockIn, PolicyIn
 from backend.api.schemas.journals import AccountMappingIn
 from backend.dashboard.web import Ctx, DashboardRoute, guard
-from backend.services import account_mapping, dashboard_views, lease_config, period_locks, tenancy
-from backend.services.errors import InvalidInput
+from backend.services.ledger import account_mapping
+from backend.services.platform import dashboard_views
+from backend.services.leases import config as lease_config
+from backend.services.ledger import locks as period_locks
+from backend.services.platform import tenancy
+from backend.services.platform.errors import InvalidInput
 
 router = APIRouter(route_class=DashboardRoute)
 STANDARDS = ("IFRS16", "ASC842", "IFRS15", "ASC606")

@@ -7,8 +7,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from backend.dashboard.web import Ctx, DashboardRoute, guard
-from backend.services import audit_log, dashboard_views, tenancy
-from backend.services.errors import InvalidInput
+from backend.services.platform import audit_reader as audit_log
+from backend.services.platform import dashboard_views
+from backend.services.platform import tenancy
+from backend.services.platform.errors import InvalidInput
 
 router = APIRouter(route_class=DashboardRoute)
 CONFIRM_WORD = "RESET"

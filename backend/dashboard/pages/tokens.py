@@ -4,7 +4,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend.dashboard.web import Ctx, DashboardRoute, guard
-from backend.services import dashboard_views, identity, web_sessions
+from backend.services.platform import dashboard_views
+from backend.services.platform import identity
+from backend.services.platform import web_sessions
 
 router = APIRouter(route_class=DashboardRoute)
 

@@ -6,7 +6,8 @@ from fastapi import APIRouter
 
 from backend.auth.roles import Role
 from backend.dashboard.web import Ctx, DashboardRoute, guard
-from backend.services import identity, web_sessions
+from backend.services.platform import identity
+from backend.services.platform import web_sessions
 
 router = APIRouter(route_class=DashboardRoute)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend.dashboard.web import Ctx, DashboardRoute, guard
-from backend.services import webhooks
-from backend.services.errors import InvalidInput
+from backend.services.webhooks import endpoints as webhooks
+from backend.services.platform.errors import InvalidInput
 from backend.webhooks.catalogue import EVENT_TYPES
 
 router = APIRouter(route_class=DashboardRoute)

@@ -1,0 +1,2 @@
+"""Lease services: drafts and workbook import, configuration (policy, IBR, FX), assessment, recognition
+runs and schedule storage, events, and the lease source of the ledger's monthly close."""

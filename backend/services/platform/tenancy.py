@@ -1,0 +1,165 @@
+"""Accounts, tenants, entities; the demo bootstrap and the sandbox reset."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from backend.auth.roles import Role
+from backend.db.base import Base
+from backend.db.models import Account, ApiToken, Entity, IdempotencyRecord, Tenant, User
+from backend.services.platform import audit_chain as audit
+from backend.services.platform.context import Actor, Runtime
+from backend.services.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.services.platform.identity import issue_token
+from backend.services.platform.persist import flush_unique
+from backend.services.platform.pagination import Page, SortSpec, paginate
+
+STANDARDS = ("IFRS16", "ASC842", "IFRS15", "ASC606")
+# What survives a sandbox reset: the tokens in use, the entities they work on, and the
+# idempotency records (the reset request itself is one).
+KEPT_ON_RESET = {ApiToken.__tablename__, Entity.__tablename__, IdempotencyRecord.__tablename__}
+# The audit trail is append-only in every tenant, sandbox included.
+NEVER_RESET = {"audit_events", "audit_chain_heads"}
+
+
+@dataclass
+class Bootstrap:
+    account_id: str
+    sandbox_tenant_id: str
+    production_tenant_id: str
+    owner_email: str
+    token: str
+
+
+def create_account(rt: Runtime, *, name: str, owner_name: str, owner_email: str, entity: dict | None = None) -> Bootstrap:
+    """A new account with its sandbox and production tenants, an OWNER, and a sandbox token."""
+    with rt.db.session(system=True, write=True) as s:
+        acct = Account(name=name)
+        s.add(acct)
+        s.flush()
+        sandbox = Tenant(account_id=acct.id, kind="sandbox", name=f"{name} (sandbox)", plan=rt.settings.default_plan)
+        prod = Tenant(account_id=acct.id, kind="production", name=name, plan=rt.settings.default_plan)
+        owner = User(account_id=acct.id, name=owner_name, email=owner_email.lower(), role=Role.OWNER.value,
+                     actor_kind="human", active=True)
+        s.add_all([sandbox, prod, owner])
+        s.flush()
+        if entity:
+            for tenant in (sandbox, prod):
+                s.add(Entity(tenant_id=tenant.id, **entity))
+        _tok, secret = issue_token(rt, s, tenant=sandbox, user=owner, name="bootstrap", created_by=None)
+        for tenant in (sandbox, prod):
+            audit.append(s, now=rt.clock(), tenant_id=tenant.id, kind="change", outcome="success",
+                         action="account.create", resource_type="tenant", resource_id=tenant.id,
+                         actor_user_id=owner.id, actor_kind="human", details={"channel": "cli"})
+        return Bootstrap(acct.id, sandbox.id, prod.id, owner.email, secret)
+
+
+def is_empty(rt: Runtime) -> bool:
+    with rt.db.session(system=True) as s:
+        return not s.scalar(select(func.count()).select_from(Account))
+
+
+DEMO_ENTITY = {"code": "DEMO-US", "name": "Demo Holdings Inc.", "functional_currency": "USD",
+               "enabled_standards": ["IFRS16", "ASC842", "IFRS15", "ASC606"], "fiscal_year_end": "12-31"}
+
+
+# The entities the lease template's example rows name, so the template uploads as-is in the demo sandbox.
+TEMPLATE_ENTITIES = (("UK01", "Demo UK Ltd", "GBP"), ("US01", "Demo US LLC", "USD"), ("DE01", "Demo GmbH", "EUR"))
+
+
+def bootstrap_demo(rt: Runtime) -> Bootstrap | None:
+    """On an empty database: the demo account, its two tenants, entity DEMO-US (plus, in the sandbox,
+    the entities of the template's examples), and a sandbox OWNER token."""
+    if not is_empty(rt):
+        return None
+    boot = create_account(rt, name="Demo Account", owner_name="Demo Owner", owner_email="owner@demo.example",
+                          entity=DEMO_ENTITY)
+    with rt.db.session(boot.sandbox_tenant_id, write=True) as s:
+        for code, name, ccy in TEMPLATE_ENTITIES:
+            s.add(Entity(code=code, name=name, functional_currency=ccy, enabled_standards=["IFRS16", "ASC842"],
+                         fiscal_year_end="12-31"))
+    return boot
+
+
+# ---------------------------------------------------------------- entities
+
+def entity_view(e: Entity) -> dict:
+    return {"id": e.id, "code": e.code, "name": e.name, "functional_currency": e.functional_currency,
+            "enabled_standards": list(e.enabled_standards), "fiscal_year_end": e.fiscal_year_end,
+            "created_at": e.created_at}
+
+
+def _check_entity_fields(data: dict) -> None:
+    errors = []
+    bad = [x for x in data.get("enabled_standards") or [] if x not in STANDARDS]
+    if bad:
+        errors.append({"field": "enabled_standards", "code": "unknown_standard",
+                       "message": f"unknown standard(s) {', '.join(bad)}; use {', '.join(STANDARDS)}"})
+    if errors:
+        raise InvalidInput("The entity has invalid fields.", details=errors)
+
+
+def create_entity(rt: Runtime, actor: Actor, data: dict) -> dict:
+    _check_entity_fields(data)
+    with rt.db.session(actor.tenant_id, write=True) as s:
+        ent = Entity(**data)
+        flush_unique(s, ent, Conflict(f"Entity {data['code']} already exists.", code="entity_exists",
+                                      details=[{"field": "code", "code": "duplicate", "message": "already used"}]))
+        audit.record_change(s, actor, now=rt.clock(), action="entities.create", resource_type="entity",
+                            resource_id=ent.id, after=entity_view(ent))
+        return entity_view(ent)
+
+
+def get_entity_by_code(s, code: str) -> Entity:
+    ent = s.scalar(select(Entity).where(Entity.code == code))
+    if ent is None:
+        raise NotFound(f"No entity with code {code}.", code="entity_not_found")
+    return ent
+
+
+def get_entity(rt: Runtime, actor: Actor, code: str) -> dict:
+    with rt.db.session(actor.tenant_id) as s:
+        return entity_view(get_entity_by_code(s, code))
+
+
+def update_entity(rt: Runtime, actor: Actor, code: str, changes: dict) -> dict:
+    _check_entity_fields(changes)
+    with rt.db.session(actor.tenant_id, write=True) as s:
+        ent = get_entity_by_code(s, code)
+        before = entity_view(ent)
+        for k, v in changes.items():
+            if v is not None:
+                setattr(ent, k, v)
+        s.flush()
+        audit.record_change(s, actor, now=rt.clock(), action="entities.update", resource_type="entity",
+                            resource_id=ent.id, before=before, after=entity_view(ent))
+        return entity_view(ent)
+
+
+def list_entities(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, sort: str | None) -> Page:
+    spec = SortSpec.parse(sort, ["created_at", "code"])
+    with rt.db.session(actor.tenant_id) as s:
+        return paginate(s, select(Entity), Entity, secret_key=rt.secret_key, sort=spec, limit=limit,
+                        cursor=cursor, filters={}, view=entity_view)
+
+
+# ---------------------------------------------------------------- sandbox
+
+def reset_sandbox(rt: Runtime, actor: Actor) -> dict:
+    """Delete the sandbox tenant's working data (never another tenant's, never the audit trail)."""
+    if actor.tenant_kind != "sandbox":
+        raise Forbidden("Reset is only possible in a sandbox tenant; this token belongs to production.",
+                        code="not_sandbox")
+    removed: dict[str, int] = {}
+    with rt.db.session(actor.tenant_id, write=True) as s:
+        for table in reversed(Base.metadata.sorted_tables):  # children before parents
+            if table.name in KEPT_ON_RESET or table.name in NEVER_RESET or "tenant_id" not in table.c:
+                continue
+            result = s.execute(delete(table).where(table.c.tenant_id == actor.tenant_id))
+            removed[table.name] = result.rowcount
+        audit.record_change(s, actor, now=rt.clock(), action="sandbox.reset", resource_type="tenant",
+                            resource_id=actor.tenant_id, after={"removed": removed})
+    return {"tenant_id": actor.tenant_id, "removed": removed}
+
+
