@@ -6,8 +6,15 @@ period's closing state without touching earlier rows.
 
 Interest of each payment period (between consecutive payment instants) is the
 effective-interest result on the balance after the payments at its start,
-``B x (growth(dt) - 1)``; inside the period it is accrued to calendar months in
-proportion to days, so each payment period's total is exact.
+``B x (growth(dt) - 1)``, so each payment period's total is exact. Inside a
+period it is accrued to calendar months by the rate's interest convention:
+
+- ``periodic`` (default): compounding at whole lease months from the period's
+  start, ``B x (growth(j) - 1)`` after j lease months, so the months of a quarter
+  carry the monthly equivalent rate and add up to the quarter; inside one lease
+  month (mid-month commencement) the month's interest is spread over its days.
+- ``actual_days``: the period's interest in proportion to days elapsed.
+With monthly payments on the lease's monthly anniversaries both give the same rows.
 """
 
 from __future__ import annotations
@@ -35,14 +42,17 @@ def accrue_interest(
     end_instant: int,
     end_t: Decimal,
     final_state: list | None = None,
+    row_t: Sequence[Decimal] | None = None,
 ) -> list[Decimal]:
     """Cumulative exact interest from ``start_instant`` at each row closing instant.
 
     Instants are day ordinals (``date.toordinal()``: integer compares are what
     make this loop fast). ``flows`` are (instant, t, amount, ...) strictly after
     ``start_instant``, in instant order; ``row_instants`` are the closing
-    instants of the rows to fill.
+    instants of the rows to fill and ``row_t`` their lease-month times (needed by
+    the ``periodic`` convention; without them the accrual is by days).
     """
+    periodic = row_t is not None and rate.accrual == "periodic"
     # aggregate payments made at the same instant: the loop then visits each
     # payment period once
     inst: list[int] = []
@@ -68,7 +78,7 @@ def accrue_interest(
     next_inst = inst[0] if n else end_instant
     # interest of the open period (prev -> next payment instant), computed once
     period_interest: Decimal | None = None
-    for b in row_instants:
+    for r, b in enumerate(row_instants):
         while next_inst <= b and j < n:
             i = bal * rates[j]
             bal += i - amts[j]
@@ -85,6 +95,13 @@ def accrue_interest(
             period_interest = bal * rate_for(nt - prev_t) if bal else _ZERO
         if b >= next_inst:
             append(cum + period_interest)
+        elif periodic:
+            nt = ts[j] if j < n else end_t
+            tb = row_t[r]
+            if nt - prev_t <= _ONE:  # a period of one lease month or less: spread over its days
+                append(cum + period_interest * (tb - prev_t) / (nt - prev_t))
+            else:
+                append(cum + bal * compounded_share(rate, prev_t, nt, tb))
         else:
             append(cum + period_interest * (b - prev_inst) / (next_inst - prev_inst))
     if final_state is not None:
@@ -92,6 +109,20 @@ def accrue_interest(
         # its balance after payments there, and interest accrued up to that start
         final_state[:] = [prev_inst, prev_t, bal, cum]
     return out
+
+
+def compounded_share(rate: RateBasis, start_t: Decimal, end_t: Decimal, t: Decimal) -> Decimal:
+    """Interest factor accrued at ``t`` inside the payment period ``start_t``..``end_t``
+    (``periodic`` convention): compound growth at each whole lease month of the
+    period (month boundaries of the lease clock), linear by days inside a month."""
+    whole = Decimal(int(t))
+    lo = whole if whole > start_t else start_t
+    hi = whole + _ONE if whole + _ONE < end_t else end_t
+    g_lo = rate.growth(lo - start_t)
+    if t == lo:
+        return g_lo - _ONE
+    g_hi = rate.growth(hi - start_t)
+    return g_lo - _ONE + (g_hi - g_lo) * (t - lo) / (hi - lo)
 
 
 def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal], currency: str,

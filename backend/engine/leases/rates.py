@@ -12,6 +12,7 @@ one-offs) uses the same power, so discounting stays time-consistent.
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,12 +21,17 @@ from ..errors import EngineError
 _ONE = Decimal(1)
 _TWELVE = Decimal(12)
 
+# every lease computation runs in this local context (34 digits); the caller's is untouched
+CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
+                          traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+
 
 @dataclass
 class RateBasis:
     annual_rate: Decimal
     convention: str
     compounding_interval_months: int
+    accrual: str = "periodic"  # interest convention inside a payment period (see liability.accrue_interest)
     _base: Decimal = field(init=False)
     _per: Decimal = field(init=False)
     _cache: dict = field(init=False, default_factory=dict)

@@ -68,6 +68,8 @@ class LeaseSchedule:
     historical_rate: Decimal | None = None
     discount_rate_source: dict | None = None
     fx_rates_used: dict | None = None  # ISO date -> rate, for a foreign-currency lease
+    interest_convention: str | None = None  # policy conventions the run used
+    depreciation_convention: str | None = None
     engine_version: str = ENGINE_VERSION
     _hash: str | None = field(default=None, repr=False)
 
@@ -160,6 +162,8 @@ class LeaseSchedule:
             "discount_rate_source": self.discount_rate_source,
             "rate_convention": self.rate_convention,
             "compounding_interval_months": self.compounding_interval_months,
+            "interest_convention": self.interest_convention,
+            "depreciation_convention": self.depreciation_convention,
             "commencement_date": self.commencement_date.isoformat(),
             "end_date": self.end_date.isoformat(),
             "term_months": str(self.term_months),

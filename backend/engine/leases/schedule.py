@@ -21,12 +21,12 @@ from .fx import FxRates, add_functional_columns, rate_lookup
 from .liability import accrue_interest, round_run, straight_line
 from .measurement import Measurement, discount_measurement, measure, rou_parts
 from .policy import LeasePolicy
+from .rates import CONTEXT
 from .result import LeaseSchedule
 from .terms import STANDARDS, LeaseTerms
 
 _ZERO = Decimal(0)
-_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
-                           traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+_CONTEXT = CONTEXT  # historical name, imported by state and events
 
 
 def compute_schedule(terms: LeaseTerms, policy: LeasePolicy, standard: str, *,
@@ -107,10 +107,12 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
     shared: dict = {}
     for s in stds:
         if exemptions[s] is not None:
-            sched = _exempt_schedule(base, s, exemptions[s])
+            sched = _exempt_schedule(base, policy, s, exemptions[s])
         else:
             sched = _recognised_schedule(m, policy, s, liab_run, shared)
         sched.lease_id = lease_id
+        sched.interest_convention = policy.interest_convention
+        sched.depreciation_convention = policy.depreciation_convention
         sched.inputs = inputs
         sched.run_id_given = run_id
         if policy.functional_currency and policy.functional_currency != terms.currency:
@@ -130,7 +132,7 @@ def _liability_columns(m: Measurement):
         pay[f[3]] += f[2]
     cum = accrue_interest(clock.row_ordinals, m.liability_flows, m.rate, opening=m.liability_exact,
                           start_instant=clock._anniv[0], start_t=_ZERO, end_instant=clock.end_ordinal,
-                          end_t=clock.term_months)
+                          end_t=clock.term_months, row_t=clock.row_t)
     interest, closing = round_run(m.liability, cum, pay, ccy)
     opening = [m.liability] + closing[:-1]
     zero = quantize(_ZERO, ccy)
@@ -180,6 +182,7 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         classification = "finance"  # IFRS 16 has a single lessee model
     cols: dict[str, list] = dict(liab)
     interest = liab["interest"]
+    row_x, x_of = clock.axis(policy.depreciation_convention)
     zero = quantize(_ZERO, ccy)
     dep_months: Decimal | None
     if classification == "operating":
@@ -189,11 +192,11 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         inc = q(terms.lease_incentives_received)
         rest = parts["restoration_costs"]
         cost_total = q(m.total_payments) + idc - inc + rest
-        cost = straight_line(cost_total, clock.row_t, term, ccy)
+        cost = straight_line(cost_total, row_x, x_of(term), ccy)
         # IDC, incentives and capitalised restoration unwind straight-line; only their net
         # matters for the accrued-rent balance, so amortise the net once
         net = idc - inc + rest
-        net_amort = straight_line(net, clock.row_t, term, ccy)
+        net_amort = straight_line(net, row_x, x_of(term), ccy)
         amort = list(map(sub, cost, interest))  # ROU amortisation is the plug (ASC 842-20-35-3)
         rou = list(accumulate(amort, sub, initial=rou0))[1:]
         unamortised = list(accumulate(net_amort, sub, initial=net))[1:]
@@ -207,7 +210,7 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         key = (rou0, dep_months)
         dep = shared.get(key)
         if dep is None:  # IFRS 16 and ASC 842 finance usually share the same depreciation
-            dep = shared[key] = straight_line(rou0, clock.row_t, dep_months, ccy)
+            dep = shared[key] = straight_line(rou0, row_x, x_of(dep_months), ccy)
         rou = list(accumulate(dep, sub, initial=rou0))[1:]
         cols["depreciation"] = dep
         cols["lease_cost"] = list(map(add, interest, dep))
@@ -236,7 +239,7 @@ def _pv_for_asc_test(m: Measurement) -> Decimal:
     return quantize(pv, t.currency)
 
 
-def _exempt_schedule(m: Measurement, standard: str, exemption: str) -> LeaseSchedule:
+def _exempt_schedule(m: Measurement, policy: LeasePolicy, standard: str, exemption: str) -> LeaseSchedule:
     """Short-term / low-value: straight-line expense, no ROU asset or liability."""
     terms, clock = m.terms, m.clock
     ccy = terms.currency
@@ -248,7 +251,8 @@ def _exempt_schedule(m: Measurement, standard: str, exemption: str) -> LeaseSche
     prepaid, idc, inc = q(terms.prepaid_lease_payments), q(terms.initial_direct_costs), \
         q(terms.lease_incentives_received)
     total = q(m.total_payments) + idc - inc
-    cost = straight_line(total, clock.row_t, clock.term_months, ccy)
+    row_x, x_of = clock.axis(policy.depreciation_convention)
+    cost = straight_line(total, row_x, x_of(clock.term_months), ccy)
     # accrued (+) / prepaid (-) rent: starts with what was settled at commencement
     accrued, s = [], inc - idc - prepaid
     for k in range(n):

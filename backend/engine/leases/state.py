@@ -67,7 +67,8 @@ def closing_state(schedule: LeaseSchedule, terms: LeaseTerms, policy: LeasePolic
         fs: list = []
         accrue_interest(clock.row_ordinals[: k + 1], m.liability_flows, m.rate, opening=m.liability_exact,
                         start_instant=clock._anniv[0], start_t=_ZERO, end_instant=clock.end_ordinal,
-                        end_t=clock.term_months, final_state=fs)
+                        end_t=clock.term_months, final_state=fs,
+                        row_t=clock.row_t[: k + 1])
         c = schedule.columns
         dep_left = None
         if schedule.depreciation_months is not None:
@@ -106,7 +107,8 @@ def liability_rows_from(state: LeaseState, clock: LeaseClock, flows: list[CashFl
             if o > state.anchor_instant:
                 tup.append((o, clock.t(f.instant), f.amount, r, f.date))
         rel = accrue_interest(rows, tup, rate, opening=state.anchor_balance, start_instant=state.anchor_instant,
-                              start_t=state.anchor_t, end_instant=clock.end_ordinal, end_t=clock.term_months)
+                              start_t=state.anchor_t, end_instant=clock.end_ordinal, end_t=clock.term_months,
+                              row_t=clock.row_t[k0:])
         base = state.anchor_cumulative_interest
         interest, closing = round_run(state.liability, [base + x for x in rel],
                                       pay, currency, prev_rounded=state.cumulative_interest)

@@ -10,6 +10,11 @@ month ends) plus the day fraction of the current lease month. Interest growth,
 straight-line depreciation and straight-line lease cost are functions of ``t``,
 which is how each lease period is allocated to calendar months by days when a
 lease starts mid-month.
+
+``cal(t)`` measures the same time in *calendar months* (each calendar month one
+unit, a part month its share by days): the axis of the ``calendar_month``
+depreciation convention, on which every full calendar month of the term gets
+an equal straight-line amount.
 """
 
 from __future__ import annotations
@@ -19,7 +24,11 @@ from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
-from ..calendar import ONE_DAY, add_months, iter_month_ends
+import decimal
+from typing import Callable
+
+from ..calendar import ONE_DAY, add_months, days_in_month, iter_month_ends
+from .rates import CONTEXT
 
 
 _INTS = [Decimal(i) for i in range(1201)]
@@ -41,6 +50,7 @@ class LeaseClock:
     row_ordinals: tuple[int, ...] = ()  # row_instants as day ordinals
     anniversaries: tuple[date, ...] = ()  # commencement + k months
     end_ordinal: int = 0
+    row_cal: tuple[Decimal, ...] = ()  # cal() at each row's closing instant
     _anniv: list[int] = field(default_factory=list)  # ordinals of commencement + k months
     _t_cache: dict = field(default_factory=dict)
 
@@ -52,6 +62,12 @@ class LeaseClock:
         return r
 
     def _t(self, instant: date) -> Decimal:
+        # always at the engine's precision: clocks are shared, so a memo must not depend
+        # on the caller's context
+        with decimal.localcontext(CONTEXT):
+            return self._t_exact(instant)
+
+    def _t_exact(self, instant: date) -> Decimal:
         o = instant.toordinal()
         an = self._anniv
         if o < an[0]:
@@ -66,6 +82,40 @@ class LeaseClock:
         if days == 0:
             return _int_dec(k)
         return _int_dec(k) + Decimal(days) / Decimal(an[k + 1] - an[k])
+
+    def cal_of_t(self, t: Decimal) -> Decimal:
+        """Calendar months from commencement to the lease-month time ``t`` (``t`` >= 0)."""
+        with decimal.localcontext(CONTEXT):
+            return self._cal_of_t(t)
+
+    def _cal_of_t(self, t: Decimal) -> Decimal:
+        k = int(t)
+        an = self._anniv
+        if k + 1 >= len(an):
+            c = self.commencement
+            an = an + [add_months(c, j).toordinal() for j in range(len(an), k + 2)]
+        o = an[k] + (t - k) * (an[k + 1] - an[k])  # a day ordinal, fractional inside a day
+        return self._cal_exact(o)
+
+    def _cal_of_ordinal(self, o: Decimal | int) -> Decimal:
+        with decimal.localcontext(CONTEXT):
+            return self._cal_exact(o)
+
+    def _cal_exact(self, o: Decimal | int) -> Decimal:
+        whole = int(o)
+        d = date.fromordinal(whole)
+        c = self.commencement
+        months = (d.year - c.year) * 12 + (d.month - c.month)
+        into = Decimal(d.day - 1) + (o - whole)
+        return (_int_dec(months) + into / days_in_month(d.year, d.month)
+                - Decimal(c.day - 1) / days_in_month(c.year, c.month))
+
+    def axis(self, convention: str) -> tuple[tuple[Decimal, ...], Callable[[Decimal], Decimal]]:
+        """Time axis of straight-line charges: row closing times and the map from lease
+        months, for ``calendar_month`` (calendar months) or ``daily`` (lease months)."""
+        if convention == "daily":
+            return self.row_t, _identity
+        return self.row_cal, self.cal_of_t
 
     def row_of(self, d: date) -> int:
         """Row (calendar month) holding date ``d``, clamped to the schedule."""
@@ -98,4 +148,9 @@ def _clock(commencement: date, end_date: date) -> LeaseClock:
     clock.row_ordinals = tuple(i.toordinal() for i in clock.row_instants)
     clock.anniversaries = anniv_dates
     clock.end_ordinal = end_instant.toordinal()
+    clock.row_cal = tuple(clock._cal_of_ordinal(o) for o in clock.row_ordinals)
     return clock
+
+
+def _identity(t: Decimal) -> Decimal:
+    return t

@@ -134,7 +134,8 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
                     f"date {new_terms.end_date.isoformat()}{hint}.", i, "changes.payments",
                     date=late.date.isoformat())
     rate_value = ev.discount_rate if br.revised_rate else v.segment.rate.annual_rate
-    rate = RateBasis(rate_value, v.segment.rate.convention, v.segment.rate.compounding_interval_months)
+    rate = RateBasis(rate_value, v.segment.rate.convention, v.segment.rate.compounding_interval_months,
+                     v.segment.rate.accrual)
     l_after_exact = pv_at(post, d, clock, rate)
     l_after = q(l_after_exact)
 
@@ -198,7 +199,8 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
         months = depreciation_months(new_terms, clock.term_months, td)
     new_cols = continue_rows(cols, split, clock, [f for f in post], rate, ccy, model=model,
                              liability_after_exact=l_after_exact, liability_after=l_after, rou_after=r_after,
-                             months=months, cost_after=cost, gain=gain, unamortised=u_after)
+                             months=months, cost_after=cost, gain=gain, unamortised=u_after,
+                             depreciation_convention=v.schedule.depreciation_convention or "calendar_month")
     sl_total = new_cols.pop("_sl_total")
     flows = tuple(sorted(history + tuple(post), key=_instant))
     source = v.schedule.discount_rate_source

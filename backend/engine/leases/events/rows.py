@@ -52,7 +52,8 @@ class Split:
 
 def continue_rows(prev_cols: dict, split: Split, clock: LeaseClock, flows, rate: RateBasis, currency: str, *,
                   model: str, liability_after_exact: Decimal, liability_after: Decimal, rou_after: Decimal,
-                  months: Decimal, cost_after: Decimal, gain: Decimal, unamortised: Decimal) -> dict:
+                  months: Decimal, cost_after: Decimal, gain: Decimal, unamortised: Decimal,
+                  depreciation_convention: str = "calendar_month") -> dict:
     """Columns of the new version. ``flows`` are the new version's liability payments dated
     on or after ``d``; ``months`` is the depreciation period (finance) or the remaining term
     (operating) from ``d``. Returns columns plus ``sl_total`` (operating) for the segment."""
@@ -73,9 +74,13 @@ def continue_rows(prev_cols: dict, split: Split, clock: LeaseClock, flows, rate:
         else:
             tup.append((o, clock.t(f.instant), f.amount))
     cum = accrue_interest(rows, tup, rate, opening=liability_after_exact - at_d, start_instant=d_ord,
-                          start_t=td, end_instant=clock.end_ordinal, end_t=clock.term_months)
+                          start_t=td, end_instant=clock.end_ordinal, end_t=clock.term_months,
+                          row_t=clock.row_t[k:])
     interest, closing = round_run(liability_after, cum, pay, currency)
-    row_t = clock.row_t[k:]
+    # straight-line charges run on the schedule's depreciation axis (calendar or lease months)
+    axis, x_of = clock.axis(depreciation_convention)
+    row_t, td = axis[k:], x_of(td)
+    months = x_of(split.t + months) - td
     if model == "operating":
         # ASC 842 after a remeasurement: (remaining payments + (ROU - liability)) / remaining term
         sl_total = sum(pay, _ZERO) + rou_after - liability_after
