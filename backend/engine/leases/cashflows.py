@@ -10,8 +10,11 @@ Placement rules (documented for the API):
   period (an arrears payment cannot fall due on the day the lease starts), so
   each payment falls on the last day of its period.
 - Escalation: the amount grows by ``percent`` % every ``every_months`` months
-  counted from ``from`` (compounding); each payment is rounded to the minor
-  unit once, when generated, because that is what will be paid.
+  counted from ``from`` (compounding). By default (``rounding: each_step``) each
+  step grows the previous, already rounded amount and rounds it to the minor
+  unit, as successive invoices do (10,000 at 5 %: ... 12,155.06, then
+  12,762.81); ``from_base`` grows the base by all steps at once and rounds once
+  (12,762.82).
 - One-offs, the expected RVG shortfall and a reasonably certain purchase
   option dated on (or without a date, at) the end date are paid at the end of
   the lease; other one-offs at the start of their date.
@@ -68,8 +71,12 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
         if growth is not None:
             lv = (k * step) // esc.every_months
             if lv != level:  # the amount only changes when a new escalation step starts
+                if esc.rounding == "from_base":
+                    amount = quantize(s.amount * growth ** lv, currency)
+                else:
+                    for _ in range(lv - level):
+                        amount = quantize(amount * growth, currency)
                 level = lv
-                amount = quantize(s.amount * growth ** lv, currency)
         if advance:
             append(CashFlow(d, d, amount, kind, source))
         elif period_start_mode:

@@ -16,6 +16,7 @@ STREAM_KINDS = ("fixed", "in_substance_fixed", "index_linked")
 OTHER_KINDS = ("termination_penalty", "incentive_receivable")
 RATE_CONVENTIONS = ("nominal", "effective")
 STANDARDS = ("IFRS16", "ASC842")
+ESCALATION_ROUNDINGS = ("each_step", "from_base")
 CLASSIFICATIONS = ("finance", "operating")
 
 _ZERO = Decimal(0)
@@ -25,6 +26,10 @@ _ZERO = Decimal(0)
 class Escalation:
     percent: Decimal  # 3 means 3 %
     every_months: int
+    # ``each_step`` (default): each new amount is the previous (already rounded) amount
+    # grown once and rounded, as successive invoices are; ``from_base``: the base amount
+    # grown by all steps at once, then rounded
+    rounding: str = "each_step"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,8 +245,10 @@ def _parse_stream(c: _Collector, s: Any, path: str) -> PaymentStream | None:
             every = c.integer(esc_raw, "every_months", f"{path}.escalation.every_months", required=True)
             if pct is not None and pct <= -100:
                 c.add(f"{path}.escalation.percent", "out_of_range", "escalation percent must exceed -100.")
+            rounding = c.choice(esc_raw, "rounding", f"{path}.escalation.rounding", ESCALATION_ROUNDINGS,
+                                "each_step")
             if pct is not None and every is not None:
-                esc = Escalation(pct, every)
+                esc = Escalation(pct, every, rounding or "each_step")
     if start and end and end < start:
         c.add(f"{path}.to", "stream_end_before_start", f"{path}.to is before {path}.from.")
     if None in (start, end, amount, freq):
