@@ -113,5 +113,19 @@ def lease_cash_flows(terms: LeaseTerms, *, include_rvg: bool = True,
     return flows
 
 
+def cash_paid_by_row(flows, commencement: date, rows: int, currency: str) -> list[Decimal]:
+    """Every payment in the calendar-month row of its date (the schedule's ``cash_paid``):
+    those at commencement and those outside the liability included, so the column sums
+    to the lease's payments; ``payment`` keeps only what reduces the liability."""
+    out = [quantize(Decimal(0), currency)] * rows
+    last = rows - 1
+    cy, cm = commencement.year, commencement.month
+    for f in flows:
+        k = (f.date.year - cy) * 12 + f.date.month - cm
+        k = 0 if k < 0 else last if k > last else k
+        out[k] += f.amount
+    return out
+
+
 def _instant(f: CashFlow) -> date:
     return f.instant

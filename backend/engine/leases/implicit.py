@@ -17,7 +17,7 @@ from .cashflows import lease_cash_flows
 from .measurement import resolve_convention
 from .policy import LeasePolicy
 from .rates import solve_rate
-from .schedule import _CONTEXT
+from .rates import CONTEXT as _CONTEXT
 from .terms import LeaseTerms
 from .timeline import build_clock
 

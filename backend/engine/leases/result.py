@@ -17,7 +17,7 @@ from ..money import quantize
 from .fingerprint import canonical, dumps, sha256_of
 
 PERIOD_FIELDS = (
-    "opening_liability", "interest", "payment", "closing_liability", "liability_current",
+    "opening_liability", "interest", "payment", "cash_paid", "closing_liability", "liability_current",
     "liability_noncurrent", "opening_rou_asset", "depreciation", "closing_rou_asset",
     "accumulated_depreciation", "lease_cost", "accrued_lease_liability", "gain_loss", "fx_gain_loss",
 )

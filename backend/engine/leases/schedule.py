@@ -15,9 +15,11 @@ from operator import add, sub
 from typing import Any, Iterable, Mapping
 
 from ..errors import EngineError
-from ..money import D, quantize
-from .classification import ClassificationResult, classify_asc842, exemption_for
-from .fx import FxRates, add_functional_columns, rate_lookup
+from ..money import quantize
+from .cashflows import cash_paid_by_row
+from .classification import ClassificationResult, classify_asc842
+from .discount import exemptions, resolve_rate
+from .fx import FxRates, add_functional_columns
 from .liability import accrue_interest, round_run, straight_line
 from .measurement import Measurement, discount_measurement, measure, rou_parts
 from .policy import LeasePolicy
@@ -35,9 +37,10 @@ def compute_schedule(terms: LeaseTerms, policy: LeasePolicy, standard: str, *,
                      discount_rate_source: Mapping[str, Any] | None = None) -> LeaseSchedule:
     """Schedule of ``terms`` under ``standard`` (``IFRS16`` or ``ASC842``).
 
-    ``discount_rate`` (annual fraction) overrides ``terms.discount_rate``; the
-    caller resolves it from the entity's IBR matrix when the lease has none
-    (EngineError ``discount_rate_missing`` otherwise). ``fx_rates`` is a
+    ``discount_rate`` (annual fraction) overrides ``terms.discount_rate``; a lease
+    with ``discount_rate: "implicit"`` solves its rate; otherwise the caller resolves
+    it from the entity's IBR matrix (precedence: ``discount``). Without any, a lease
+    that a book recognises fails with ``discount_rate_missing``; exempt books need none. ``fx_rates`` is a
     callable or mapping ``(from_ccy, to_ccy, date) -> Decimal`` used when the
     lease currency differs from ``policy.functional_currency``.
     ``discount_rate_source`` records how the caller chose the rate (e.g.
@@ -69,12 +72,7 @@ def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterabl
                           field="end_date")
     if not terms.payments and not terms.other_payments and terms.prepaid_lease_payments == 0:
         raise EngineError("no_payments", "The lease has no payments.", field="payments")
-    if discount_rate is not None:
-        rate = D(discount_rate)
-        source = dict(discount_rate_source or {"source": "caller"})
-    else:
-        rate = terms.discount_rate
-        source = dict(discount_rate_source or {"source": "lease"})
+    rate, source = resolve_rate(terms, policy, discount_rate, discount_rate_source)
     if rate is not None and not (0 <= rate < 1):
         raise EngineError("rate_out_of_range", "The discount rate is an annual fraction between 0 and 1 "
                           "(0.05 for 5 %).", field="discount_rate", details={"discount_rate": str(rate)})
@@ -88,17 +86,10 @@ def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterabl
 
 def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str, LeaseSchedule]:
     base = measure(terms, policy, rate, discount=False)
-    term_months = base.clock.term_months
-    value_new = None
-    fc = policy.functional_currency
-    if terms.underlying_asset_value_new is not None and fc and fc != terms.currency and "IFRS16" in stds:
-        # the low-value test is judged in the entity's currency, at the commencement rate
-        value_new = terms.underlying_asset_value_new * rate_lookup(fx_rates, terms.currency, fc)(
-            terms.commencement_date)
-    exemptions = {s: exemption_for(terms, policy, s, term_months, value_new) for s in stds}
+    exempt = exemptions(terms, policy, stds, fx_rates)
     m: Measurement | None = None
     liab_run = None
-    if any(e is None for e in exemptions.values()):
+    if any(e is None for e in exempt.values()):
         m = base
         discount_measurement(m, rate)
         liab_run = _liability_columns(m)
@@ -106,11 +97,13 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
     out: dict[str, LeaseSchedule] = {}
     shared: dict = {}
     for s in stds:
-        if exemptions[s] is not None:
-            sched = _exempt_schedule(base, policy, s, exemptions[s])
+        if exempt[s] is not None:
+            sched = _exempt_schedule(base, policy, s, exempt[s])
         else:
             sched = _recognised_schedule(m, policy, s, liab_run, shared)
         sched.lease_id = lease_id
+        sched.columns["cash_paid"] = cash_paid_by_row(sched.flows, terms.commencement_date,
+                                                      len(sched.periods_keys), terms.currency)
         sched.interest_convention = policy.interest_convention
         sched.depreciation_convention = policy.depreciation_convention
         sched.inputs = inputs
