@@ -109,7 +109,7 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
         sched.inputs = inputs
         sched.run_id_given = run_id
         if policy.functional_currency and policy.functional_currency != terms.currency:
-            add_functional_columns(sched, m or base, policy.functional_currency, fx_rates)
+            add_functional_columns(sched, policy.functional_currency, fx_rates)
         # columns are shared between books where they coincide: freeze them
         sched.columns = {k: v if type(v) is tuple else tuple(v) for k, v in sched.columns.items()}
         out[s] = sched
