@@ -11,6 +11,7 @@ payment at the rate of its own date.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from typing import Callable, Mapping
@@ -169,3 +170,22 @@ def require_functional_row(sched, k: int) -> None:
                           f"rate of {sched.periods_keys[k]} (and any payment-date rates of that month) before "
                           "closing it.", field="fx_rates",
                           details={"from": sched.currency, "to": fc, "date": d, "period": sched.periods_keys[k]})
+
+
+def fill_functional_columns(schedule, fx_rates: FxRates | None):
+    """A copy of a commencement schedule (``compute_schedule`` output) with its functional
+    columns recomputed from ``fx_rates``: the FX-only fill when later month-end rates
+    arrive. The lease-currency columns and every row filled before are unchanged; the
+    new ``fx_rates_used`` (and so ``inputs_hash``) records the rates this fill used. An
+    event version is refilled by replaying its events with the rates (``apply_events``)."""
+    fc = schedule.functional_currency
+    if not fc or fc == schedule.currency:
+        return schedule
+    if isinstance(schedule.inputs[0], dict):
+        raise EngineError("fx_fill_needs_replay", "This schedule is a version after lease events; replay the "
+                          "events with the new rates (apply_events) to fill its functional columns.",
+                          field="fx_rates")
+    new = dataclasses.replace(schedule, columns=dict(schedule.columns), run_id_given=None, _hash=None)
+    add_functional_columns(new, fc, fx_rates)
+    new.columns = {k: tuple(v) for k, v in new.columns.items()}
+    return new
