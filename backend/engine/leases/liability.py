@@ -78,6 +78,7 @@ def accrue_interest(
     next_inst = inst[0] if n else end_instant
     # interest of the open period (prev -> next payment instant), computed once
     period_interest: Decimal | None = None
+    shares: dict | None = None  # periodic: factor by elapsed lease months in the open period
     for r, b in enumerate(row_instants):
         while next_inst <= b and j < n:
             i = bal * rates[j]
@@ -86,7 +87,7 @@ def accrue_interest(
             prev_inst, prev_t = next_inst, ts[j]
             j += 1
             next_inst = inst[j] if j < n else end_instant
-            period_interest = None
+            period_interest = shares = None
         if b == prev_inst:
             append(cum)
             continue
@@ -96,12 +97,18 @@ def accrue_interest(
         if b >= next_inst:
             append(cum + period_interest)
         elif periodic:
-            nt = ts[j] if j < n else end_t
-            tb = row_t[r]
-            if nt - prev_t <= _ONE:  # a period of one lease month or less: spread over its days
-                append(cum + period_interest * (tb - prev_t) / (nt - prev_t))
+            if shares is None:  # once per payment period: its length and its memo of factors
+                nt = ts[j] if j < n else end_t
+                span = nt - prev_t
+                shares = None if span <= _ONE else rate._shares.setdefault((prev_t - int(prev_t), span), {})
+            if shares is None:  # a period of one lease month or less: spread over its days
+                append(cum + period_interest * (row_t[r] - prev_t) / span)
             else:
-                append(cum + bal * compounded_share(rate, prev_t, nt, tb))
+                s = row_t[r] - prev_t
+                f = shares.get(s)
+                if f is None:
+                    f = shares[s] = compounded_share(rate, prev_t, nt, row_t[r])
+                append(cum + bal * f)
         else:
             append(cum + period_interest * (b - prev_inst) / (next_inst - prev_inst))
     if final_state is not None:
@@ -114,15 +121,25 @@ def accrue_interest(
 def compounded_share(rate: RateBasis, start_t: Decimal, end_t: Decimal, t: Decimal) -> Decimal:
     """Interest factor accrued at ``t`` inside the payment period ``start_t``..``end_t``
     (``periodic`` convention): compound growth at each whole lease month of the
-    period (month boundaries of the lease clock), linear by days inside a month."""
+    period (month boundaries of the lease clock), linear by days inside a month.
+    It depends only on the start's day fraction and the elapsed and period lengths,
+    which is how ``accrue_interest`` memoises it on the rate."""
     whole = Decimal(int(t))
     lo = whole if whole > start_t else start_t
     hi = whole + _ONE if whole + _ONE < end_t else end_t
-    g_lo = rate.growth(lo - start_t)
+    g_lo = _growth(rate, lo - start_t, end_t - start_t)
     if t == lo:
         return g_lo - _ONE
-    g_hi = rate.growth(hi - start_t)
+    g_hi = _growth(rate, hi - start_t, end_t - start_t)
     return g_lo - _ONE + (g_hi - g_lo) * (t - lo) / (hi - lo)
+
+
+def _growth(rate: RateBasis, months: Decimal, span: Decimal) -> Decimal:
+    # whole months inside the period compound the one-month factor (one fractional power
+    # per rate instead of one per month); the period's end keeps the exact period growth
+    if months < span and months == int(months):
+        return rate.month_growth(int(months))
+    return rate.growth(months)
 
 
 def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal], currency: str,

@@ -36,6 +36,8 @@ class RateBasis:
     _per: Decimal = field(init=False)
     _cache: dict = field(init=False, default_factory=dict)
     _rates: dict = field(init=False, default_factory=dict)
+    _shares: dict = field(init=False, default_factory=dict)
+    _monthly: dict = field(init=False, default_factory=dict)  # accrue_interest's compounded_share memo
 
     def __post_init__(self) -> None:
         if self.convention == "nominal":
@@ -60,6 +62,13 @@ class RateBasis:
             else:
                 g = self._base ** e
             self._cache[months] = g
+        return g
+
+    def month_growth(self, k: int) -> Decimal:
+        """growth(1) ** k: k whole months at the monthly equivalent rate (cached)."""
+        g = self._monthly.get(k)
+        if g is None:
+            g = self._monthly[k] = self.growth(_ONE) ** k
         return g
 
     def rate_for(self, months: Decimal) -> Decimal:

@@ -102,8 +102,10 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
         else:
             sched = _recognised_schedule(m, policy, s, liab_run, shared)
         sched.lease_id = lease_id
-        sched.columns["cash_paid"] = cash_paid_by_row(sched.flows, terms.commencement_date,
-                                                      len(sched.periods_keys), terms.currency)
+        if "cash" not in shared:  # the same payments in every book
+            shared["cash"] = tuple(cash_paid_by_row(base.flows, terms.commencement_date, len(sched.periods_keys),
+                                                    terms.currency))
+        sched.columns["cash_paid"] = shared["cash"]
         sched.interest_convention = policy.interest_convention
         sched.depreciation_convention = policy.depreciation_convention
         sched.inputs = inputs

@@ -32,6 +32,7 @@ from .rates import CONTEXT
 
 
 _INTS = [Decimal(i) for i in range(1201)]
+_DIV, _ADD = CONTEXT.divide, CONTEXT.add
 
 
 def _int_dec(k: int) -> Decimal:
@@ -62,16 +63,12 @@ class LeaseClock:
         return r
 
     def _t(self, instant: date) -> Decimal:
-        # always at the engine's precision: clocks are shared, so a memo must not depend
-        # on the caller's context
-        with decimal.localcontext(CONTEXT):
-            return self._t_exact(instant)
-
-    def _t_exact(self, instant: date) -> Decimal:
+        # always at the engine's precision (CONTEXT's own arithmetic): clocks are shared,
+        # so a memo must not depend on the caller's context
         o = instant.toordinal()
         an = self._anniv
         if o < an[0]:
-            return Decimal(o - an[0]) / Decimal(31)
+            return _DIV(Decimal(o - an[0]), _INTS[31])
         c = self.commencement
         k = (instant.year - c.year) * 12 + (instant.month - c.month)
         if k + 1 >= len(an):  # beyond the precomputed range: extend a private copy
@@ -81,7 +78,7 @@ class LeaseClock:
         days = o - an[k]
         if days == 0:
             return _int_dec(k)
-        return _int_dec(k) + Decimal(days) / Decimal(an[k + 1] - an[k])
+        return _ADD(_int_dec(k), _DIV(_int_dec(days), _int_dec(an[k + 1] - an[k])))
 
     def cal_of_t(self, t: Decimal) -> Decimal:
         """Calendar months from commencement to the lease-month time ``t`` (``t`` >= 0)."""
@@ -148,7 +145,14 @@ def _clock(commencement: date, end_date: date) -> LeaseClock:
     clock.row_ordinals = tuple(i.toordinal() for i in clock.row_instants)
     clock.anniversaries = anniv_dates
     clock.end_ordinal = end_instant.toordinal()
-    clock.row_cal = tuple(clock._cal_of_ordinal(o) for o in clock.row_ordinals)
+    # every row but the last closes on the 1st of a month: whole calendar months, less the part
+    # of the commencement month before commencement
+    off = _DIV(_int_dec(commencement.day - 1), _int_dec(days_in_month(commencement.year, commencement.month)))
+    last_cal = (clock._cal_of_ordinal(clock.row_ordinals[-1]),)
+    if off:
+        clock.row_cal = tuple(CONTEXT.subtract(_int_dec(k), off) for k in range(1, len(ends))) + last_cal
+    else:  # a 1st-of-month start: lease months are calendar months
+        clock.row_cal = clock.row_t[:-1] + last_cal
     return clock
 
 
