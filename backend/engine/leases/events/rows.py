@@ -10,11 +10,15 @@ their output is byte-identical. Rows from ``k`` are rebuilt, current portion
 included (it looks 12 months ahead).
 
 Mid-period note: inside a payment period the schedule accrues interest to months
-by days (linear), while the liability at ``d`` is the compound present value, so
-the pre-event interest of the effective month can differ from a day-count accrual
-by at most ``B x r^2 x f(1-f)/2`` (B balance, r period rate, f elapsed share of the
-period): cents on monthly payments. That difference lands in the month's interest,
-never in the event's adjustment.
+by the interest convention (``periodic``: compounding whole lease months, linear by
+days inside a month; ``actual_days``: linear by days), while the liability at ``d``
+is the compound present value, so the pre-event interest of the effective month can
+differ from the accrual by at most ``B x r^2 x f(1-f)/2`` (B balance, r rate of the
+linear stretch, f elapsed share of it): cents on monthly payments. That difference
+lands in the month's interest, never in the event's adjustment.
+
+Straight-line charges continue on the schedule's depreciation axis
+(``timeline.LeaseClock.axis``: calendar months or lease months).
 """
 
 from __future__ import annotations
@@ -79,18 +83,18 @@ def continue_rows(prev_cols: dict, split: Split, clock: LeaseClock, flows, rate:
     interest, closing = round_run(liability_after, cum, pay, currency)
     # straight-line charges run on the schedule's depreciation axis (calendar or lease months)
     axis, x_of = clock.axis(depreciation_convention)
-    row_t, td = axis[k:], x_of(td)
-    months = x_of(split.t + months) - td
+    row_x, x_d = axis[k:], x_of(td)
+    months = x_of(td + months) - x_d
     if model == "operating":
         # ASC 842 after a remeasurement: (remaining payments + (ROU - liability)) / remaining term
         sl_total = sum(pay, _ZERO) + rou_after - liability_after
-        cost = straight_line(sl_total, row_t, months, currency, start_t=td)
+        cost = straight_line(sl_total, row_x, months, currency, start_t=x_d)
         dep = list(map(sub, cost, interest))
-        unam = list(accumulate(straight_line(unamortised, row_t, months, currency, start_t=td), sub,
+        unam = list(accumulate(straight_line(unamortised, row_x, months, currency, start_t=x_d), sub,
                                initial=unamortised))[1:]
     else:
         sl_total = _ZERO
-        dep = straight_line(rou_after, row_t, months, currency, start_t=td)
+        dep = straight_line(rou_after, row_x, months, currency, start_t=x_d)
     rou = list(accumulate(dep, sub, initial=rou_after))[1:]
     pre_i, pre_dep = split.pre_interest, split.pre_depreciation
     interest[0] += pre_i
