@@ -16,6 +16,9 @@ from .. import ENGINE_VERSION
 from ..money import quantize
 from .fingerprint import canonical, dumps, sha256_of
 
+# ``payment`` is what reduces the liability; ``cash_paid`` is every lease payment dated in
+# the month (a payment on the commencement date and payments outside the liability
+# included), so it sums to the lease payments (``cashflows.cash_paid_by_row``).
 PERIOD_FIELDS = (
     "opening_liability", "interest", "payment", "cash_paid", "closing_liability", "liability_current",
     "liability_noncurrent", "opening_rou_asset", "depreciation", "closing_rou_asset",
