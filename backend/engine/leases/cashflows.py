@@ -119,11 +119,11 @@ def cash_paid_by_row(flows, commencement: date, rows: int, currency: str) -> lis
     to the lease's payments; ``payment`` keeps only what reduces the liability."""
     out = [quantize(Decimal(0), currency)] * rows
     last = rows - 1
-    cy, cm = commencement.year, commencement.month
+    base = commencement.year * 12 + commencement.month
     for f in flows:
-        k = (f.date.year - cy) * 12 + f.date.month - cm
-        k = 0 if k < 0 else last if k > last else k
-        out[k] += f.amount
+        d = f[0]  # the payment date
+        k = d.year * 12 + d.month - base
+        out[0 if k < 0 else last if k > last else k] += f[2]
     return out
 
 

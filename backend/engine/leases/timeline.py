@@ -54,6 +54,7 @@ class LeaseClock:
     row_cal: tuple[Decimal, ...] = ()  # cal() at each row's closing instant
     _anniv: list[int] = field(default_factory=list)  # ordinals of commencement + k months
     _t_cache: dict = field(default_factory=dict)
+    _cal_cache: dict = field(default_factory=dict)
 
     def t(self, instant: date) -> Decimal:
         """Lease months from commencement to ``instant`` (negative before it)."""
@@ -81,9 +82,12 @@ class LeaseClock:
         return _ADD(_int_dec(k), _DIV(_int_dec(days), _int_dec(an[k + 1] - an[k])))
 
     def cal_of_t(self, t: Decimal) -> Decimal:
-        """Calendar months from commencement to the lease-month time ``t`` (``t`` >= 0)."""
-        with decimal.localcontext(CONTEXT):
-            return self._cal_of_t(t)
+        """Calendar months from commencement to the lease-month time ``t`` (``t`` >= 0, memoised)."""
+        r = self._cal_cache.get(t)
+        if r is None:
+            with decimal.localcontext(CONTEXT):
+                r = self._cal_cache[t] = self._cal_of_t(t)
+        return r
 
     def _cal_of_t(self, t: Decimal) -> Decimal:
         k = int(t)
