@@ -151,3 +151,26 @@ def test_escalation_rounds_each_step_as_invoices_do():
     # straight-line cost = payments / 10 years (no IDC or incentive here)
     assert sum(amounts) == Decimal("125778.90")  # from_base: 125,778.92 (ASC 842 Example 4 test)
     assert {whole(c) for c in annual_totals(s, "lease_cost", 10)} == {12578}
+
+
+RENT_ON_THE_FIRST = {"currency": "USD", "asset_class": "building", "commencement_date": "2024-01-15",
+                     "end_date": "2026-01-14", "discount_rate": "0.06",
+                     "payments": [{"from": "2024-02-01", "to": "2026-01-01", "amount": "1000",
+                                   "frequency": "monthly", "timing": "advance"}]}
+
+
+def test_periodic_rent_due_on_the_first_of_a_mid_month_lease_runs_in_equal_months():
+    # "monthly payments: 12 equal periods a year, whatever the days in the month" (issue #14):
+    # after the 17-day stub (15 Jan - 1 Feb, spread over its days), every month from one rent
+    # date to the next carries exactly r/12, February's 29 days and March's 31 alike
+    s = compute_schedule(parse_lease(RENT_ON_THE_FIRST), LeasePolicy(short_term_classes=()), "IFRS16")
+    feb, mar = s.periods[1], s.periods[2]
+    for r in (feb, mar):
+        after_rent = r["opening_liability"] - r["payment"]  # rent is paid on the 1st, in advance
+        assert abs(r["interest"] - after_rent * Decimal("0.005")) <= CENT
+    # the day-count election measures those months in days of the lease months (15th to 15th)
+    days = compute_schedule(parse_lease(RENT_ON_THE_FIRST),
+                            LeasePolicy(short_term_classes=(), interest_convention="actual_days"), "IFRS16")
+    r = days.periods[1]
+    assert abs(r["interest"] - (r["opening_liability"] - r["payment"]) * Decimal("0.005")) > CENT
+    assert s.periods[-1]["closing_liability"] == 0 and days.periods[-1]["closing_liability"] == 0

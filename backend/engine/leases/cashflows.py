@@ -39,6 +39,22 @@ class CashFlow(NamedTuple):
     amount: Decimal
     kind: str  # stream kind, termination_penalty, incentive_receivable, rvg, purchase_option
     source: str  # input path, e.g. payments[0]
+    # a stream payment's place in its stream (see ``flow_t``): number k, interval in
+    # months and the instant of payment 0; one-offs keep the defaults
+    seq: int = -1
+    step: int = 0
+    anchor: date | None = None
+
+
+def flow_t(f: CashFlow, clock, periodic: bool) -> Decimal:
+    """Lease-month time of a payment. Under the ``periodic`` interest convention every
+    payment period of a stream is one equal compounding period: payment k of a stream
+    sits k intervals after the stream's first payment (so rent due on the 1st of a lease
+    that starts on the 15th still runs in whole months); otherwise, and for one-offs, the
+    clock time of its instant (whole lease months plus days of the lease month)."""
+    if periodic and f.step:
+        return clock.t(f.anchor) + f.seq * f.step
+    return clock.t(f.instant)
 
 
 def expand_stream(s: PaymentStream, commencement: date, currency: str, source: str,
@@ -63,6 +79,12 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
     level = 0
     k = 0
     start, end = s.start, s.end
+    if advance:
+        anchor = anniversaries[0] if n_anniv else start
+    elif period_start_mode:
+        anchor = anniversaries[step] if step < n_anniv else add_months(start, step)
+    else:
+        anchor = start + ONE_DAY
     while True:
         j = k * step
         d = anniversaries[j] if j < n_anniv else add_months(start, j)
@@ -78,13 +100,13 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
                         amount = quantize(amount * growth, currency)
                 level = lv
         if advance:
-            append(CashFlow(d, d, amount, kind, source))
+            append(CashFlow(d, d, amount, kind, source, k, step, anchor))
         elif period_start_mode:
             j += step
             inst = anniversaries[j] if j < n_anniv else add_months(start, j)
-            append(CashFlow(inst - ONE_DAY, inst, amount, kind, source))
+            append(CashFlow(inst - ONE_DAY, inst, amount, kind, source, k, step, anchor))
         else:
-            append(CashFlow(d, d + ONE_DAY, amount, kind, source))
+            append(CashFlow(d, d + ONE_DAY, amount, kind, source, k, step, anchor))
         k += 1
     return out
 

@@ -9,10 +9,11 @@ effective-interest result on the balance after the payments at its start,
 ``B x (growth(dt) - 1)``, so each payment period's total is exact. Inside a
 period it is accrued to calendar months by the rate's interest convention:
 
-- ``periodic`` (default): compounding at whole lease months from the period's
-  start, ``B x (growth(j) - 1)`` after j lease months, so the months of a quarter
-  carry the monthly equivalent rate and add up to the quarter; inside one lease
-  month (mid-month commencement) the month's interest is spread over its days.
+- ``periodic`` (default): compounding at each whole month from the period's
+  start (its payment date), ``B x (growth(1)^j - 1)`` after j months, so the
+  months of a quarter carry the monthly equivalent rate and add up to the
+  quarter; inside a month (and over a period of one month or less, e.g. a
+  mid-month commencement) the interest is spread over its days.
 - ``actual_days``: the period's interest in proportion to days elapsed.
 With monthly payments on the lease's monthly anniversaries both give the same rows.
 """
@@ -24,6 +25,9 @@ from operator import add, sub
 from typing import Sequence
 from decimal import Decimal
 
+from datetime import date
+
+from ..calendar import add_months
 from ..money import ROUNDING, quantize
 from .rates import RateBasis
 
@@ -42,17 +46,16 @@ def accrue_interest(
     end_instant: int,
     end_t: Decimal,
     final_state: list | None = None,
-    row_t: Sequence[Decimal] | None = None,
 ) -> list[Decimal]:
     """Cumulative exact interest from ``start_instant`` at each row closing instant.
 
     Instants are day ordinals (``date.toordinal()``: integer compares are what
     make this loop fast). ``flows`` are (instant, t, amount, ...) strictly after
     ``start_instant``, in instant order; ``row_instants`` are the closing
-    instants of the rows to fill and ``row_t`` their lease-month times (needed by
-    the ``periodic`` convention; without them the accrual is by days).
+    instants of the rows to fill. Inside a payment period the rate's interest
+    convention places the accrual (see the module doc).
     """
-    periodic = row_t is not None and rate.accrual == "periodic"
+    periodic = rate.accrual == "periodic"
     # aggregate payments made at the same instant: the loop then visits each
     # payment period once
     inst: list[int] = []
@@ -78,7 +81,7 @@ def accrue_interest(
     next_inst = inst[0] if n else end_instant
     # interest of the open period (prev -> next payment instant), computed once
     period_interest: Decimal | None = None
-    shares: dict | None = None  # periodic: factor by elapsed lease months in the open period
+    grid: list | None = None  # periodic: the open period's month boundaries and accrued factors
     for r, b in enumerate(row_instants):
         while next_inst <= b and j < n:
             i = bal * rates[j]
@@ -87,7 +90,7 @@ def accrue_interest(
             prev_inst, prev_t = next_inst, ts[j]
             j += 1
             next_inst = inst[j] if j < n else end_instant
-            period_interest = shares = None
+            period_interest = grid = None
         if b == prev_inst:
             append(cum)
             continue
@@ -97,18 +100,12 @@ def accrue_interest(
         if b >= next_inst:
             append(cum + period_interest)
         elif periodic:
-            if shares is None:  # once per payment period: its length and its memo of factors
-                nt = ts[j] if j < n else end_t
-                span = nt - prev_t
-                shares = None if span <= _ONE else rate._shares.setdefault((prev_t - int(prev_t), span), {})
-            if shares is None:  # a period of one lease month or less: spread over its days
-                append(cum + period_interest * (row_t[r] - prev_t) / span)
+            if grid is None:  # once per payment period
+                grid = month_grid(rate, prev_inst, next_inst, (ts[j] if j < n else end_t) - prev_t)
+            if len(grid) == 2:  # one month or less: the period's interest spread over its days
+                append(cum + period_interest * (b - prev_inst) / (next_inst - prev_inst))
             else:
-                s = row_t[r] - prev_t
-                f = shares.get(s)
-                if f is None:
-                    f = shares[s] = compounded_share(rate, prev_t, nt, row_t[r])
-                append(cum + bal * f)
+                append(cum + bal * on_grid(grid, b))
         else:
             append(cum + period_interest * (b - prev_inst) / (next_inst - prev_inst))
     if final_state is not None:
@@ -118,28 +115,33 @@ def accrue_interest(
     return out
 
 
-def compounded_share(rate: RateBasis, start_t: Decimal, end_t: Decimal, t: Decimal) -> Decimal:
-    """Interest factor accrued at ``t`` inside the payment period ``start_t``..``end_t``
-    (``periodic`` convention): compound growth at each whole lease month of the
-    period (month boundaries of the lease clock), linear by days inside a month.
-    It depends only on the start's day fraction and the elapsed and period lengths,
-    which is how ``accrue_interest`` memoises it on the rate."""
-    whole = Decimal(int(t))
-    lo = whole if whole > start_t else start_t
-    hi = whole + _ONE if whole + _ONE < end_t else end_t
-    g_lo = _growth(rate, lo - start_t, end_t - start_t)
-    if t == lo:
-        return g_lo - _ONE
-    g_hi = _growth(rate, hi - start_t, end_t - start_t)
-    return g_lo - _ONE + (g_hi - g_lo) * (t - lo) / (hi - lo)
+def month_grid(rate: RateBasis, start: int, end: int, span: Decimal) -> list[tuple[int, Decimal]]:
+    """``periodic`` accrual points of the payment period from instant ``start`` to ``end``
+    (day ordinals) lasting ``span`` lease months: (instant, interest factor accrued) at the
+    start, at each whole month from the start (growth(1)^j - 1: the monthly equivalent
+    rate compounding) and at the end (the period's exact rate)."""
+    pts = [(start, _ZERO)]
+    if span > _ONE:
+        d0 = date.fromordinal(start)
+        j = 1
+        while j < span:
+            o = add_months(d0, j).toordinal()
+            if o >= end:
+                break
+            pts.append((o, rate.month_growth(j) - _ONE))
+            j += 1
+    pts.append((end, rate.rate_for(span)))
+    return pts
 
 
-def _growth(rate: RateBasis, months: Decimal, span: Decimal) -> Decimal:
-    # whole months inside the period compound the one-month factor (one fractional power
-    # per rate instead of one per month); the period's end keeps the exact period growth
-    if months < span and months == int(months):
-        return rate.month_growth(int(months))
-    return rate.growth(months)
+def on_grid(pts: list[tuple[int, Decimal]], b: int) -> Decimal:
+    """Factor accrued at instant ``b`` inside the grid: linear by days between its points."""
+    for i in range(1, len(pts)):
+        o1, f1 = pts[i]
+        if b < o1:
+            o0, f0 = pts[i - 1]
+            return f0 if b == o0 else f0 + (f1 - f0) * (b - o0) / (o1 - o0)
+    return pts[-1][1]
 
 
 def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal], currency: str,

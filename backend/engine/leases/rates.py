@@ -36,7 +36,6 @@ class RateBasis:
     _per: Decimal = field(init=False)
     _cache: dict = field(init=False, default_factory=dict)
     _rates: dict = field(init=False, default_factory=dict)
-    _shares: dict = field(init=False, default_factory=dict)
     _monthly: dict = field(init=False, default_factory=dict)  # accrue_interest's compounded_share memo
 
     def __post_init__(self) -> None:

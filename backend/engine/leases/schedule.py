@@ -127,7 +127,7 @@ def _liability_columns(m: Measurement):
         pay[f[3]] += f[2]
     cum = accrue_interest(clock.row_ordinals, m.liability_flows, m.rate, opening=m.liability_exact,
                           start_instant=clock._anniv[0], start_t=_ZERO, end_instant=clock.end_ordinal,
-                          end_t=clock.term_months, row_t=clock.row_t)
+                          end_t=clock.term_months)
     interest, closing = round_run(m.liability, cum, pay, ccy)
     opening = [m.liability] + closing[:-1]
     zero = quantize(_ZERO, ccy)

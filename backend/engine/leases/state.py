@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .cashflows import CashFlow
+from .cashflows import CashFlow, flow_t
 from .liability import accrue_interest, round_run
 from .measurement import measure
 from .policy import LeasePolicy
@@ -67,8 +67,7 @@ def closing_state(schedule: LeaseSchedule, terms: LeaseTerms, policy: LeasePolic
         fs: list = []
         accrue_interest(clock.row_ordinals[: k + 1], m.liability_flows, m.rate, opening=m.liability_exact,
                         start_instant=clock._anniv[0], start_t=_ZERO, end_instant=clock.end_ordinal,
-                        end_t=clock.term_months, final_state=fs,
-                        row_t=clock.row_t[: k + 1])
+                        end_t=clock.term_months, final_state=fs)
         c = schedule.columns
         dep_left = None
         if schedule.depreciation_months is not None:
@@ -100,15 +99,15 @@ def liability_rows_from(state: LeaseState, clock: LeaseClock, flows: list[CashFl
         n = len(rows)
         tup = []
         pay = [_ZERO] * n
+        periodic = rate.accrual == "periodic"
         for f in flows:
             r = clock.row_of(f.date) - k0
             pay[r] += f.amount
             o = f.instant.toordinal()
             if o > state.anchor_instant:
-                tup.append((o, clock.t(f.instant), f.amount, r, f.date))
+                tup.append((o, flow_t(f, clock, periodic), f.amount, r, f.date))
         rel = accrue_interest(rows, tup, rate, opening=state.anchor_balance, start_instant=state.anchor_instant,
-                              start_t=state.anchor_t, end_instant=clock.end_ordinal, end_t=clock.term_months,
-                              row_t=clock.row_t[k0:])
+                              start_t=state.anchor_t, end_instant=clock.end_ordinal, end_t=clock.term_months)
         base = state.anchor_cumulative_interest
         interest, closing = round_run(state.liability, [base + x for x in rel],
                                       pay, currency, prev_rounded=state.cumulative_interest)

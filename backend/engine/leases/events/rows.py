@@ -30,6 +30,7 @@ from itertools import accumulate
 from operator import sub
 
 from ...money import quantize
+from ..cashflows import flow_t
 from ..liability import accrue_interest, round_run, straight_line
 from ..rates import RateBasis
 from ..timeline import LeaseClock
@@ -70,16 +71,16 @@ def continue_rows(prev_cols: dict, split: Split, clock: LeaseClock, flows, rate:
     tup = []
     at_d = _ZERO
     d_ord = d.toordinal()
+    periodic = rate.accrual == "periodic"
     for f in flows:
         pay[clock.row_of(f.date) - k] += f.amount
         o = f.instant.toordinal()
         if o == d_ord:
             at_d += f.amount  # paid at the effective instant: not discounted, no interest
         else:
-            tup.append((o, clock.t(f.instant), f.amount))
+            tup.append((o, flow_t(f, clock, periodic), f.amount))
     cum = accrue_interest(rows, tup, rate, opening=liability_after_exact - at_d, start_instant=d_ord,
-                          start_t=td, end_instant=clock.end_ordinal, end_t=clock.term_months,
-                          row_t=clock.row_t[k:])
+                          start_t=td, end_instant=clock.end_ordinal, end_t=clock.term_months)
     interest, closing = round_run(liability_after, cum, pay, currency)
     # straight-line charges run on the schedule's depreciation axis (calendar or lease months)
     axis, x_of = clock.axis(depreciation_convention)

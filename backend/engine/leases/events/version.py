@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...money import quantize
-from ..cashflows import CashFlow
+from ..cashflows import CashFlow, flow_t
 from ..rates import RateBasis
 from ..result import LeaseSchedule
 from ..terms import LeaseTerms
@@ -84,9 +84,13 @@ def pv_at(flows, d: date, clock: LeaseClock, rate: RateBasis) -> Decimal:
     """Exact PV at the start of ``d`` of the payments dated on or after ``d``."""
     td = clock.t(d)
     pv = _ZERO
+    periodic = rate.accrual == "periodic"
+    last_inst, t = None, _ZERO
     for f in flows:
         if f.date >= d:
-            pv += f.amount / rate.growth(clock.t(f.instant) - td)
+            if f.instant != last_inst:  # payments at one instant share the first one's time, as in the run
+                last_inst, t = f.instant, flow_t(f, clock, periodic)
+            pv += f.amount / rate.growth(t - td)
     return pv
 
 
