@@ -85,6 +85,9 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
         anchor = anniversaries[step] if step < n_anniv else add_months(start, step)
     else:
         anchor = start + ONE_DAY
+    # a stream dated on the lease's own anniversaries is already on the clock's whole
+    # months; only other streams need their equal periods recorded (``flow_t``)
+    snap = 0 if n_anniv else step
     while True:
         j = k * step
         d = anniversaries[j] if j < n_anniv else add_months(start, j)
@@ -100,13 +103,13 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
                         amount = quantize(amount * growth, currency)
                 level = lv
         if advance:
-            append(CashFlow(d, d, amount, kind, source, k, step, anchor))
+            append(CashFlow(d, d, amount, kind, source, k, snap, anchor))
         elif period_start_mode:
             j += step
             inst = anniversaries[j] if j < n_anniv else add_months(start, j)
-            append(CashFlow(inst - ONE_DAY, inst, amount, kind, source, k, step, anchor))
+            append(CashFlow(inst - ONE_DAY, inst, amount, kind, source, k, snap, anchor))
         else:
-            append(CashFlow(d, d + ONE_DAY, amount, kind, source, k, step, anchor))
+            append(CashFlow(d, d + ONE_DAY, amount, kind, source, k, snap, anchor))
         k += 1
     return out
 
