@@ -26,6 +26,7 @@ from typing import Sequence
 from decimal import Decimal
 
 from datetime import date
+from functools import lru_cache
 
 from ..calendar import add_months
 from ..money import ROUNDING, quantize
@@ -122,16 +123,21 @@ def month_grid(rate: RateBasis, start: int, end: int, span: Decimal) -> list[tup
     rate compounding) and at the end (the period's exact rate)."""
     pts = [(start, _ZERO)]
     if span > _ONE:
-        d0 = date.fromordinal(start)
         j = 1
         while j < span:
-            o = add_months(d0, j).toordinal()
+            o = _month_after(start, j)
             if o >= end:
                 break
             pts.append((o, rate.month_growth(j) - _ONE))
             j += 1
     pts.append((end, rate.rate_for(span)))
     return pts
+
+
+@lru_cache(maxsize=1 << 16)
+def _month_after(start: int, j: int) -> int:
+    # portfolios share payment dates, so the calendar arithmetic is memoised
+    return add_months(date.fromordinal(start), j).toordinal()
 
 
 def on_grid(pts: list[tuple[int, Decimal]], b: int) -> Decimal:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..errors import EngineError
 from ..money import quantize
-from .cashflows import CashFlow, flow_t, lease_cash_flows
+from .cashflows import CashFlow, lease_cash_flows
 from .policy import LeasePolicy
 from .rates import RateBasis
 from .terms import LeaseTerms
@@ -69,6 +69,7 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
     liab: list[tuple[int, Decimal, Decimal, int, date]] = []
     at_start = _ZERO
     periodic = policy.interest_convention == "periodic"
+    t_of = clock.t
     cy, cm, last_row = commencement.year, commencement.month, len(clock.row_ends) - 1
     last_inst = None
     last_t = _ZERO
@@ -77,7 +78,8 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
             at_start += f.amount
             continue
         if f.instant != last_inst:
-            last_t = flow_t(f, clock, periodic)
+            # flow_t inlined: this runs once per payment date
+            last_t = t_of(f.anchor) + f.seq * f.step if periodic and f.step else t_of(f.instant)
             last_inst = f.instant
             last_ord = last_inst.toordinal()
         d = f.date
