@@ -6,8 +6,10 @@ period's closing state without touching earlier rows.
 
 Interest of each payment period (between consecutive payment instants) is the
 effective-interest result on the balance after the payments at its start,
-``B x (growth(dt) - 1)``, so each payment period's total is exact. Inside a
-period it is accrued to calendar months by the rate's interest convention:
+``B x (growth(dt) - 1)``, so each payment period's total is exact; under the
+``periodic`` convention dt is the stream's payment interval (``cashflows.flow_t``:
+equal periods whatever the days in the month). Inside a period it is accrued to
+calendar months by the rate's interest convention:
 
 - ``periodic`` (default): compounding at each whole month from the period's
   start (its payment date), ``B x (growth(1)^j - 1)`` after j months, so the
@@ -20,13 +22,12 @@ With monthly payments on the lease's monthly anniversaries both give the same ro
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
 from itertools import accumulate
 from operator import add, sub
 from typing import Sequence
-from decimal import Decimal
-
-from datetime import date
-from functools import lru_cache
 
 from ..calendar import add_months
 from ..money import ROUNDING, quantize
