@@ -29,6 +29,11 @@ class EngineError(Exception):
         self.field = field
         self.details = dict(details or {})
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{"code", "message", "field", "details"}``: what a failed run records and shows
+        (pair it with ``leases.fingerprint.inputs_hash`` of the inputs to retry the same run)."""
+        return {"code": self.code, "message": self.message, "field": self.field, "details": dict(self.details)}
+
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, field={self.field!r})"
 

@@ -81,7 +81,11 @@ def fx(src, dst, d):
 
 
 POLICIES = st.sampled_from([LeasePolicy(), LeasePolicy(short_term_classes=(), asc_restoration_in_rou=True),
-                            LeasePolicy(functional_currency="EUR")])
+                            LeasePolicy(functional_currency="EUR"),
+                            # the conventions of issue #14's elections: day-count accrual, daily depreciation
+                            LeasePolicy(interest_convention="actual_days", depreciation_convention="daily"),
+                            LeasePolicy(short_term_classes=(), interest_convention="actual_days"),
+                            LeasePolicy(functional_currency="EUR", depreciation_convention="daily")])
 SETTINGS = settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -129,6 +133,10 @@ def test_schedule_invariants(data, policy):
                 if isinstance(v, Decimal) and not k.endswith("_functional") and k != "fx_gain_loss":
                     assert quantize(v, ccy) == v, (k, v)
         q = lambda x: quantize(x, ccy)  # noqa: E731
+        # cash_paid: every payment in the row of its date, so it sums to the lease payments
+        assert sum(r["cash_paid"] for r in rows) == sum(Decimal(f["amount"]) for f in s.cash_flows)
+        assert s.interest_convention == policy.interest_convention
+        assert s.depreciation_convention == policy.depreciation_convention
         if s.exemption is not None:
             total = sum(Decimal(f["amount"]) for f in s.cash_flows) + q(terms.prepaid_lease_payments)
             total += q(terms.initial_direct_costs) - q(terms.lease_incentives_received)
@@ -192,7 +200,8 @@ def test_determinism_byte_identical(data, policy):
 @settings(max_examples=60, deadline=None)
 @given(leases(allow_short=False), st.data())
 def test_continuation_from_closing_state_reproduces_the_rest(data, draw):
-    policy = LeasePolicy(short_term_classes=())
+    policy = LeasePolicy(short_term_classes=(),
+                         interest_convention=draw.draw(st.sampled_from(["periodic", "actual_days"])))
     terms = parse_lease(data)
     s = compute_schedules(terms, policy, ("IFRS16",))["IFRS16"]
     if s.exemption is not None or len(s.periods_keys) < 2:
@@ -200,7 +209,7 @@ def test_continuation_from_closing_state_reproduces_the_rest(data, draw):
     k = draw.draw(st.integers(0, len(s.periods_keys) - 2))
     state = closing_state(s, terms, policy, s.periods_keys[k])
     clock = build_clock(terms.commencement_date, terms.end_date)
-    rate = RateBasis(s.discount_rate, s.rate_convention, s.compounding_interval_months)
+    rate = RateBasis(s.discount_rate, s.rate_convention, s.compounding_interval_months, s.interest_convention)
     rest = liability_rows_from(state, clock, list(state.remaining_flows), rate, terms.currency)
     assert rest["interest"] == list(s.columns["interest"][k + 1:])
     assert rest["closing_liability"] == list(s.columns["closing_liability"][k + 1:])

@@ -10,8 +10,11 @@ Placement rules (documented for the API):
   period (an arrears payment cannot fall due on the day the lease starts), so
   each payment falls on the last day of its period.
 - Escalation: the amount grows by ``percent`` % every ``every_months`` months
-  counted from ``from`` (compounding); each payment is rounded to the minor
-  unit once, when generated, because that is what will be paid.
+  counted from ``from`` (compounding). By default (``rounding: each_step``) each
+  step grows the previous, already rounded amount and rounds it to the minor
+  unit, as successive invoices do (10,000 at 5 %: ... 12,155.06, then
+  12,762.81); ``from_base`` grows the base by all steps at once and rounds once
+  (12,762.82).
 - One-offs, the expected RVG shortfall and a reasonably certain purchase
   option dated on (or without a date, at) the end date are paid at the end of
   the lease; other one-offs at the start of their date.
@@ -36,6 +39,22 @@ class CashFlow(NamedTuple):
     amount: Decimal
     kind: str  # stream kind, termination_penalty, incentive_receivable, rvg, purchase_option
     source: str  # input path, e.g. payments[0]
+    # a stream payment's place in its stream (see ``flow_t``): number k, interval in
+    # months and the instant of payment 0; one-offs keep the defaults
+    seq: int = -1
+    step: int = 0
+    anchor: date | None = None
+
+
+def flow_t(f: CashFlow, clock, periodic: bool) -> Decimal:
+    """Lease-month time of a payment. Under the ``periodic`` interest convention every
+    payment period of a stream is one equal compounding period: payment k of a stream
+    sits k intervals after the stream's first payment (so rent due on the 1st of a lease
+    that starts on the 15th still runs in whole months); otherwise, and for one-offs, the
+    clock time of its instant (whole lease months plus days of the lease month)."""
+    if periodic and f.step:
+        return clock.t(f.anchor) + f.seq * f.step
+    return clock.t(f.instant)
 
 
 def expand_stream(s: PaymentStream, commencement: date, currency: str, source: str,
@@ -60,6 +79,15 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
     level = 0
     k = 0
     start, end = s.start, s.end
+    if advance:
+        anchor = anniversaries[0] if n_anniv else start
+    elif period_start_mode:
+        anchor = anniversaries[step] if step < n_anniv else add_months(start, step)
+    else:
+        anchor = start + ONE_DAY
+    # a stream dated on the lease's own anniversaries is already on the clock's whole
+    # months; only other streams need their equal periods recorded (``flow_t``)
+    snap = 0 if n_anniv else step
     while True:
         j = k * step
         d = anniversaries[j] if j < n_anniv else add_months(start, j)
@@ -68,16 +96,20 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
         if growth is not None:
             lv = (k * step) // esc.every_months
             if lv != level:  # the amount only changes when a new escalation step starts
+                if esc.rounding == "from_base":
+                    amount = quantize(s.amount * growth ** lv, currency)
+                else:
+                    for _ in range(lv - level):
+                        amount = quantize(amount * growth, currency)
                 level = lv
-                amount = quantize(s.amount * growth ** lv, currency)
         if advance:
-            append(CashFlow(d, d, amount, kind, source))
+            append(CashFlow(d, d, amount, kind, source, k, snap, anchor))
         elif period_start_mode:
             j += step
             inst = anniversaries[j] if j < n_anniv else add_months(start, j)
-            append(CashFlow(inst - ONE_DAY, inst, amount, kind, source))
+            append(CashFlow(inst - ONE_DAY, inst, amount, kind, source, k, snap, anchor))
         else:
-            append(CashFlow(d, d + ONE_DAY, amount, kind, source))
+            append(CashFlow(d, d + ONE_DAY, amount, kind, source, k, snap, anchor))
         k += 1
     return out
 
@@ -104,6 +136,20 @@ def lease_cash_flows(terms: LeaseTerms, *, include_rvg: bool = True,
         flows.append(CashFlow(d, inst, quantize(po.price, cur), "purchase_option", "purchase_option"))
     flows.sort(key=_instant)  # stable; near-linear on the already ordered streams
     return flows
+
+
+def cash_paid_by_row(flows, commencement: date, rows: int, currency: str) -> list[Decimal]:
+    """Every payment in the calendar-month row of its date (the schedule's ``cash_paid``):
+    those at commencement and those outside the liability included, so the column sums
+    to the lease's payments; ``payment`` keeps only what reduces the liability."""
+    out = [quantize(Decimal(0), currency)] * rows
+    last = rows - 1
+    base = commencement.year * 12 + commencement.month
+    for f in flows:
+        d = f[0]  # the payment date
+        k = d.year * 12 + d.month - base
+        out[0 if k < 0 else last if k > last else k] += f[2]
+    return out
 
 
 def _instant(f: CashFlow) -> date:

@@ -31,3 +31,10 @@ def dumps(obj: Any) -> str:
 
 def sha256_of(obj: Any) -> str:
     return hashlib.sha256(dumps(obj).encode("utf-8")).hexdigest()
+
+
+def inputs_hash(inputs: Any) -> str:
+    """Stable SHA-256 of any engine input (dicts, dataclasses such as ``LeaseTerms`` and
+    ``LeasePolicy``, Decimals, dates): the same inputs give the same hash in any process,
+    so a failed run can be recorded against its inputs and retried or deduplicated."""
+    return sha256_of(inputs)

@@ -11,6 +11,7 @@ payment at the rate of its own date.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from typing import Callable, Mapping
@@ -63,26 +64,60 @@ def append_functional_row(new: dict, interest, liability, current, depreciation,
     new["lease_cost_functional"].append(interest + depreciation)
 
 
-def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
-    """Add functional-currency columns to ``sched`` (a LeaseSchedule built from
-    measurement ``m``): liability at closing rates with the FX gain/loss as the
-    roll-forward difference, ROU at the historical rate, and for an ASC 842
-    operating lease cost = accretion (closing rate) + ROU reduction (historical)."""
+def known_rate(get: Callable[[date], Decimal], d: date) -> Decimal | None:
+    """``get(d)``, or None when the rate is missing (a future month end not yet published)."""
+    try:
+        return get(d)
+    except EngineError as e:
+        if e.code != "fx_rate_missing":
+            raise
+        return None
+
+
+def _row_payments(sched, flows, get, q) -> list[Decimal | None]:
+    """Payments per row translated at their own dates; None for a row with a missing rate."""
+    n = len(sched.periods_keys)
+    c = sched.commencement_date
+    out: list[Decimal | None] = [_ZERO] * n
+    for f in flows:
+        k = min(max((f.date.year - c.year) * 12 + f.date.month - c.month, 0), n - 1)
+        r = known_rate(get, f.date)
+        out[k] = None if r is None or out[k] is None else out[k] + q(f.amount * r)
+    return out
+
+
+def add_functional_columns(sched, fc: str, fx_rates: FxRates | None) -> None:
+    """Add functional-currency columns to ``sched`` (a LeaseSchedule): liability at closing
+    rates with the FX gain/loss as the roll-forward difference, ROU at the historical rate,
+    and for an ASC 842 operating lease cost = accretion (closing rate) + ROU reduction
+    (historical).
+
+    Recognition needs only the commencement rate (``fx_rate_missing`` without it). Rows
+    are filled while every rate they need (the month-end closing rate and the rates of
+    the row's payments) is known; from the first row that lacks one, the functional
+    columns are None. Entering the later rates and calling this again
+    (``fill_functional_columns``) fills them; rows already filled do not change, since
+    each row depends only on rates up to its own month end."""
     ccy = sched.currency
     get = rate_lookup(fx_rates, ccy, fc)
     q = lambda x: quantize(x, fc)  # noqa: E731
     hist = get(sched.commencement_date)
     sched.functional_currency = fc
     sched.historical_rate = hist
-    cols = sched.columns
+    cols = dict(sched.columns)
     n = len(sched.periods_keys)
     if sched.exemption is not None:
-        cost = cols["lease_cost"]
-        cols["lease_cost_functional"] = [q(c * get(e)) for c, e in zip(cost, sched.period_ends)]
-        pay = [_ZERO] * n
-        for f in m.flows:
-            pay[m.clock.row_of(f.date)] += q(f.amount * get(f.date))
+        pay = _row_payments(sched, sched.flows, get, q)
+        cost_f: list[Decimal | None] = [None] * n
+        for k in range(n):
+            r = known_rate(get, sched.period_ends[k])
+            if r is None or pay[k] is None:
+                pay[k:] = [None] * (n - k)
+                break
+            cost_f[k] = q(cols["lease_cost"][k] * r)
+        cols["lease_cost_functional"] = cost_f
         cols["payment_functional"] = pay
+        sched.columns = cols
         sched.fx_rates_used = {d.isoformat(): str(r) for d, r in sorted(get.cache.items())}
         return
     sched.initial_liability_functional = l_prev = q(sched.initial_liability * hist)
@@ -90,17 +125,18 @@ def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
     # commencement entry (which posts each part) and the schedule agree to the minor unit
     sched.initial_rou_asset_functional = rou0_f = r_prev = l_prev + sum(
         (q(v * hist) for k, v in sched.rou_components.items() if k not in ("lease_liability", "rou_asset")), _ZERO)
-    pay_f = [_ZERO] * n
-    for f in m.liability_flows:
-        pay_f[f[3]] += q(f[2] * get(f[4]))
+    c0 = sched.commencement_date
+    pay_f = _row_payments(sched, [f for f in sched.flows if f.instant > c0], get, q)
     names = ("interest_functional", "closing_liability_functional", "liability_current_functional",
              "liability_noncurrent_functional", "depreciation_functional", "closing_rou_asset_functional",
              "lease_cost_functional")
-    new = {k: [] for k in names}
-    fxgl = []
+    new: dict[str, list] = {k: [] for k in names}
+    fxgl: list[Decimal | None] = []
     last = n - 1
     for k in range(n):
-        r = get(sched.period_ends[k])
+        r = known_rate(get, sched.period_ends[k])
+        if r is None or pay_f[k] is None:
+            break
         i_f = q(cols["interest"][k] * r)
         l_f = q(cols["closing_liability"][k] * r)
         fxgl.append(l_f - l_prev - i_f + pay_f[k])
@@ -112,7 +148,44 @@ def add_functional_columns(sched, m, fc: str, fx_rates: FxRates | None) -> None:
         dep_f = r_prev - rou_f
         append_functional_row(new, i_f, l_f, cur_f, dep_f, rou_f)
         l_prev, r_prev = l_f, rou_f
-    cols.update(new)
-    cols["payment_functional"] = pay_f
-    cols["fx_gain_loss"] = fxgl
+    known = len(fxgl)
+    for name, vals in new.items():
+        cols[name] = vals + [None] * (n - known)
+    cols["payment_functional"] = pay_f[:known] + [None] * (n - known)
+    cols["fx_gain_loss"] = fxgl + [None] * (n - known)
+    sched.columns = cols
     sched.fx_rates_used = {d.isoformat(): str(r) for d, r in sorted(get.cache.items())}
+
+
+def require_functional_row(sched, k: int) -> None:
+    """Refuse to post row ``k`` of a foreign-currency schedule whose closing rate is missing
+    (EngineError ``fx_rate_missing`` naming the pair and the month-end date)."""
+    fc = sched.functional_currency
+    if not fc or fc == sched.currency:
+        return
+    col = sched.columns.get("lease_cost_functional")
+    if col is not None and col[k] is None:
+        d = sched.period_ends[k].isoformat()
+        raise EngineError("fx_rate_missing", f"No {sched.currency}->{fc} exchange rate for {d}: enter the closing "
+                          f"rate of {sched.periods_keys[k]} (and any payment-date rates of that month) before "
+                          "closing it.", field="fx_rates",
+                          details={"from": sched.currency, "to": fc, "date": d, "period": sched.periods_keys[k]})
+
+
+def fill_functional_columns(schedule, fx_rates: FxRates | None):
+    """A copy of a commencement schedule (``compute_schedule`` output) with its functional
+    columns recomputed from ``fx_rates``: the FX-only fill when later month-end rates
+    arrive. The lease-currency columns and every row filled before are unchanged; the
+    new ``fx_rates_used`` (and so ``inputs_hash``) records the rates this fill used. An
+    event version is refilled by replaying its events with the rates (``apply_events``)."""
+    fc = schedule.functional_currency
+    if not fc or fc == schedule.currency:
+        return schedule
+    if isinstance(schedule.inputs[0], dict):
+        raise EngineError("fx_fill_needs_replay", "This schedule is a version after lease events; replay the "
+                          "events with the new rates (apply_events) to fill its functional columns.",
+                          field="fx_rates")
+    new = dataclasses.replace(schedule, columns=dict(schedule.columns), run_id_given=None, _hash=None)
+    add_functional_columns(new, fc, fx_rates)
+    new.columns = {k: tuple(v) for k, v in new.columns.items()}
+    return new

@@ -13,11 +13,11 @@ import decimal
 from decimal import Decimal
 
 from ..errors import EngineError
-from .cashflows import lease_cash_flows
+from .cashflows import flow_t, lease_cash_flows
 from .measurement import resolve_convention
 from .policy import LeasePolicy
 from .rates import solve_rate
-from .schedule import _CONTEXT
+from .rates import CONTEXT as _CONTEXT
 from .terms import LeaseTerms
 from .timeline import build_clock
 
@@ -32,7 +32,8 @@ def implicit_rate(terms: LeaseTerms, policy: LeasePolicy, *, fair_value: Decimal
     ugr = unguaranteed_residual if unguaranteed_residual is not None else terms.implicit_rate_unguaranteed_residual
     with decimal.localcontext(_CONTEXT):
         clock = build_clock(terms.commencement_date, terms.end_date)
-        flows = [(max(clock.t(f.instant), Decimal(0)), f.amount) for f in lease_cash_flows(terms)]
+        periodic = policy.interest_convention == "periodic"  # the schedule's payment times
+        flows = [(max(flow_t(f, clock, periodic), Decimal(0)), f.amount) for f in lease_cash_flows(terms)]
         if terms.prepaid_lease_payments:
             flows.append((Decimal(0), terms.prepaid_lease_payments))
         if ugr:

@@ -6,17 +6,30 @@ period's closing state without touching earlier rows.
 
 Interest of each payment period (between consecutive payment instants) is the
 effective-interest result on the balance after the payments at its start,
-``B x (growth(dt) - 1)``; inside the period it is accrued to calendar months in
-proportion to days, so each payment period's total is exact.
+``B x (growth(dt) - 1)``, so each payment period's total is exact; under the
+``periodic`` convention dt is the stream's payment interval (``cashflows.flow_t``:
+equal periods whatever the days in the month). Inside a period it is accrued to
+calendar months by the rate's interest convention:
+
+- ``periodic`` (default): compounding at each whole month from the period's
+  start (its payment date), ``B x (growth(1)^j - 1)`` after j months, so the
+  months of a quarter carry the monthly equivalent rate and add up to the
+  quarter; inside a month (and over a period of one month or less, e.g. a
+  mid-month commencement) the interest is spread over its days.
+- ``actual_days``: the period's interest in proportion to days elapsed.
+With monthly payments on the lease's monthly anniversaries both give the same rows.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
 from itertools import accumulate
 from operator import add, sub
 from typing import Sequence
-from decimal import Decimal
 
+from ..calendar import add_months
 from ..money import ROUNDING, quantize
 from .rates import RateBasis
 
@@ -41,8 +54,10 @@ def accrue_interest(
     Instants are day ordinals (``date.toordinal()``: integer compares are what
     make this loop fast). ``flows`` are (instant, t, amount, ...) strictly after
     ``start_instant``, in instant order; ``row_instants`` are the closing
-    instants of the rows to fill.
+    instants of the rows to fill. Inside a payment period the rate's interest
+    convention places the accrual (see the module doc).
     """
+    periodic = rate.accrual == "periodic"
     # aggregate payments made at the same instant: the loop then visits each
     # payment period once
     inst: list[int] = []
@@ -68,7 +83,8 @@ def accrue_interest(
     next_inst = inst[0] if n else end_instant
     # interest of the open period (prev -> next payment instant), computed once
     period_interest: Decimal | None = None
-    for b in row_instants:
+    grid: list | None = None  # periodic: the open period's month boundaries and accrued factors
+    for r, b in enumerate(row_instants):
         while next_inst <= b and j < n:
             i = bal * rates[j]
             bal += i - amts[j]
@@ -76,7 +92,7 @@ def accrue_interest(
             prev_inst, prev_t = next_inst, ts[j]
             j += 1
             next_inst = inst[j] if j < n else end_instant
-            period_interest = None
+            period_interest = grid = None
         if b == prev_inst:
             append(cum)
             continue
@@ -85,6 +101,13 @@ def accrue_interest(
             period_interest = bal * rate_for(nt - prev_t) if bal else _ZERO
         if b >= next_inst:
             append(cum + period_interest)
+        elif periodic:
+            if grid is None:  # once per payment period
+                grid = month_grid(rate, prev_inst, next_inst, (ts[j] if j < n else end_t) - prev_t)
+            if len(grid) == 2:  # one month or less: the period's interest spread over its days
+                append(cum + period_interest * (b - prev_inst) / (next_inst - prev_inst))
+            else:
+                append(cum + bal * on_grid(grid, b))
         else:
             append(cum + period_interest * (b - prev_inst) / (next_inst - prev_inst))
     if final_state is not None:
@@ -92,6 +115,40 @@ def accrue_interest(
         # its balance after payments there, and interest accrued up to that start
         final_state[:] = [prev_inst, prev_t, bal, cum]
     return out
+
+
+def month_grid(rate: RateBasis, start: int, end: int, span: Decimal) -> list[tuple[int, Decimal]]:
+    """``periodic`` accrual points of the payment period from instant ``start`` to ``end``
+    (day ordinals) lasting ``span`` lease months: (instant, interest factor accrued) at the
+    start, at each whole month from the start (growth(1)^j - 1: the monthly equivalent
+    rate compounding) and at the end (the period's exact rate)."""
+    pts = [(start, _ZERO)]
+    if span > _ONE:
+        j = 1
+        while j < span:
+            o = _month_after(start, j)
+            if o >= end:
+                break
+            pts.append((o, rate.month_growth(j) - _ONE))
+            j += 1
+    pts.append((end, rate.rate_for(span)))
+    return pts
+
+
+@lru_cache(maxsize=1 << 16)
+def _month_after(start: int, j: int) -> int:
+    # portfolios share payment dates, so the calendar arithmetic is memoised
+    return add_months(date.fromordinal(start), j).toordinal()
+
+
+def on_grid(pts: list[tuple[int, Decimal]], b: int) -> Decimal:
+    """Factor accrued at instant ``b`` inside the grid: linear by days between its points."""
+    for i in range(1, len(pts)):
+        o1, f1 = pts[i]
+        if b < o1:
+            o0, f0 = pts[i - 1]
+            return f0 if b == o0 else f0 + (f1 - f0) * (b - o0) / (o1 - o0)
+    return pts[-1][1]
 
 
 def round_run(opening: Decimal, cum_exact: list[Decimal], payments: list[Decimal], currency: str,

@@ -68,6 +68,7 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
     commencement = clock.commencement
     liab: list[tuple[int, Decimal, Decimal, int, date]] = []
     at_start = _ZERO
+    periodic = policy.interest_convention == "periodic"
     t_of = clock.t
     cy, cm, last_row = commencement.year, commencement.month, len(clock.row_ends) - 1
     last_inst = None
@@ -77,7 +78,8 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
             at_start += f.amount
             continue
         if f.instant != last_inst:
-            last_t = t_of(f.instant)
+            # flow_t inlined: this runs once per payment date
+            last_t = t_of(f.anchor) + f.seq * f.step if periodic and f.step else t_of(f.instant)
             last_inst = f.instant
             last_ord = last_inst.toordinal()
         d = f.date
@@ -85,7 +87,7 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
         liab.append((last_ord, last_t, f.amount, row if row < last_row else last_row, d))
     m = Measurement(terms, clock, None, flows, liab, at_start, _ZERO, _ZERO)  # type: ignore[arg-type]
     convention, c = resolve_convention(terms, policy)
-    m.rate = RateBasis(_ZERO, convention, c)
+    m.rate = RateBasis(_ZERO, convention, c, policy.interest_convention)
     if discount:
         discount_measurement(m, annual_rate)
     return m
@@ -99,7 +101,7 @@ def discount_measurement(m: Measurement, annual_rate: Decimal | None) -> None:
         raise EngineError("discount_rate_missing",
                           "The lease has no discount rate; look one up in the IBR matrix and pass it.",
                           field="discount_rate")
-    rate = RateBasis(annual_rate, m.rate.convention, m.rate.compounding_interval_months)
+    rate = RateBasis(annual_rate, m.rate.convention, m.rate.compounding_interval_months, m.rate.accrual)
     growth = rate.growth
     # Horner from the last payment back to commencement: one division per payment
     # interval, with the growth factor of each distinct interval computed once.

@@ -11,6 +11,8 @@ from ..money import D
 from .terms import RATE_CONVENTIONS, STANDARDS
 
 CURRENT_PORTION_METHODS = ("principal_next_12_months",)
+INTEREST_CONVENTIONS = ("periodic", "actual_days")
+DEPRECIATION_CONVENTIONS = ("calendar_month", "daily")
 ALL = "*"
 
 
@@ -34,6 +36,15 @@ class LeasePolicy:
       75 % / 90 % practice bright lines for ASC 842-10-25-2(c)/(d).
     - ``current_portion_method``: ``principal_next_12_months`` = closing liability
       minus the scheduled liability 12 months later (never below 0).
+    - ``interest_convention``: ``periodic`` (default) treats each payment period as one
+      compounding period of equal length and, when a payment period spans several
+      calendar months, accrues it month by month at the monthly equivalent rate
+      (compounding inside the period, so the months add up to the period's interest);
+      ``actual_days`` accrues each payment period's interest to months by days.
+    - ``depreciation_convention``: ``calendar_month`` (default) gives every full calendar
+      month of the term an equal share of straight-line depreciation (and of the ASC 842
+      operating / exempt straight-line cost), partial first and last months a share by
+      days; ``daily`` spreads each lease month over its days.
     - ``asc_restoration_in_rou``: whether ASC 842 books capitalise restoration
       costs into the ROU asset (not verified against ASC 410-20; off by default
       and flagged by validation when restoration costs are given).
@@ -50,6 +61,8 @@ class LeasePolicy:
     current_portion_method: str = "principal_next_12_months"
     functional_currency: str | None = None
     asc_restoration_in_rou: bool = False
+    interest_convention: str = "periodic"
+    depreciation_convention: str = "calendar_month"
 
     def short_term_elected(self, asset_class: str) -> bool:
         return ALL in self.short_term_classes or asset_class in self.short_term_classes
@@ -70,6 +83,8 @@ class LeasePolicy:
             "current_portion_method": self.current_portion_method,
             "functional_currency": self.functional_currency,
             "asc_restoration_in_rou": self.asc_restoration_in_rou,
+            "interest_convention": self.interest_convention,
+            "depreciation_convention": self.depreciation_convention,
         }
 
     @classmethod
@@ -94,6 +109,13 @@ class LeasePolicy:
                 bad("rate_convention", "invalid_choice", "rate_convention must be nominal or effective.")
             else:
                 kw["rate_convention"] = data["rate_convention"]
+        for key, options in (("interest_convention", INTEREST_CONVENTIONS),
+                             ("depreciation_convention", DEPRECIATION_CONVENTIONS)):
+            if data.get(key) is not None:
+                if data[key] not in options:
+                    bad(key, "invalid_choice", f"{key} must be one of {', '.join(options)}.")
+                else:
+                    kw[key] = data[key]
         if data.get("compounding_interval_months") is not None:
             v = data["compounding_interval_months"]
             if isinstance(v, bool) or not isinstance(v, int) or v not in (1, 3, 6, 12):

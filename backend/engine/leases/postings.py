@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from ..journal import JournalEntry, JournalLine, assert_balanced
 from ..money import quantize
+from .fx import require_functional_row
 from .result import LeaseSchedule
 
 ROU_ASSET = "ROU_ASSET"
@@ -109,6 +110,7 @@ def commencement_postings(s: LeaseSchedule) -> list[JournalEntry]:
 def period_postings(s: LeaseSchedule, period: str) -> list[JournalEntry]:
     """Balanced entries for one ``YYYY-MM`` period of the schedule."""
     k = s.row_index(period)
+    require_functional_row(s, k)
     c = s.columns
     fx = _functional(s)
     ccy = s.functional_currency if fx else s.currency

@@ -12,6 +12,7 @@ one-offs) uses the same power, so discounting stays time-consistent.
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,16 +21,22 @@ from ..errors import EngineError
 _ONE = Decimal(1)
 _TWELVE = Decimal(12)
 
+# every lease computation runs in this local context (34 digits); the caller's is untouched
+CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
+                          traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+
 
 @dataclass
 class RateBasis:
     annual_rate: Decimal
     convention: str
     compounding_interval_months: int
+    accrual: str = "periodic"  # interest convention inside a payment period (see liability.accrue_interest)
     _base: Decimal = field(init=False)
     _per: Decimal = field(init=False)
     _cache: dict = field(init=False, default_factory=dict)
     _rates: dict = field(init=False, default_factory=dict)
+    _monthly: dict = field(init=False, default_factory=dict)  # accrue_interest's compounded_share memo
 
     def __post_init__(self) -> None:
         if self.convention == "nominal":
@@ -54,6 +61,13 @@ class RateBasis:
             else:
                 g = self._base ** e
             self._cache[months] = g
+        return g
+
+    def month_growth(self, k: int) -> Decimal:
+        """growth(1) ** k: k whole months at the monthly equivalent rate (cached)."""
+        g = self._monthly.get(k)
+        if g is None:
+            g = self._monthly[k] = self.growth(_ONE) ** k
         return g
 
     def rate_for(self, months: Decimal) -> Decimal:

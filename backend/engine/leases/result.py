@@ -16,8 +16,11 @@ from .. import ENGINE_VERSION
 from ..money import quantize
 from .fingerprint import canonical, dumps, sha256_of
 
+# ``payment`` is what reduces the liability; ``cash_paid`` is every lease payment dated in
+# the month (a payment on the commencement date and payments outside the liability
+# included), so it sums to the lease payments (``cashflows.cash_paid_by_row``).
 PERIOD_FIELDS = (
-    "opening_liability", "interest", "payment", "closing_liability", "liability_current",
+    "opening_liability", "interest", "payment", "cash_paid", "closing_liability", "liability_current",
     "liability_noncurrent", "opening_rou_asset", "depreciation", "closing_rou_asset",
     "accumulated_depreciation", "lease_cost", "accrued_lease_liability", "gain_loss", "fx_gain_loss",
 )
@@ -68,6 +71,8 @@ class LeaseSchedule:
     historical_rate: Decimal | None = None
     discount_rate_source: dict | None = None
     fx_rates_used: dict | None = None  # ISO date -> rate, for a foreign-currency lease
+    interest_convention: str | None = None  # policy conventions the run used
+    depreciation_convention: str | None = None
     engine_version: str = ENGINE_VERSION
     _hash: str | None = field(default=None, repr=False)
 
@@ -160,6 +165,8 @@ class LeaseSchedule:
             "discount_rate_source": self.discount_rate_source,
             "rate_convention": self.rate_convention,
             "compounding_interval_months": self.compounding_interval_months,
+            "interest_convention": self.interest_convention,
+            "depreciation_convention": self.depreciation_convention,
             "commencement_date": self.commencement_date.isoformat(),
             "end_date": self.end_date.isoformat(),
             "term_months": str(self.term_months),

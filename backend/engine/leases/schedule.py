@@ -15,18 +15,20 @@ from operator import add, sub
 from typing import Any, Iterable, Mapping
 
 from ..errors import EngineError
-from ..money import D, quantize
-from .classification import ClassificationResult, classify_asc842, exemption_for
-from .fx import FxRates, add_functional_columns, rate_lookup
+from ..money import quantize
+from .cashflows import cash_paid_by_row
+from .classification import ClassificationResult, classify_asc842
+from .discount import exemptions, resolve_rate
+from .fx import FxRates, add_functional_columns
 from .liability import accrue_interest, round_run, straight_line
 from .measurement import Measurement, discount_measurement, measure, rou_parts
 from .policy import LeasePolicy
+from .rates import CONTEXT
 from .result import LeaseSchedule
 from .terms import STANDARDS, LeaseTerms
 
 _ZERO = Decimal(0)
-_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
-                           traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+_CONTEXT = CONTEXT  # historical name, imported by state and events
 
 
 def compute_schedule(terms: LeaseTerms, policy: LeasePolicy, standard: str, *,
@@ -35,9 +37,10 @@ def compute_schedule(terms: LeaseTerms, policy: LeasePolicy, standard: str, *,
                      discount_rate_source: Mapping[str, Any] | None = None) -> LeaseSchedule:
     """Schedule of ``terms`` under ``standard`` (``IFRS16`` or ``ASC842``).
 
-    ``discount_rate`` (annual fraction) overrides ``terms.discount_rate``; the
-    caller resolves it from the entity's IBR matrix when the lease has none
-    (EngineError ``discount_rate_missing`` otherwise). ``fx_rates`` is a
+    ``discount_rate`` (annual fraction) overrides ``terms.discount_rate``; a lease
+    with ``discount_rate: "implicit"`` solves its rate; otherwise the caller resolves
+    it from the entity's IBR matrix (precedence: ``discount``). Without any, a lease
+    that a book recognises fails with ``discount_rate_missing``; exempt books need none. ``fx_rates`` is a
     callable or mapping ``(from_ccy, to_ccy, date) -> Decimal`` used when the
     lease currency differs from ``policy.functional_currency``.
     ``discount_rate_source`` records how the caller chose the rate (e.g.
@@ -69,12 +72,7 @@ def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterabl
                           field="end_date")
     if not terms.payments and not terms.other_payments and terms.prepaid_lease_payments == 0:
         raise EngineError("no_payments", "The lease has no payments.", field="payments")
-    if discount_rate is not None:
-        rate = D(discount_rate)
-        source = dict(discount_rate_source or {"source": "caller"})
-    else:
-        rate = terms.discount_rate
-        source = dict(discount_rate_source or {"source": "lease"})
+    rate, source = resolve_rate(terms, policy, discount_rate, discount_rate_source)
     if rate is not None and not (0 <= rate < 1):
         raise EngineError("rate_out_of_range", "The discount rate is an annual fraction between 0 and 1 "
                           "(0.05 for 5 %).", field="discount_rate", details={"discount_rate": str(rate)})
@@ -88,17 +86,10 @@ def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterabl
 
 def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str, LeaseSchedule]:
     base = measure(terms, policy, rate, discount=False)
-    term_months = base.clock.term_months
-    value_new = None
-    fc = policy.functional_currency
-    if terms.underlying_asset_value_new is not None and fc and fc != terms.currency and "IFRS16" in stds:
-        # the low-value test is judged in the entity's currency, at the commencement rate
-        value_new = terms.underlying_asset_value_new * rate_lookup(fx_rates, terms.currency, fc)(
-            terms.commencement_date)
-    exemptions = {s: exemption_for(terms, policy, s, term_months, value_new) for s in stds}
+    exempt = exemptions(terms, policy, stds, fx_rates)
     m: Measurement | None = None
     liab_run = None
-    if any(e is None for e in exemptions.values()):
+    if any(e is None for e in exempt.values()):
         m = base
         discount_measurement(m, rate)
         liab_run = _liability_columns(m)
@@ -106,15 +97,21 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
     out: dict[str, LeaseSchedule] = {}
     shared: dict = {}
     for s in stds:
-        if exemptions[s] is not None:
-            sched = _exempt_schedule(base, s, exemptions[s])
+        if exempt[s] is not None:
+            sched = _exempt_schedule(base, policy, s, exempt[s])
         else:
             sched = _recognised_schedule(m, policy, s, liab_run, shared)
         sched.lease_id = lease_id
+        if "cash" not in shared:  # the same payments in every book
+            shared["cash"] = tuple(cash_paid_by_row(base.flows, terms.commencement_date, len(sched.periods_keys),
+                                                    terms.currency))
+        sched.columns["cash_paid"] = shared["cash"]
+        sched.interest_convention = policy.interest_convention
+        sched.depreciation_convention = policy.depreciation_convention
         sched.inputs = inputs
         sched.run_id_given = run_id
         if policy.functional_currency and policy.functional_currency != terms.currency:
-            add_functional_columns(sched, m or base, policy.functional_currency, fx_rates)
+            add_functional_columns(sched, policy.functional_currency, fx_rates)
         # columns are shared between books where they coincide: freeze them
         sched.columns = {k: v if type(v) is tuple else tuple(v) for k, v in sched.columns.items()}
         out[s] = sched
@@ -180,6 +177,7 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         classification = "finance"  # IFRS 16 has a single lessee model
     cols: dict[str, list] = dict(liab)
     interest = liab["interest"]
+    row_x, x_of = clock.axis(policy.depreciation_convention)
     zero = quantize(_ZERO, ccy)
     dep_months: Decimal | None
     if classification == "operating":
@@ -189,11 +187,11 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         inc = q(terms.lease_incentives_received)
         rest = parts["restoration_costs"]
         cost_total = q(m.total_payments) + idc - inc + rest
-        cost = straight_line(cost_total, clock.row_t, term, ccy)
+        cost = straight_line(cost_total, row_x, x_of(term), ccy)
         # IDC, incentives and capitalised restoration unwind straight-line; only their net
         # matters for the accrued-rent balance, so amortise the net once
         net = idc - inc + rest
-        net_amort = straight_line(net, clock.row_t, term, ccy)
+        net_amort = straight_line(net, row_x, x_of(term), ccy)
         amort = list(map(sub, cost, interest))  # ROU amortisation is the plug (ASC 842-20-35-3)
         rou = list(accumulate(amort, sub, initial=rou0))[1:]
         unamortised = list(accumulate(net_amort, sub, initial=net))[1:]
@@ -207,7 +205,7 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         key = (rou0, dep_months)
         dep = shared.get(key)
         if dep is None:  # IFRS 16 and ASC 842 finance usually share the same depreciation
-            dep = shared[key] = straight_line(rou0, clock.row_t, dep_months, ccy)
+            dep = shared[key] = straight_line(rou0, row_x, x_of(dep_months), ccy)
         rou = list(accumulate(dep, sub, initial=rou0))[1:]
         cols["depreciation"] = dep
         cols["lease_cost"] = list(map(add, interest, dep))
@@ -236,7 +234,7 @@ def _pv_for_asc_test(m: Measurement) -> Decimal:
     return quantize(pv, t.currency)
 
 
-def _exempt_schedule(m: Measurement, standard: str, exemption: str) -> LeaseSchedule:
+def _exempt_schedule(m: Measurement, policy: LeasePolicy, standard: str, exemption: str) -> LeaseSchedule:
     """Short-term / low-value: straight-line expense, no ROU asset or liability."""
     terms, clock = m.terms, m.clock
     ccy = terms.currency
@@ -248,7 +246,8 @@ def _exempt_schedule(m: Measurement, standard: str, exemption: str) -> LeaseSche
     prepaid, idc, inc = q(terms.prepaid_lease_payments), q(terms.initial_direct_costs), \
         q(terms.lease_incentives_received)
     total = q(m.total_payments) + idc - inc
-    cost = straight_line(total, clock.row_t, clock.term_months, ccy)
+    row_x, x_of = clock.axis(policy.depreciation_convention)
+    cost = straight_line(total, row_x, x_of(clock.term_months), ccy)
     # accrued (+) / prepaid (-) rent: starts with what was settled at commencement
     accrued, s = [], inc - idc - prepaid
     for k in range(n):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .cashflows import CashFlow
+from .cashflows import CashFlow, flow_t
 from .liability import accrue_interest, round_run
 from .measurement import measure
 from .policy import LeasePolicy
@@ -99,12 +99,13 @@ def liability_rows_from(state: LeaseState, clock: LeaseClock, flows: list[CashFl
         n = len(rows)
         tup = []
         pay = [_ZERO] * n
+        periodic = rate.accrual == "periodic"
         for f in flows:
             r = clock.row_of(f.date) - k0
             pay[r] += f.amount
             o = f.instant.toordinal()
             if o > state.anchor_instant:
-                tup.append((o, clock.t(f.instant), f.amount, r, f.date))
+                tup.append((o, flow_t(f, clock, periodic), f.amount, r, f.date))
         rel = accrue_interest(rows, tup, rate, opening=state.anchor_balance, start_instant=state.anchor_instant,
                               start_t=state.anchor_t, end_instant=clock.end_ordinal, end_t=clock.term_months)
         base = state.anchor_cumulative_interest

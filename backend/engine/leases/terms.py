@@ -17,6 +17,8 @@ STREAM_KINDS = ("fixed", "in_substance_fixed", "index_linked")
 OTHER_KINDS = ("termination_penalty", "incentive_receivable")
 RATE_CONVENTIONS = ("nominal", "effective")
 STANDARDS = ("IFRS16", "ASC842")
+ESCALATION_ROUNDINGS = ("each_step", "from_base")
+IMPLICIT = "implicit"  # the discount_rate value asking for the rate implicit in the lease
 CLASSIFICATIONS = ("finance", "operating")
 # Per-lease caps (README, SECURITY.md): a real lease has a handful of streams; these bound the work.
 MAX_PAYMENT_STREAMS = 600
@@ -30,6 +32,10 @@ _ZERO = Decimal(0)
 class Escalation:
     percent: Decimal  # 3 means 3 %
     every_months: int
+    # ``each_step`` (default): each new amount is the previous (already rounded) amount
+    # grown once and rounded, as successive invoices are; ``from_base``: the base amount
+    # grown by all steps at once, then rounded
+    rounding: str = "each_step"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +120,9 @@ class LeaseTerms:
     classification_overrides: tuple[ClassificationOverride, ...] = ()
     index_at_commencement: Decimal | None = None
     implicit_rate_unguaranteed_residual: Decimal | None = None
+    # ``discount_rate: "implicit"``: solve the rate implicit in the lease from ``fair_value``
+    # and the unguaranteed residual (IFRS 16.26, ASC 842-20-30-3); see ``discount.resolve_rate``
+    implicit_rate_requested: bool = False
 
     def override_for(self, standard: str) -> ClassificationOverride | None:
         for o in self.classification_overrides:
@@ -256,8 +265,10 @@ def _parse_stream(c: _Collector, s: Any, path: str) -> PaymentStream | None:
                 c.add(f"{path}.escalation.percent", "out_of_range",
                       f"escalation percent must be above -100 and at most {MAX_ESCALATION_PERCENT}.")
                 pct = None
+            rounding = c.choice(esc_raw, "rounding", f"{path}.escalation.rounding", ESCALATION_ROUNDINGS,
+                                "each_step")
             if pct is not None and every is not None:
-                esc = Escalation(pct, every)
+                esc = Escalation(pct, every, rounding or "each_step")
     if start and end and end < start:
         c.add(f"{path}.to", "stream_end_before_start", f"{path}.to is before {path}.from.")
     if None in (start, end, amount, freq):
@@ -297,7 +308,8 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
 
     Money and rates may be strings, ints or Decimals (never floats); dates are
     ``YYYY-MM-DD`` strings or ``date``. ``discount_rate`` is an annual fraction
-    (``"0.05"`` = 5 %); ``escalation.percent`` is in percent (``"3"`` = 3 %).
+    (``"0.05"`` = 5 %) or ``"implicit"`` (solved from ``fair_value``);
+    ``escalation.percent`` is in percent (``"3"`` = 3 %).
     Raises ``InvalidLeaseInput`` (code ``invalid_lease_input``) listing every
     field problem in ``details["errors"]``.
     """
@@ -369,7 +381,12 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
         if st and cl and reason:
             overrides.append(ClassificationOverride(st, cl, reason))
 
-    rate = c.money(data, "discount_rate", "discount_rate")
+    implicit = isinstance(data.get("discount_rate"), str) and data["discount_rate"].strip().lower() == IMPLICIT
+    rate = None if implicit else c.money(data, "discount_rate", "discount_rate")
+    if implicit and data.get("fair_value") in (None, ""):
+        c.add("fair_value", "fair_value_required_for_implicit_rate",
+              'discount_rate "implicit" solves the rate implicit in the lease from the fair value of the '
+              "asset: give fair_value (and unguaranteed_residual_value if any).")
     if rate is not None and not (Decimal(0) <= rate < 1):
         c.add("discount_rate", "rate_out_of_range",
               "discount_rate is an annual fraction between 0 and 1 (0.05 for 5 %).")
@@ -409,6 +426,7 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
         index_at_commencement=c.money(data, "index_at_commencement", "index_at_commencement"),
         implicit_rate_unguaranteed_residual=c.money(data, "unguaranteed_residual_value",
                                                     "unguaranteed_residual_value", non_negative=True),
+        implicit_rate_requested=implicit,
     )
     if c.errors:
         raise InvalidLeaseInput(c.errors)

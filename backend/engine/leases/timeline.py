@@ -10,6 +10,11 @@ month ends) plus the day fraction of the current lease month. Interest growth,
 straight-line depreciation and straight-line lease cost are functions of ``t``,
 which is how each lease period is allocated to calendar months by days when a
 lease starts mid-month.
+
+``cal(t)`` measures the same time in *calendar months* (each calendar month one
+unit, a part month its share by days): the axis of the ``calendar_month``
+depreciation convention, on which every full calendar month of the term gets
+an equal straight-line amount.
 """
 
 from __future__ import annotations
@@ -19,10 +24,15 @@ from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
-from ..calendar import ONE_DAY, add_months, iter_month_ends
+import decimal
+from typing import Callable
+
+from ..calendar import ONE_DAY, add_months, days_in_month, iter_month_ends
+from .rates import CONTEXT
 
 
 _INTS = [Decimal(i) for i in range(1201)]
+_DIV, _ADD = CONTEXT.divide, CONTEXT.add
 
 
 def _int_dec(k: int) -> Decimal:
@@ -41,8 +51,10 @@ class LeaseClock:
     row_ordinals: tuple[int, ...] = ()  # row_instants as day ordinals
     anniversaries: tuple[date, ...] = ()  # commencement + k months
     end_ordinal: int = 0
+    row_cal: tuple[Decimal, ...] = ()  # cal() at each row's closing instant
     _anniv: list[int] = field(default_factory=list)  # ordinals of commencement + k months
     _t_cache: dict = field(default_factory=dict)
+    _cal_cache: dict = field(default_factory=dict)
 
     def t(self, instant: date) -> Decimal:
         """Lease months from commencement to ``instant`` (negative before it)."""
@@ -52,10 +64,12 @@ class LeaseClock:
         return r
 
     def _t(self, instant: date) -> Decimal:
+        # always at the engine's precision (CONTEXT's own arithmetic): clocks are shared,
+        # so a memo must not depend on the caller's context
         o = instant.toordinal()
         an = self._anniv
         if o < an[0]:
-            return Decimal(o - an[0]) / Decimal(31)
+            return _DIV(Decimal(o - an[0]), _INTS[31])
         c = self.commencement
         k = (instant.year - c.year) * 12 + (instant.month - c.month)
         if k + 1 >= len(an):  # beyond the precomputed range: extend a private copy
@@ -65,7 +79,44 @@ class LeaseClock:
         days = o - an[k]
         if days == 0:
             return _int_dec(k)
-        return _int_dec(k) + Decimal(days) / Decimal(an[k + 1] - an[k])
+        return _ADD(_int_dec(k), _DIV(_int_dec(days), _int_dec(an[k + 1] - an[k])))
+
+    def cal_of_t(self, t: Decimal) -> Decimal:
+        """Calendar months from commencement to the lease-month time ``t`` (``t`` >= 0, memoised)."""
+        r = self._cal_cache.get(t)
+        if r is None:
+            with decimal.localcontext(CONTEXT):
+                r = self._cal_cache[t] = self._cal_of_t(t)
+        return r
+
+    def _cal_of_t(self, t: Decimal) -> Decimal:
+        k = int(t)
+        an = self._anniv
+        if k + 1 >= len(an):
+            c = self.commencement
+            an = an + [add_months(c, j).toordinal() for j in range(len(an), k + 2)]
+        o = an[k] + (t - k) * (an[k + 1] - an[k])  # a day ordinal, fractional inside a day
+        return self._cal_exact(o)
+
+    def _cal_of_ordinal(self, o: Decimal | int) -> Decimal:
+        with decimal.localcontext(CONTEXT):
+            return self._cal_exact(o)
+
+    def _cal_exact(self, o: Decimal | int) -> Decimal:
+        whole = int(o)
+        d = date.fromordinal(whole)
+        c = self.commencement
+        months = (d.year - c.year) * 12 + (d.month - c.month)
+        into = Decimal(d.day - 1) + (o - whole)
+        return (_int_dec(months) + into / days_in_month(d.year, d.month)
+                - Decimal(c.day - 1) / days_in_month(c.year, c.month))
+
+    def axis(self, convention: str) -> tuple[tuple[Decimal, ...], Callable[[Decimal], Decimal]]:
+        """Time axis of straight-line charges: row closing times and the map from lease
+        months, for ``calendar_month`` (calendar months) or ``daily`` (lease months)."""
+        if convention == "daily":
+            return self.row_t, _identity
+        return self.row_cal, self.cal_of_t
 
     def row_of(self, d: date) -> int:
         """Row (calendar month) holding date ``d``, clamped to the schedule."""
@@ -98,4 +149,16 @@ def _clock(commencement: date, end_date: date) -> LeaseClock:
     clock.row_ordinals = tuple(i.toordinal() for i in clock.row_instants)
     clock.anniversaries = anniv_dates
     clock.end_ordinal = end_instant.toordinal()
+    # every row but the last closes on the 1st of a month: whole calendar months, less the part
+    # of the commencement month before commencement
+    off = _DIV(_int_dec(commencement.day - 1), _int_dec(days_in_month(commencement.year, commencement.month)))
+    last_cal = (clock._cal_of_ordinal(clock.row_ordinals[-1]),)
+    if off:
+        clock.row_cal = tuple(CONTEXT.subtract(_int_dec(k), off) for k in range(1, len(ends))) + last_cal
+    else:  # a 1st-of-month start: lease months are calendar months
+        clock.row_cal = clock.row_t[:-1] + last_cal
     return clock
+
+
+def _identity(t: Decimal) -> Decimal:
+    return t

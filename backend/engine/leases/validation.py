@@ -72,7 +72,7 @@ def validate_lease(terms: LeaseTerms, policy: LeasePolicy) -> list[Issue]:
     if po is not None and po.exercise_date is not None and po.exercise_date > e:
         add(ERROR, "purchase_option.exercise_date", "payment_after_end_date",
             "The purchase option is exercised after the lease end date.")
-    if terms.discount_rate is None:
+    if terms.discount_rate is None and not terms.implicit_rate_requested:
         add(WARNING, "discount_rate", "discount_rate_missing",
             "No discount rate: the entity's IBR matrix will be used (currency x term band x date).")
     if terms.residual_value_guarantee and terms.residual_value_guarantee.expected_shortfall == 0:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Callable
 
 from ...money import quantize
-from ..fx import append_functional_row, rate_lookup
+from ..fx import append_functional_row, known_rate, rate_lookup
 
 _ZERO = Decimal(0)
 
@@ -59,11 +59,12 @@ def functional_columns(prev, sched, k: int, fx: FxState, liab_flows, liab_event_
     q = lambda x: quantize(x, fc)  # noqa: E731
     c, pc = sched.columns, prev.columns
     n = len(sched.periods_keys)
-    pay_f = [_ZERO] * (n - k)
+    pay_f: list[Decimal | None] = [_ZERO] * (n - k)
     for f in liab_flows:
         r = min(max(_row(sched, f.date) - k, 0), n - k - 1)
         if _row(sched, f.date) >= k:
-            pay_f[r] += q(f.amount * get(f.date))
+            rate = known_rate(get, f.date)
+            pay_f[r] = None if rate is None or pay_f[r] is None else pay_f[r] + q(f.amount * rate)
     l_prev = pc["closing_liability_functional"][k - 1] if k else sched.initial_liability_functional
     r_prev = pc["closing_rou_asset_functional"][k - 1] if k else sched.initial_rou_asset_functional
     new = {name: [] for name in ("interest_functional", "payment_functional", "closing_liability_functional",
@@ -71,7 +72,12 @@ def functional_columns(prev, sched, k: int, fx: FxState, liab_flows, liab_event_
                                  "depreciation_functional", "closing_rou_asset_functional",
                                  "lease_cost_functional", "fx_gain_loss")}
     for j in range(k, n):
-        rate = get(sched.period_ends[j])
+        # rows are filled while their rates are known (as in fx.add_functional_columns)
+        rate = known_rate(get, sched.period_ends[j]) if l_prev is not None else None
+        if rate is None or pay_f[j - k] is None:
+            for vals in new.values():
+                vals.extend([None] * (n - j))
+            break
         i_f = q(c["interest"][j] * rate)
         l_f = q(c["closing_liability"][j] * rate)
         cur_f = q(c["liability_current"][j] * rate)

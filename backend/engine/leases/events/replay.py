@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
@@ -19,21 +20,24 @@ from typing import Any, Mapping, Sequence
 from ...calendar import ONE_DAY, period_of
 from ...errors import EngineError
 from ...money import quantize
-from ..cashflows import CashFlow, lease_cash_flows
+from ..cashflows import CashFlow, cash_paid_by_row
 from ..fx import FxRates
 from ..policy import LeasePolicy
-from ..rates import RateBasis
-from ..schedule import _CONTEXT, compute_schedule
+from ..rates import CONTEXT, RateBasis
+from ..result import LeaseSchedule
+from ..schedule import compute_schedule
 from ..terms import LeaseTerms
 from ..timeline import build_clock
 from . import entries as je
 from .branches import Branch, resolve
 from .checks import check, depreciation_months, fail, reassess_classification
 from .checks import new_terms as make_terms
+from .fxview import finish_fx, initial_fx, translate_termination
 from .model import LeaseEvent
 from .result import EventResult
-from .fxview import finish_fx, initial_fx, translate_change, translate_termination
-from .rows import Split, continue_rows, terminated_rows
+from .rows import continue_rows, terminated_rows
+from .steps import (Before, Derecognition, Payments, Posting, Remeasurement, derecognise, measure_before,
+                    new_payments, post, remeasure)
 from .version import Segment, Version, initial_version, pv_at, rou_at, unamortised_at
 
 _ZERO = Decimal(0)
@@ -64,7 +68,7 @@ def apply_events(terms: LeaseTerms, policy: LeasePolicy, standard: str, events: 
                           f"{standard} (no ROU asset or liability); events apply to recognised leases only.",
                           field="events[0]")
     out: list[EventResult] = []
-    with decimal.localcontext(_CONTEXT):
+    with decimal.localcontext(CONTEXT):
         v = initial_version(base, terms, {"lease": terms, "discount_rate": str(base.discount_rate)})
         v = dataclasses.replace(v, fx=initial_fx(base, fx_rates))
         for i, ev in enumerate(events):
@@ -76,8 +80,6 @@ def apply_events(terms: LeaseTerms, policy: LeasePolicy, standard: str, events: 
 def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: str) -> tuple[Version, EventResult]:
     check(v, ev, i)
     d = ev.effective_date
-    ccy = v.terms.currency
-    q = lambda x: quantize(x, ccy)  # noqa: E731
     new_terms = make_terms(v, ev)
     clock = build_clock(new_terms.commencement_date, new_terms.end_date)
     td = clock.t(d)
@@ -90,141 +92,114 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
         return _pass_through(v, ev, i, br, lineage)
     if ev.reason == "index_change" and v.index_base is None:
         raise fail("index_at_commencement_missing", "An index change needs the lease's index_at_commencement "
-                    "(the level the index-linked payments are stated at).", i, "changes.index_value")
-
-    # --- the previous version at d
-    k = v.clock.row_of(d)
-    cols = v.schedule.columns
-    old_liab = v.liability_flows()
-    l_before = q(pv_at(old_liab, d, v.clock, v.segment.rate))
-    r_before = rou_at(v, d, l_before)
-    pay_before = sum((f.amount for f in old_liab if f.date < d and v.clock.row_of(f.date) == k), _ZERO)
-    adj_l, adj_r, prior_gain = v.row_adjust.get(k, (_ZERO, _ZERO, _ZERO))
-    split = Split(k, d, td, cols["opening_liability"][k], cols["opening_rou_asset"][k], pay_before, l_before,
-                  r_before, l_before - cols["opening_liability"][k] + pay_before - adj_l,
-                  cols["opening_rou_asset"][k] + adj_r - r_before, prior_gain)
-    summary: dict[str, Decimal | None] = {"liability_before": l_before, "rou_before": r_before}
-    history = tuple(f for f in v.flows if f.date < d)
+                   "(the level the index-linked payments are stated at).", i, "changes.index_value")
+    before = measure_before(v, d, td)
     if br.terminate:
-        return _terminate(v, ev, i, br, split, history, lineage, summary)
+        return _terminate(v, ev, i, br, before, lineage)
 
-    # --- the new payments and rate
-    idx_base, idx_cur, idx_pending = v.index_base, v.index_current, v.index_pending
-    warnings: list[dict] = []
-    if ev.reason == "index_change":
-        idx_cur = ev.index_value
-    elif idx_pending is not None:  # ASC 842: the stored index enters at this remeasurement
-        idx_cur, idx_pending = idx_pending, None
-    post = [f for f in lease_cash_flows(new_terms, anniversaries=clock.anniversaries) if f.date >= d]
-    if ev.payments is not None:
-        idx_base = idx_cur  # replacement amounts are stated at the index now in force
-    elif idx_cur is not None and idx_base and idx_cur != idx_base:
-        post = [f._replace(amount=q(f.amount * idx_cur / idx_base)) if f.kind == "index_linked" else f
-                for f in post]
-    if ev.payments is None and new_terms.end_date <= v.terms.end_date:
-        # a shorter term removes the payments for periods it no longer covers (an arrears
-        # payment for a period cut short included: give ``payments`` to state a final one);
-        # the same cut applies when later events regenerate the flows from the terms
-        post = [f for f in post if f.instant <= clock.end_instant]
-    late = next((f for f in post if f.instant > clock.end_instant), None)
-    if late is not None:
-        hint = "" if ev.payments is not None else " (the current streams, continued to the new end date); " \
-            "give changes.payments for the new term"
-        raise fail("payment_after_end_date", f"A payment on {late.date.isoformat()} falls after the new end "
-                    f"date {new_terms.end_date.isoformat()}{hint}.", i, "changes.payments",
-                    date=late.date.isoformat())
+    pay = new_payments(v, ev, i, new_terms, clock)
     rate_value = ev.discount_rate if br.revised_rate else v.segment.rate.annual_rate
-    rate = RateBasis(rate_value, v.segment.rate.convention, v.segment.rate.compounding_interval_months)
-    l_after_exact = pv_at(post, d, clock, rate)
-    l_after = q(l_after_exact)
+    old = v.segment.rate
+    rate = RateBasis(rate_value, old.convention, old.compounding_interval_months, old.accrual)
+    l_after_exact = pv_at(pay.flows, d, clock, rate)
+    l_after = quantize(l_after_exact, v.terms.currency)
+    cls = _reassess(v, ev, br, policy, new_terms, clock, td, rate, l_after_exact)
+    der = derecognise(v, ev, br, before, l_after)
+    rem = remeasure(v, before, der, l_after)
+    posting = post(v, ev, br, before, der, rem, l_after)
+    nv, sched = _next_version(v, ev, br, policy, before, pay, new_terms, clock, rate, cls, der, rem, posting,
+                              l_after_exact, l_after, lineage)
+    summary: dict[str, Decimal | None] = {"liability_before": before.split.liability_before,
+                                          "rou_before": before.split.rou_before}
+    if posting.fx_amounts is not None:
+        summary["gain_loss_functional"] = posting.fx_amounts["gain1"] + posting.fx_amounts["excess"]
+    summary.update(liability_after=l_after, rou_after=rem.rou_after, rou_adjustment=rem.rou_adjustment,
+                   liability_adjustment=rem.liability_adjustment, liability_derecognised=der.liability,
+                   rou_derecognised=der.rou, gain_loss=der.gain + rem.excess_gain, termination_payment=None,
+                   new_lease_id=None)
+    rationale = br.rationale + ((rem.note,) if rem.note else ())
+    res = EventResult(index=i, event=ev, run_type=ev.run_type, effective_date=d, effective_period=period_of(d),
+                      branch=br.name, rationale=rationale, schedule=sched, entries=posting.entries,
+                      summary=summary, classification=cls.info, warnings=cls.warnings)
+    return nv, res
 
-    # --- classification (ASC 842-10-25-1) and the ROU pattern from d
-    model, cls_info, sched_cls = v.segment.model, None, v.schedule.classification
-    tests, override = v.schedule.classification_tests, v.schedule.classification_override
-    if br.reassess_classification:
-        cls = reassess_classification(new_terms, ev, policy, clock, td, rate, l_after_exact)
-        sched_cls, tests, override = cls.classification, cls.tests, cls.override
-        model = "operating" if sched_cls == "operating" else "finance"
-        warnings.extend(cls.warnings)
-        cls_info = {"previous": v.schedule.classification, "classification": sched_cls, "tests": list(cls.tests),
-                    "override": cls.override}
-        if ev.fair_value is None and new_terms.fair_value is not None:
-            warnings.append({"field": "changes.fair_value", "code": "fair_value_at_commencement_used",
-                             "message": "No fair value at the effective date was given; the commencement fair "
-                                        "value was used for the 90 % test."})
 
-    # --- partial derecognition, then remeasurement against the ROU
-    rationale = list(br.rationale)
-    frac = br.decrease_fraction
-    penalty = q(ev.termination_payment) if frac is not None else q(_ZERO)
-    l_der = r_der = cost_der = q(_ZERO)
-    if frac is not None:
-        l_der = q(frac * l_before) if br.decrease_method == "proportionate" else l_before - l_after
-        r_der, cost_der = q(frac * r_before), q(frac * v.cost)
-    gain1 = l_der - r_der - penalty  # a penalty paid on a partial termination is part of the loss
-    l_mid, r_mid = l_before - l_der, r_before - r_der
-    adj = l_after - l_mid
-    applied, excess = adj, q(_ZERO)
-    if r_mid + adj < 0:
-        applied, excess = -r_mid, -(r_mid + adj)
-        rationale.append(f"The decrease exceeds the ROU carrying amount: the ROU goes to zero and {excess} is a "
-                         "gain (IFRS 16.39).")
-    gain = gain1 + excess
-    r_after = r_mid + applied
-    cost = v.cost - cost_der + applied
-    event_name = "lease.modification" if ev.run_type in ("MODIFICATION", "TERMINATION") else "lease.remeasurement"
-    memo_der = f"Partial derecognition ({frac}) at {d.isoformat()}"
-    memo_rem = f"{br.name} at {d.isoformat()}: liability {l_mid} -> {l_after} {ccy}"
-    fx_new = None
-    if v.fx is None:
-        entries = [je.partial_derecognition(v.schedule, d, l_der, cost_der, cost_der - r_der, gain1, memo_der,
-                                            penalty=penalty) if frac is not None else None,
-                   je.remeasurement(v.schedule, d, adj, applied, excess, event_name, memo_rem)]
-    else:  # foreign-currency lease: the entries are in the functional currency (see fxview)
-        fxa = translate_change(v, d, r_before, frac, l_der, adj, penalty, excess != 0)
-        fc = v.fx.fc
-        entries = [je.partial_derecognition(v.schedule, d, fxa["l_der"], fxa["cost_der"],
-                                            fxa["cost_der"] - fxa["r_der"], fxa["gain1"], memo_der, currency=fc,
-                                            penalty=fxa["penalty"]) if frac is not None else None,
-                   je.remeasurement(v.schedule, d, fxa["adj"], fxa["applied"], fxa["excess"], event_name,
-                                    memo_rem, currency=fc)]
-        summary["gain_loss_functional"] = fxa["gain1"] + fxa["excess"]
+@dataclass(frozen=True)
+class _Classification:
+    """ASC 842-10-25-1 reassessment at the effective date (IFRS 16: the previous one kept)."""
+
+    model: str  # finance | operating: the ROU pattern from d
+    classification: str | None
+    tests: tuple
+    override: dict | None
+    info: dict | None
+    warnings: tuple[dict, ...]
+
+
+def _reassess(v: Version, ev: LeaseEvent, br: Branch, policy: LeasePolicy, terms: LeaseTerms, clock, td: Decimal,
+              rate: RateBasis, l_after_exact: Decimal) -> _Classification:
+    s = v.schedule
+    if not br.reassess_classification:
+        return _Classification(model=v.segment.model, classification=s.classification,
+                               tests=s.classification_tests, override=s.classification_override, info=None,
+                               warnings=())
+    cls = reassess_classification(terms, ev, policy, clock, td, rate, l_after_exact)
+    warnings = list(cls.warnings)
+    if ev.fair_value is None and terms.fair_value is not None:
+        warnings.append({"field": "changes.fair_value", "code": "fair_value_at_commencement_used",
+                         "message": "No fair value at the effective date was given; the commencement fair "
+                                    "value was used for the 90 % test."})
+    return _Classification(
+        model="operating" if cls.classification == "operating" else "finance", classification=cls.classification,
+        tests=cls.tests, override=cls.override, warnings=tuple(warnings),
+        info={"previous": s.classification, "classification": cls.classification, "tests": list(cls.tests),
+              "override": cls.override})
+
+
+def _next_version(v: Version, ev: LeaseEvent, br: Branch, policy: LeasePolicy, before: Before, pay: Payments,
+                  terms: LeaseTerms, clock, rate: RateBasis, cls: _Classification, der: Derecognition,
+                  rem: Remeasurement, posting: Posting, l_after_exact: Decimal, l_after: Decimal,
+                  lineage) -> tuple[Version, LeaseSchedule]:
+    """The rows from the effective month on, the new schedule and the version the next event starts from."""
+    d, td, ccy = ev.effective_date, before.split.t, v.terms.currency
     u_after = _ZERO
-    if model == "operating":
+    if cls.model == "operating":
         u_before = unamortised_at(v, d) if v.segment.model == "operating" else _ZERO
-        u_after = q(u_before * (1 - (br.decrease_fraction or 0)))
+        u_after = quantize(u_before * (1 - (br.decrease_fraction or 0)), ccy)
         months = clock.term_months - td
     else:
-        months = depreciation_months(new_terms, clock.term_months, td)
-    new_cols = continue_rows(cols, split, clock, [f for f in post], rate, ccy, model=model,
-                             liability_after_exact=l_after_exact, liability_after=l_after, rou_after=r_after,
-                             months=months, cost_after=cost, gain=gain, unamortised=u_after)
+        months = depreciation_months(terms, clock.term_months, td)
+    gain = der.gain + rem.excess_gain
+    new_cols = continue_rows(v.schedule.columns, before.split, clock, list(pay.flows), rate, ccy, model=cls.model,
+                             liability_after_exact=l_after_exact, liability_after=l_after, rou_after=rem.rou_after,
+                             months=months, cost_after=rem.cost_after, gain=gain, unamortised=u_after,
+                             depreciation_convention=v.schedule.depreciation_convention or "calendar_month")
     sl_total = new_cols.pop("_sl_total")
-    flows = tuple(sorted(history + tuple(post), key=_instant))
+    flows = tuple(sorted(before.history + tuple(pay.flows), key=_instant))
+    new_cols["cash_paid"] = tuple(cash_paid_by_row(flows, terms.commencement_date, len(clock.row_ends), ccy))
     source = v.schedule.discount_rate_source
     if br.revised_rate:
         source = {"source": "event", "run_type": ev.run_type, "effective_date": d.isoformat()}
     sched = dataclasses.replace(
-        v.schedule, classification=sched_cls, end_date=new_terms.end_date, term_months=clock.term_months,
-        depreciation_months=td + months, discount_rate=rate_value, periods_keys=clock.period_keys,
+        v.schedule, classification=cls.classification, end_date=terms.end_date, term_months=clock.term_months,
+        depreciation_months=td + months, discount_rate=rate.annual_rate, periods_keys=clock.period_keys,
         period_ends=clock.row_ends, columns=new_cols, flows=list(flows),
-        inputs=({"lease": lineage[0]["lease"], "events": list(lineage[1:])}, policy, rate_value),
-        classification_tests=tests, classification_override=override,
-        warnings=v.schedule.warnings + tuple(warnings), discount_rate_source=source, run_id_given=None,
-        _hash=None)
+        inputs=({"lease": lineage[0]["lease"], "events": list(lineage[1:])}, policy, rate.annual_rate),
+        classification_tests=cls.tests, classification_override=cls.override,
+        warnings=v.schedule.warnings + cls.warnings, discount_rate_source=source, run_id_given=None, _hash=None)
+    fx_new = None
     if v.fx is not None:
-        fx_new = finish_fx(v, sched, k, [f for f in flows if f.instant > new_terms.commencement_date], fxa,
-                           r_after, cost)
-    seg = Segment(d, td, rate, model, r_after, months, sl_total, r_after - l_after, u_after)
-    nv = Version(sched, new_terms, flows, clock, seg, cost, idx_base, idx_cur, idx_pending, d,
-                 {k: (adj_l + l_after - l_before, adj_r + r_after - r_before, prior_gain + gain)}, False, lineage,
-                 fx_new)
-    summary.update(liability_after=l_after, rou_after=r_after, rou_adjustment=applied, liability_adjustment=adj,
-                   liability_derecognised=l_der, rou_derecognised=r_der, gain_loss=gain,
-                   termination_payment=None, new_lease_id=None)
-    res = EventResult(i, ev, ev.run_type, d, period_of(d), br.name, tuple(rationale), sched,
-                      tuple(e for e in entries if e is not None), summary, cls_info, None, tuple(warnings))
-    return nv, res
+        fx_new = finish_fx(v, sched, before.split.k, [f for f in flows if f.instant > terms.commencement_date],
+                           posting.fx_amounts, rem.rou_after, rem.cost_after)
+    seg = Segment(start=d, t=td, rate=rate, model=cls.model, rou=rem.rou_after, months=months, sl_total=sl_total,
+                  gap=rem.rou_after - l_after, unamortised=u_after)
+    adj_l, adj_r, prior_gain = before.row_adjust
+    moved = (adj_l + l_after - before.split.liability_before, adj_r + rem.rou_after - before.split.rou_before,
+             prior_gain + gain)
+    nv = Version(schedule=sched, terms=terms, flows=flows, clock=clock, segment=seg, cost=rem.cost_after,
+                 index_base=pay.index_base, index_current=pay.index_current, index_pending=pay.index_pending,
+                 last_effective=d, row_adjust={before.split.k: moved}, terminated=False, lineage=lineage, fx=fx_new)
+    return nv, sched
 
 
 def _instant(f: CashFlow) -> date:
@@ -235,15 +210,30 @@ def _pass_through(v: Version, ev: LeaseEvent, i: int, br: Branch, lineage) -> tu
     """Events that leave the schedule as it is (separate lease, ASC index change, catch-up)."""
     pending = ev.index_value if br.name == "asc842.index_change_deferred" else v.index_pending
     nv = dataclasses.replace(v, last_effective=ev.effective_date, index_pending=pending, lineage=lineage)
-    summary = dict.fromkeys(SUMMARY_KEYS)  # nothing is remeasured: every figure is None
-    res = EventResult(i, ev, ev.run_type, ev.effective_date, period_of(ev.effective_date), br.name, br.rationale,
-                      v.schedule, (), summary, None, ev.new_lease if br.name.endswith("separate_lease") else None)
+    summary = dict.fromkeys(SUMMARY_KEYS)  # nothing is remeasured: no figure applies
+    separate = br.name.endswith("separate_lease")
+    if separate:
+        # IFRS 16.44 / ASC 842-10-25-8: the original lease is untouched; show its balances at the
+        # effective date (before = after) so the run explains itself; the service sets new_lease_id
+        d, ccy = ev.effective_date, v.terms.currency
+        zero = quantize(_ZERO, ccy)
+        l_at = quantize(pv_at(v.liability_flows(), d, v.clock, v.segment.rate), ccy)
+        r_at = rou_at(v, d, l_at)
+        summary.update(liability_before=l_at, liability_after=l_at, rou_before=r_at, rou_after=r_at,
+                       rou_adjustment=zero, liability_adjustment=zero, liability_derecognised=zero,
+                       rou_derecognised=zero, gain_loss=zero)
+    res = EventResult(index=i, event=ev, run_type=ev.run_type, effective_date=ev.effective_date,
+                      effective_period=period_of(ev.effective_date), branch=br.name, rationale=br.rationale,
+                      schedule=v.schedule, entries=(), summary=summary, classification=None,
+                      new_lease=ev.new_lease if separate else None)
     return nv, res
 
 
-def _terminate(v: Version, ev: LeaseEvent, i: int, br: Branch, split: Split, history, lineage,
-               summary) -> tuple[Version, EventResult]:
+def _terminate(v: Version, ev: LeaseEvent, i: int, br: Branch, before: Before,
+               lineage) -> tuple[Version, EventResult]:
     d, ccy = ev.effective_date, v.terms.currency
+    split, history = before.split, before.history
+    summary: dict[str, Decimal | None] = {"liability_before": split.liability_before, "rou_before": split.rou_before}
     penalty = quantize(ev.termination_payment, ccy)
     l_before, r_before, cost = split.liability_before, split.rou_before, v.cost
     gain = l_before - r_before - penalty
@@ -257,6 +247,7 @@ def _terminate(v: Version, ev: LeaseEvent, i: int, br: Branch, split: Split, his
         summary["gain_loss_functional"] = fxa["gain"]
     clock = build_clock(v.terms.commencement_date, d)
     cols = terminated_rows(v.schedule.columns, split, v.segment.model, gain, ccy)
+    cols["cash_paid"] = tuple(cash_paid_by_row(history, v.terms.commencement_date, len(clock.row_ends), ccy))
     end = d - ONE_DAY
     sched = dataclasses.replace(
         v.schedule, end_date=end, term_months=split.t, periods_keys=clock.period_keys, period_ends=clock.row_ends,
@@ -272,6 +263,7 @@ def _terminate(v: Version, ev: LeaseEvent, i: int, br: Branch, split: Split, his
     summary.update(liability_after=quantize(_ZERO, ccy), rou_after=quantize(_ZERO, ccy),
                    rou_adjustment=-r_before, liability_adjustment=-l_before, liability_derecognised=l_before,
                    rou_derecognised=r_before, gain_loss=gain, termination_payment=penalty, new_lease_id=None)
-    res = EventResult(i, ev, ev.run_type, d, period_of(d), br.name, br.rationale, sched,
-                      (entry,) if entry else (), summary)
+    res = EventResult(index=i, event=ev, run_type=ev.run_type, effective_date=d, effective_period=period_of(d),
+                      branch=br.name, rationale=br.rationale, schedule=sched,
+                      entries=(entry,) if entry else (), summary=summary)
     return nv, res

@@ -10,11 +10,15 @@ their output is byte-identical. Rows from ``k`` are rebuilt, current portion
 included (it looks 12 months ahead).
 
 Mid-period note: inside a payment period the schedule accrues interest to months
-by days (linear), while the liability at ``d`` is the compound present value, so
-the pre-event interest of the effective month can differ from a day-count accrual
-by at most ``B x r^2 x f(1-f)/2`` (B balance, r period rate, f elapsed share of the
-period): cents on monthly payments. That difference lands in the month's interest,
-never in the event's adjustment.
+by the interest convention (``periodic``: compounding whole lease months, linear by
+days inside a month; ``actual_days``: linear by days), while the liability at ``d``
+is the compound present value, so the pre-event interest of the effective month can
+differ from the accrual by at most ``B x r^2 x f(1-f)/2`` (B balance, r rate of the
+linear stretch, f elapsed share of it): cents on monthly payments. That difference
+lands in the month's interest, never in the event's adjustment.
+
+Straight-line charges continue on the schedule's depreciation axis
+(``timeline.LeaseClock.axis``: calendar months or lease months).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from itertools import accumulate
 from operator import sub
 
 from ...money import quantize
+from ..cashflows import flow_t
 from ..liability import accrue_interest, round_run, straight_line
 from ..rates import RateBasis
 from ..timeline import LeaseClock
@@ -52,7 +57,8 @@ class Split:
 
 def continue_rows(prev_cols: dict, split: Split, clock: LeaseClock, flows, rate: RateBasis, currency: str, *,
                   model: str, liability_after_exact: Decimal, liability_after: Decimal, rou_after: Decimal,
-                  months: Decimal, cost_after: Decimal, gain: Decimal, unamortised: Decimal) -> dict:
+                  months: Decimal, cost_after: Decimal, gain: Decimal, unamortised: Decimal,
+                  depreciation_convention: str = "calendar_month") -> dict:
     """Columns of the new version. ``flows`` are the new version's liability payments dated
     on or after ``d``; ``months`` is the depreciation period (finance) or the remaining term
     (operating) from ``d``. Returns columns plus ``sl_total`` (operating) for the segment."""
@@ -65,27 +71,31 @@ def continue_rows(prev_cols: dict, split: Split, clock: LeaseClock, flows, rate:
     tup = []
     at_d = _ZERO
     d_ord = d.toordinal()
+    periodic = rate.accrual == "periodic"
     for f in flows:
         pay[clock.row_of(f.date) - k] += f.amount
         o = f.instant.toordinal()
         if o == d_ord:
             at_d += f.amount  # paid at the effective instant: not discounted, no interest
         else:
-            tup.append((o, clock.t(f.instant), f.amount))
+            tup.append((o, flow_t(f, clock, periodic), f.amount))
     cum = accrue_interest(rows, tup, rate, opening=liability_after_exact - at_d, start_instant=d_ord,
                           start_t=td, end_instant=clock.end_ordinal, end_t=clock.term_months)
     interest, closing = round_run(liability_after, cum, pay, currency)
-    row_t = clock.row_t[k:]
+    # straight-line charges run on the schedule's depreciation axis (calendar or lease months)
+    axis, x_of = clock.axis(depreciation_convention)
+    row_x, x_d = axis[k:], x_of(td)
+    months = x_of(td + months) - x_d
     if model == "operating":
         # ASC 842 after a remeasurement: (remaining payments + (ROU - liability)) / remaining term
         sl_total = sum(pay, _ZERO) + rou_after - liability_after
-        cost = straight_line(sl_total, row_t, months, currency, start_t=td)
+        cost = straight_line(sl_total, row_x, months, currency, start_t=x_d)
         dep = list(map(sub, cost, interest))
-        unam = list(accumulate(straight_line(unamortised, row_t, months, currency, start_t=td), sub,
+        unam = list(accumulate(straight_line(unamortised, row_x, months, currency, start_t=x_d), sub,
                                initial=unamortised))[1:]
     else:
         sl_total = _ZERO
-        dep = straight_line(rou_after, row_t, months, currency, start_t=td)
+        dep = straight_line(rou_after, row_x, months, currency, start_t=x_d)
     rou = list(accumulate(dep, sub, initial=rou_after))[1:]
     pre_i, pre_dep = split.pre_interest, split.pre_depreciation
     interest[0] += pre_i

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...money import quantize
-from ..cashflows import CashFlow
+from ..cashflows import CashFlow, flow_t
 from ..rates import RateBasis
 from ..result import LeaseSchedule
 from ..terms import LeaseTerms
@@ -84,31 +84,46 @@ def pv_at(flows, d: date, clock: LeaseClock, rate: RateBasis) -> Decimal:
     """Exact PV at the start of ``d`` of the payments dated on or after ``d``."""
     td = clock.t(d)
     pv = _ZERO
+    periodic = rate.accrual == "periodic"
+    last_inst, t = None, _ZERO
     for f in flows:
         if f.date >= d:
-            pv += f.amount / rate.growth(clock.t(f.instant) - td)
+            if f.instant != last_inst:  # payments at one instant share the first one's time, as in the run
+                last_inst, t = f.instant, flow_t(f, clock, periodic)
+            pv += f.amount / rate.growth(t - td)
     return pv
+
+
+def _elapsed(v: Version, d: date) -> tuple[Decimal, Decimal]:
+    """Time elapsed from the segment start to ``d`` and the segment's straight-line
+    period, both on the schedule's depreciation axis (as ``events.rows`` charges them)."""
+    s = v.segment
+    x_of = v.clock.axis(v.schedule.depreciation_convention or "calendar_month")[1]
+    start = x_of(s.t)
+    return x_of(v.clock.t(d)) - start, x_of(s.t + s.months) - start
 
 
 def rou_at(v: Version, d: date, liability_before: Decimal) -> Decimal:
     """ROU carrying amount at the start of ``d`` under version ``v`` (rounded)."""
     s, ccy = v.segment, v.terms.currency
-    dt = v.clock.t(d) - s.t
+    dt, months = _elapsed(v, d)
     if s.model == "finance":
-        return s.rou - cum_straight_line(s.rou, dt, s.months, ccy)
+        return s.rou - cum_straight_line(s.rou, dt, months, ccy)
     paid = sum((f.amount for f in v.liability_flows() if s.start <= f.date < d), _ZERO)
-    return liability_before + s.gap + paid - cum_straight_line(s.sl_total, dt, s.months, ccy)
+    return liability_before + s.gap + paid - cum_straight_line(s.sl_total, dt, months, ccy)
 
 
 def unamortised_at(v: Version, d: date) -> Decimal:
     s = v.segment
-    return s.unamortised - cum_straight_line(s.unamortised, v.clock.t(d) - s.t, s.months, v.terms.currency)
+    dt, months = _elapsed(v, d)
+    return s.unamortised - cum_straight_line(s.unamortised, dt, months, v.terms.currency)
 
 
 def initial_version(schedule: LeaseSchedule, terms: LeaseTerms, lineage: dict) -> Version:
     """Version 0: the schedule as computed at commencement."""
     clock = build_clock(terms.commencement_date, terms.end_date)
-    rate = RateBasis(schedule.discount_rate, schedule.rate_convention, schedule.compounding_interval_months)
+    rate = RateBasis(schedule.discount_rate, schedule.rate_convention, schedule.compounding_interval_months,
+                     schedule.interest_convention or "periodic")
     operating = schedule.standard == "ASC842" and schedule.classification == "operating"
     cols = schedule.columns
     parts = schedule.rou_components
