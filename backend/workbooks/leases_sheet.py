@@ -21,6 +21,10 @@ from .columns import (CLASSIFICATIONS, FREQUENCIES, LEASE_ALIASES, LEASE_COLUMNS
 from .grid import Grid, a1, col_letters, read_xlsx
 from .headers import Header, find_header, lookup_for
 from .preflight import DEFAULT_LIMITS, Limits
+from .amounts import ColumnNotation, column_notation, decimals_problem, parse_money, sign_problem
+from .rates import RateNotation, check_rate_fits, rate_notation
+from .rent import settle_annual_rent
+from .row_kinds import skip_reason
 from .values import (CellProblem, ReadOptions, date_order_evidence, is_blank, key, options_for_locale,
                      parse_bool, parse_date, parse_int, parse_number, parse_percent, parse_text, plain)
 
@@ -85,7 +89,14 @@ class _Extraction:
         self.flagged: list[set[str]] = []          # per draft: paths that already have an error
         self._warned_both: set[int] = set()
         self._column_cache: dict[tuple[str, int], list] = {}
+        self._notations: dict[tuple[str, int], ColumnNotation | RateNotation] = {}
         self._lease_sheet = ""
+
+    # -- addresses
+
+    def _a1(self, r: int, c: int) -> str:
+        """A cell's address: ``B7`` in a workbook, ``7:2`` (row:column) in a CSV file."""
+        return f"{r + 1}:{c + 1}" if self.grid.csv else a1(r, c)
 
     # -- issues
 
@@ -173,7 +184,7 @@ class _Extraction:
                     if c < len(row):
                         ev = date_order_evidence(row[c])
                         if ev and ev not in seen:
-                            seen[ev] = f"{sheet}!{a1(r, c)} ({row[c].strip()})"
+                            seen[ev] = f"{sheet}!{self._a1(r, c)} ({row[c].strip()})"
         if len(seen) == 1:
             order, where = next(iter(seen.items()))
             self.opts = ReadOptions(None, self.opts.decimal_comma, self.opts.date1904, order, where)
@@ -184,23 +195,28 @@ class _Extraction:
                 self.issue(sheet, None, None, "missing_column", "error",
                            f"there is no '{col.label}' column (looked for it in the header row {header.row + 1})")
         for c, shown in header.unknown:
-            self.issue(sheet, a1(header.row, c), None, "unknown_column", "warning",
+            self.issue(sheet, self._a1(header.row, c), None, "unknown_column", "warning",
                        f"the column '{shown}' is not one the lease template uses, so it was ignored")
         for c, shown, path in header.duplicates:
             first = header.columns[path][2]
-            self.issue(sheet, a1(header.row, c), None, "duplicate_column", "warning",
+            self.issue(sheet, self._a1(header.row, c), None, "duplicate_column", "warning",
                        f"the column '{shown}' means the same as '{first}' to its left; only the first was used")
 
     # -- cell parsing
 
-    def _parse(self, spec: Column, v: Any, warnings: list) -> Any:
+    def _parse(self, spec: Column, v: Any, warnings: list, notation: Any, info: list, signed: bool) -> Any:
         kind = spec.kind
         if kind == "date":
             d = parse_date(v, self.opts, warnings)
             return d.isoformat() if d else None
         if kind == "money":
-            amt = parse_number(v, self.opts, warnings)
-            return (plain(amt.value), amt.currency) if amt else None
+            amt = parse_money(v, notation, self.opts, warnings)
+            if amt is None:
+                return None
+            value = sign_problem(spec.path, amt.value, info) if signed else amt.value
+            return plain(value), amt.currency
+        if kind in ("percent", "escalation") and notation is not None:
+            check_rate_fits(v, notation)
         if kind == "percent":
             frac = parse_percent(v, self.opts, warnings, high=_RATE_HIGH)
             return plain(frac.normalize()) if frac is not None else None
@@ -232,24 +248,28 @@ class _Extraction:
         """Parse every recognised cell of one row: ``{column path: value}``."""
         out: dict[str, Any] = {}
         n = len(row)
-        suffix = str(r + 1)
-        for path, c, spec, shown, prefix in self._columns(sheet, header):
+        line = str(r + 1)
+        signed = sheet == self._lease_sheet  # a Payments row may be a (negative) incentive receivable
+        for path, c, spec, shown, pre, post, notation in self._columns(sheet, header):
             if c >= n or path in skip:
                 continue
             v = row[c]
             if v is None or (type(v) is str and not v.strip()):
                 continue
-            cell = prefix[len(sheet) + 1:] + suffix
+            cell = pre + line + post
             warnings: list = []
+            info: list = []
             target = path_of(path)
             try:
-                value = self._parse(spec, v, warnings)
+                value = self._parse(spec, v, warnings, notation, info, signed)
             except CellProblem as p:
                 self.issue(sheet, cell, target, p.code, "error", f"{shown}: {p.message}", lease_ref, draft_index)
                 value = None
             for code, msg in warnings:
                 self.issue(sheet, cell, target, code, "warning", f"{shown}: {msg}", lease_ref, draft_index)
-            prov[target] = prefix + suffix
+            for code, msg in info:
+                self.issue(sheet, cell, target, code, "info", f"{shown}: {msg}", lease_ref, draft_index)
+            prov[target] = f"{sheet}!{cell}"
             labels[target] = shown
             if value is None:
                 out[path] = _FAILED
@@ -261,13 +281,25 @@ class _Extraction:
                     prov.setdefault(path_of(implied_path), prov[target])  # "Monthly rent" says monthly
         return out
 
-    def _columns(self, sheet: str, header: Header) -> list[tuple[str, int, Column, str, str]]:
-        """``(path, column, spec, header text, "Sheet!B")`` per recognised column, computed once."""
+    def _columns(self, sheet: str, header: Header) -> list[tuple]:
+        """``(path, column, spec, header text, address before and after the row number, column
+        notation)`` per recognised column, computed once per sheet. The notation (decimal mark
+        of a money column, fraction or percent of a rate column) is decided from all the
+        column's cells before any of them is read."""
         key_ = (sheet, header.row)
         cols = self._column_cache.get(key_)
         if cols is None:
-            cols = [(path, c, spec, shown, f"{sheet}!{col_letters(c)}")
-                    for path, (c, spec, shown) in header.columns.items()]
+            rows = self.grid.sheets[sheet]
+            cols = []
+            for path, (c, spec, shown) in header.columns.items():
+                pre, post = ("", f":{c + 1}") if self.grid.csv else (col_letters(c), "")
+                cells = ((r, row[c]) for r, row in enumerate(rows[header.row + 1:], header.row + 1) if c < len(row))
+                notation = None
+                if spec.kind == "money":
+                    notation = column_notation((f"{sheet}!{self._a1(r, c)}", v) for r, v in cells)
+                elif spec.kind in ("percent", "escalation"):
+                    notation = rate_notation(v for _, v in cells)
+                cols.append((path, c, spec, shown, pre, post, notation))
             self._column_cache[key_] = cols
         return cols
 
@@ -277,19 +309,24 @@ class _Extraction:
         rows = self.grid.sheets[sheet]
         id_col = header.columns.get("external_id", (None,))[0]
         index: dict[str, int] = {}
+        cols = sorted(c for c, _, _ in header.columns.values())
+        header_keys = {c: key(shown) for c, _, shown in header.columns.values()}
+        header_keys.update((c, key(str(rows[header.row][c]))) for c in cols if c < len(rows[header.row])
+                           and isinstance(rows[header.row][c], str))
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
-            if all(is_blank(row[c]) for c, _, _ in header.columns.values() if c < len(row)):
+            if all(is_blank(row[c]) for c in cols if c < len(row)):
+                continue
+            why = skip_reason(row, cols, id_col, header_keys)
+            if why:
+                first = next(c for c in cols if c < len(row) and not is_blank(row[c]))
+                self.issue(sheet, self._a1(r, first), None, "row_skipped", "info", why)
                 continue
             ref_raw = row[id_col] if id_col is not None and id_col < len(row) else None
             try:
                 ref = parse_text(ref_raw)
             except CellProblem:
                 ref = None
-            if ref and key(ref) in _TOTAL_WORDS:
-                self.issue(sheet, a1(r, id_col), None, "row_skipped", "warning",
-                           f"the row labelled '{ref}' looks like a total, so it was not read as a lease")
-                continue
             i = len(self.result.drafts)
             prov = {"_row": f"{sheet}!{r + 1}"}
             labels: dict[str, str] = {}
@@ -300,7 +337,7 @@ class _Extraction:
             values = self._read_row(sheet, header, r, row, i, ref, _LEASE_TARGETS.__getitem__, prov, labels)
             draft = self.result.drafts[i]
             self._assemble_lease(draft, values, sheet, r, header, i, ref, prov)
-            anchor = a1(r, id_col if id_col is not None else 0)
+            anchor = self._a1(r, id_col if id_col is not None else 0)
             if not ref and is_blank(ref_raw):
                 self.issue(sheet, anchor, "external_id", "required", "error",
                            "the Lease ID is missing; every lease needs one", None, i)
@@ -319,8 +356,9 @@ class _Extraction:
     def _assemble_lease(self, draft: dict, values: dict, sheet: str, r: int, header: Header, i: int,
                         ref: str | None, prov: dict[str, str]) -> None:
         stream: dict[str, Any] = {}
+        self._amount_currencies(values, values.get("currency"), sheet, r, header, i, ref, prov)
         for path, value in values.items():
-            if isinstance(path, tuple):
+            if isinstance(path, tuple) or path == "annual_rent":
                 continue
             if value is _FAILED:
                 continue
@@ -330,15 +368,34 @@ class _Extraction:
                 _put(draft, path, value[0] if isinstance(value, tuple) else value)
         if "classification_override" in draft:
             draft["classification_override"].setdefault("standard", "ASC842")
+        annual = values.get("annual_rent")
         has_stream_cells = any(isinstance(p, str) and p.startswith("payments[].") for p in values)
-        if has_stream_cells:
+        if has_stream_cells or isinstance(annual, tuple):
             for (_, implied_path), implied in ((p, v) for p, v in values.items() if isinstance(p, tuple)):
                 if implied_path not in values:
                     _put(stream, implied_path[len("payments[]."):], implied)
+            if isinstance(annual, tuple):
+                self._annual_rent(Decimal(annual[0]), stream, draft, sheet, i, ref, prov)
             self._stream_defaults(stream, draft, values, "payments[0]", sheet, r, header, i, ref, prov,
                                   "payments[].")
             draft["payments"] = [stream]
-        self._currency_hints(values, draft, sheet, r, header, i, ref)
+
+    def _annual_rent(self, annual: Decimal, stream: dict, draft: dict, sheet: str, i: int, ref: str | None,
+                     prov: dict[str, str]) -> None:
+        """Use or cross-check a "Rent p.a." figure (see ``rent``)."""
+        cell = prov["annual_rent"].split("!")[-1]
+        periodic = Decimal(stream["amount"]) if "amount" in stream else None
+        if periodic is None and "payments[0].amount" in self.flagged[i]:
+            return  # the payment cell is unreadable and already reported: nothing to convert or compare
+        decision = settle_annual_rent(annual, periodic, stream.get("frequency"), draft.get("currency"),
+                                      self.labels[i].get("annual_rent", "Annual rent"))
+        for code, severity, message in decision.issues:
+            path = "payments[0].frequency" if code == "frequency_required" else "payments[0].amount"
+            self.issue(sheet, cell, path, code, severity, message, ref, i)
+        if decision.amount is not None:
+            stream["amount"] = plain(decision.amount)
+            prov["payments[0].amount"] = prov["annual_rent"]
+            self.labels[i]["payments[0].amount"] = self.labels[i].get("annual_rent", "Annual rent")
 
     def _stream_defaults(self, stream: dict, draft: dict, values: dict, base: str, sheet: str, r: int,
                          header: Header, i: int, ref: str | None, prov: dict[str, str], prefix: str) -> None:
@@ -362,15 +419,38 @@ class _Extraction:
             self.issue(sheet, cell, f"{base}.timing", "timing_assumed", "warning",
                        "no payment timing was given, so the payments are taken as due in advance", ref, i)
 
-    def _currency_hints(self, values: dict, draft: dict, sheet: str, r: int, header: Header, i: int,
-                        ref: str | None, path_of: Callable[[str], str] = None) -> None:
-        """Warn when an amount's text names another currency than the lease's ("US$ 50" on a EUR lease)."""
-        ccy = draft.get("currency")
-        for path, value in values.items():
-            if isinstance(value, tuple) and not isinstance(path, tuple) and value[1] and ccy and value[1] != ccy:
-                c, _, shown = header.columns[path]
-                self.issue(sheet, a1(r, c), (path_of or _lease_target)(path), "currency_mismatch", "warning",
-                           f"{shown}: the amount is marked {value[1]} but the lease currency is {ccy}", ref, i)
+    def _amount_currencies(self, values: dict, ccy: Any, sheet: str, r: int, header: Header, i: int,
+                           ref: str | None, prov: dict[str, str], path_of: Callable[[str], str] = None) -> None:
+        """A symbol or code in an amount ("£45,000", "CHF 12'500") confirms the lease currency, gives it
+        when the row has none, and is an error at the amount's cell when it names another. An
+        amount with more decimals than its currency has is an error too (see ``amounts``)."""
+        path_of = path_of or _lease_target
+        row = self.grid.sheets[sheet][r]
+        if ccy is _FAILED:
+            ccy = None
+        for path, value in list(values.items()):
+            if not isinstance(value, tuple) or isinstance(path, tuple):
+                continue
+            c, _, shown = header.columns[path]
+            cell = self._a1(r, c)
+            named = value[1]
+            if named and ccy is None and "currency" not in values:
+                ccy = values["currency"] = named
+                prov["currency"] = f"{sheet}!{cell}"
+                self.labels[i]["currency"] = shown
+                self.issue(sheet, cell, "currency", "currency_from_amount", "info",
+                           f"{shown}: the row has no currency, so {named} was taken from the amount", ref, i)
+            elif named and ccy and named != ccy:
+                self.issue(sheet, cell, path_of(path), "currency_mismatch", "error",
+                           f"{shown}: the amount is marked {named} but the lease currency is {ccy}", ref, i)
+                values[path] = _FAILED
+                continue
+            if ccy and isinstance(row[c], str):  # a number cell has no decimal mark to have misread
+                try:
+                    decimals_problem(Decimal(value[0]), ccy)
+                except CellProblem as p:
+                    self.issue(sheet, cell, path_of(path), p.code, "error", f"{shown}: {p.message}", ref, i)
+                    values[path] = _FAILED
 
     # -- payments sheet
 
@@ -386,7 +466,7 @@ class _Extraction:
                 ref = parse_text(ref_raw)
             except CellProblem as p:
                 ref, problem = None, p
-            anchor = a1(r, ref_col if ref_col is not None else 0)
+            anchor = self._a1(r, ref_col if ref_col is not None else 0)
             if not ref:
                 if is_blank(ref_raw):
                     self.issue(sheet, anchor, None, "required", "error",
@@ -423,18 +503,18 @@ class _Extraction:
 
             values = self._read_row(sheet, header, r, row, i, ref, target, prov, self.labels[i],
                                     skip=("lease_ref",))
+            self._amount_currencies(values, draft.get("currency") or "", sheet, r, header, i, ref, prov, target)
             item: dict[str, Any] = {}
             for path, value in values.items():
                 if value is _FAILED:
                     continue
                 _put(item, rename.get(path, path), value[0] if isinstance(value, tuple) else value)
-            self._currency_hints(values, draft, sheet, r, header, i, ref, target)
             if kind in ONE_OFF_KINDS:
                 for path in list(values):
                     if isinstance(path, str) and path.split(".")[0] in ("to", "frequency", "timing", "escalation"):
                         item.pop(path.split(".")[0], None)
                         c, _, shown = header.columns[path]
-                        self.issue(sheet, a1(r, c), None, "value_ignored", "warning",
+                        self.issue(sheet, self._a1(r, c), None, "value_ignored", "warning",
                                    f"a {kind.replace('_', ' ')} is a single payment, so its '{shown}' was ignored",
                                    ref, i)
                         prov.pop(target(path), None)
