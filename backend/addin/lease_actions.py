@@ -107,7 +107,15 @@ def extract_leases(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) 
             outcomes[r] = RowOutcome(status=f"Not imported: {why}", messages=[f"{bad['row']}: {why.capitalize()}."])
         annotate.apply(book, payload, ls, outcomes)
         return _result(False, exc.message, book, error={"code": exc.code, "details": exc.details})
-    for (r, i), view in zip(new, stored["drafts"]):
+    views = dict(zip(stored["draft_indexes"], stored["drafts"]))  # sub's draft k is new[k]
+    for k, (r, i) in enumerate(new):
+        view = views.get(k)
+        if view is None:  # its Entity names no entity here: not stored (see workbooks.entity_resolution)
+            why = next(iter(x["issues"] for x in stored["not_imported"] if x["draft_index"] == k), [])
+            o = _row_lines(ex, i, why)
+            o.status = "Not imported: " + (why[0]["message"].split(": ", 1)[-1] if why else "unknown entity")
+            outcomes[r] = o
+            continue
         o = _row_lines(ex, i, view["issues"])
         o.status = _draft_status(o.errors, len(o.messages) - o.errors)
         o.ledger_id, o.version = view["id"], view["version"]

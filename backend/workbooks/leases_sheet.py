@@ -140,6 +140,13 @@ class _Extraction:
             return self.result
         lease_sheet, lease_header = lease
         self._lease_sheet = lease_sheet
+        if lease_header.tied:
+            rows = ", ".join(str(n + 1) for n in [lease_header.row, *lease_header.tied])
+            self.issue(lease_sheet, None, None, "header_ambiguous", "error",
+                       f"rows {rows} could each be the header row (they name as many known columns); delete the "
+                       "rows above the real header or rename its columns as in the template")
+            return self.result
+        self._drop_hidden(lease_sheet, lease_header)
         pay = None
         named_pay = [n for n in self.grid.sheets if key(n) in PAYMENT_SHEET_NAMES and n != lease_sheet]
         if named_pay:
@@ -157,6 +164,7 @@ class _Extraction:
         self._check_header(lease_sheet, lease_header, LEASE_COLUMNS)
         index = self._lease_rows(lease_sheet, lease_header)
         if pay:
+            self._drop_hidden(*pay)
             self._check_header(pay[0], pay[1], PAYMENT_COLUMNS)
             self._payment_rows(pay[0], pay[1], index)
         for i, draft in enumerate(self.result.drafts):
@@ -188,6 +196,18 @@ class _Extraction:
         if len(seen) == 1:
             order, where = next(iter(seen.items()))
             self.opts = ReadOptions(None, self.opts.decimal_comma, self.opts.date1904, order, where)
+
+    def _drop_hidden(self, sheet: str, header: Header) -> None:
+        """Values in hidden columns are not used: what the accountant reviewed on screen is what
+        is imported. A warning at the header cell says which column was passed over."""
+        hidden = self.grid.hidden_columns.get(sheet)
+        if not hidden:
+            return
+        for path, (c, _, shown) in list(header.columns.items()):
+            if c in hidden:
+                del header.columns[path]
+                self.issue(sheet, self._a1(header.row, c), None, "hidden_column", "warning",
+                           f"the column '{shown}' is hidden, so its values were not used; unhide it to import them")
 
     def _check_header(self, sheet: str, header: Header, columns: tuple[Column, ...]) -> None:
         for col in columns:

@@ -128,10 +128,10 @@ def test_ambiguous_thousands_and_currency_mismatch_are_errors_at_the_cell():
             ["L1", "EUR", "1.234", "US$ 50", "5,000"]]
     r = extract_workbook(openpyxl_xlsx({"Leases": rows}))
     assert "initial_direct_costs" not in r.drafts[0] and r.drafts[0]["fair_value"] == "5000"
-    assert codes(r, "error") == {("ambiguous_number", "C2"), ("currency_mismatch", "D2")}
+    assert {("ambiguous_number", "C2"), ("currency_mismatch", "D2")} <= codes(r, "error")
     r = extract_grid(grid_from_book_json(book_json({"Leases": rows})), locale="de-DE")
     assert r.drafts[0]["initial_direct_costs"] == "1234" and r.drafts[0]["fair_value"] == "5.000"
-    assert codes(r, "error") == {("currency_mismatch", "D2")}
+    assert ("currency_mismatch", "D2") in codes(r, "error") and ("ambiguous_number", "C2") not in codes(r)
 
 
 @pytest.mark.parametrize("shown,rate", [("5%", "0.05"), (0.05, "0.05"), (5, "0.05"), ("4.75 %", "0.0475"),

@@ -17,17 +17,22 @@ from backend.services.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["entities"])
 Standard = Literal["IFRS16", "ASC842", "IFRS15", "ASC606"]
+Aliases = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
+ALIASES_HELP = ("Other names lease registers use for the entity; a workbook or CSV row's Entity cell matches the "
+                "code, the name or an alias (case, spacing and punctuation ignored).")
 
 
 class EntityCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"code": "UK01", "name": "Acme UK Ltd", "functional_currency": "GBP",
-         "enabled_standards": ["IFRS16", "IFRS15"], "fiscal_year_end": "12-31"}]})
+         "enabled_standards": ["IFRS16", "IFRS15"], "fiscal_year_end": "12-31",
+         "aliases": ["Acme United Kingdom Limited", "Acme UK"]}]})
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1, max_length=200)
     functional_currency: str = Field(pattern=r"^[A-Z]{3}$")
     enabled_standards: list[Standard] = Field(default_factory=list)
     fiscal_year_end: str = Field("12-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    aliases: Aliases = Field(default_factory=list, description=ALIASES_HELP)
 
 
 class EntityUpdate(BaseModel):
@@ -35,6 +40,7 @@ class EntityUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     enabled_standards: list[Standard] | None = None
     fiscal_year_end: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    aliases: Aliases | None = Field(None, description=ALIASES_HELP + " Replaces the whole list.")
 
 
 class EntityOut(EntityCreate):
