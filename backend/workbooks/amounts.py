@@ -12,7 +12,10 @@ for the whole column, from the cells that *can* tell (``1.250,00`` proves a deci
   their own mark are read as written and an ambiguous one is an error at its cell;
 - no cell tells → the upload's locale decides; without one ``5,000`` is five thousand (money
   with three decimals written that way does not occur in registers) and ``1.250`` is an
-  error: reading it either way could be off by a factor of a thousand.
+  error: reading it either way could be off by a factor of a thousand;
+- in the last two cases, a cell whose currency (its own symbol or code, else the row's
+  Currency) has fewer than three decimals is settled by it: ``¥980,000`` or ``2,500`` on a
+  GBP row cannot have a decimal comma, since those currencies have no third decimal.
 
 Signs: an amount that is received (``lease_incentives_received``) is often written negative
 or in brackets; its magnitude is used with an info issue. Any other lease amount cannot be
@@ -98,12 +101,32 @@ def column_notation(cells: Iterable[tuple[str, object]]) -> ColumnNotation:
     return ColumnNotation()
 
 
-def parse_money(v: object, notation: ColumnNotation, opts: ReadOptions, warnings: list) -> Amount | None:
-    """One money cell read with its column's notation (see the module docstring)."""
+def _currency_settles(v: str, sep: str, row_currency: str | None, opts: ReadOptions) -> ReadOptions | None:
+    """Options reading ``sep`` as a thousands separator when the amount's currency has fewer
+    than three decimals (``¥980,000``, ``2,500`` on a GBP row): the decimal reading would give
+    an amount that currency cannot have, so no guess is involved."""
+    try:
+        own = parse_number(v, opts, []).currency
+    except CellProblem:
+        return None
+    ccy = own or row_currency
+    if not ccy or len(ccy) != 3 or minor_unit(ccy) >= 3:
+        return None
+    return replace(opts, decimal_comma=sep == ".")
+
+
+def parse_money(v: object, notation: ColumnNotation, opts: ReadOptions, warnings: list,
+                row_currency: str | None = None) -> Amount | None:
+    """One money cell read with its column's notation (see the module docstring);
+    ``row_currency`` (the row's Currency cell as written) can settle an ambiguous cell."""
     if is_blank(v):
         return None
     if isinstance(v, str):
         sep = _ambiguous(v)
+        undecided = notation.mixed or (notation.decimal_comma is None and opts.decimal_comma is None)
+        settled = _currency_settles(v, sep, row_currency, opts) if sep and undecided else None
+        if settled is not None:
+            return parse_number(v, settled, warnings)
         if sep and notation.mixed:
             raise CellProblem("ambiguous_number",
                               f"'{v.strip()}' could be read with '{sep}' as the decimal mark or as a thousands "

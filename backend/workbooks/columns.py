@@ -22,10 +22,18 @@ FREQUENCIES = {
                    "sixmonthly", "6m", "6months", "h"),
     "annual": ("annual", "annually", "yearly", "year", "y", "a", "peryear", "perannum", "pa", "12m", "12months"),
 }
+# Words of German and French registers, and "pcm" (per calendar month, UK rent rolls).
+for _value, _words in {"monthly": ("monatlich", "mensuel", "mensuelle", "pcm", "percalendarmonth"),
+                       "quarterly": ("vierteljährlich", "quartalsweise", "trimestriel", "trimestrielle"),
+                       "semiannual": ("halbjährlich", "semestriel", "semestrielle"),
+                       "annual": ("jährlich", "annuel", "annuelle")}.items():
+    FREQUENCIES[_value] += _words
 TIMINGS = {
     "advance": ("advance", "inadvance", "beginning", "begin", "start", "beginningofperiod", "startofperiod"),
-    "arrears": ("arrears", "inarrears", "arrear", "end", "endofperiod"),
+    "arrears": ("arrears", "inarrears", "arrear", "end", "endofperiod", "nachschüssig", "échu", "àtermeéchu",
+                "termeéchu"),
 }
+TIMINGS["advance"] += ("vorschüssig", "àéchoir", "échoir")
 PAYMENT_KINDS = {
     "fixed": ("fixed", "fixedpayment", "rent", "baserent", "base"),
     "in_substance_fixed": ("insubstancefixed", "insubstance"),

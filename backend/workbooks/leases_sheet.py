@@ -147,6 +147,7 @@ class _Extraction:
                        "rows above the real header or rename its columns as in the template")
             return self.result
         self._drop_hidden(lease_sheet, lease_header)
+        self._lease_header = lease_header
         pay = None
         named_pay = [n for n in self.grid.sheets if key(n) in PAYMENT_SHEET_NAMES and n != lease_sheet]
         if named_pay:
@@ -224,13 +225,14 @@ class _Extraction:
 
     # -- cell parsing
 
-    def _parse(self, spec: Column, v: Any, warnings: list, notation: Any, info: list, signed: bool) -> Any:
+    def _parse(self, spec: Column, v: Any, warnings: list, notation: Any, info: list, signed: bool,
+               row_currency: str | None = None) -> Any:
         kind = spec.kind
         if kind == "date":
             d = parse_date(v, self.opts, warnings)
             return d.isoformat() if d else None
         if kind == "money":
-            amt = parse_money(v, notation, self.opts, warnings)
+            amt = parse_money(v, notation, self.opts, warnings, row_currency)
             if amt is None:
                 return None
             value = sign_problem(spec.path, amt.value, info) if signed else amt.value
@@ -270,6 +272,11 @@ class _Extraction:
         n = len(row)
         line = str(r + 1)
         signed = sheet == self._lease_sheet  # a Payments row may be a (negative) incentive receivable
+        ccy_col = header.columns.get("currency")
+        row_currency = row[ccy_col[0]] if ccy_col and ccy_col[0] < n and isinstance(row[ccy_col[0]], str) else None
+        if row_currency is None and not signed and lease_ref is not None:
+            row_currency = self.result.drafts[draft_index].get("currency")  # a Payments row: its lease's
+        row_currency = row_currency.strip().upper() if row_currency else None
         for path, c, spec, shown, pre, post, notation in self._columns(sheet, header):
             if c >= n or path in skip:
                 continue
@@ -281,7 +288,7 @@ class _Extraction:
             info: list = []
             target = path_of(path)
             try:
-                value = self._parse(spec, v, warnings, notation, info, signed)
+                value = self._parse(spec, v, warnings, notation, info, signed, row_currency)
             except CellProblem as p:
                 self.issue(sheet, cell, target, p.code, "error", f"{shown}: {p.message}", lease_ref, draft_index)
                 value = None
@@ -396,6 +403,13 @@ class _Extraction:
                     _put(stream, implied_path[len("payments[]."):], implied)
             if isinstance(annual, tuple):
                 self._annual_rent(Decimal(annual[0]), stream, draft, sheet, i, ref, prov)
+            if "amount" not in stream and "payments[0].amount" not in self.flagged[i]:
+                col = header.columns.get("payments[].amount") or header.columns.get("annual_rent")
+                cell = self._a1(r, col[0]) if col else None
+                if cell:
+                    prov["payments[0].amount"] = f"{sheet}!{cell}"
+                self.issue(sheet, cell, "payments[0].amount", "required", "error",
+                           f"{col[2] if col else 'Payment amount'}: the payment amount is missing", ref, i)
             self._stream_defaults(stream, draft, values, "payments[0]", sheet, r, header, i, ref, prov,
                                   "payments[].")
             draft["payments"] = [stream]
@@ -412,6 +426,8 @@ class _Extraction:
         for code, severity, message in decision.issues:
             path = "payments[0].frequency" if code == "frequency_required" else "payments[0].amount"
             self.issue(sheet, cell, path, code, severity, message, ref, i)
+            if code == "frequency_required":
+                self.flagged[i].add("payments[0].amount")  # no amount either, for the same reason
         if decision.amount is not None:
             stream["amount"] = plain(decision.amount)
             prov["payments[0].amount"] = prov["annual_rent"]
@@ -551,6 +567,13 @@ class _Extraction:
 
     # -- engine
 
+    def _lease_cells(self, i: int, path: str) -> str | None:
+        """``Sheet!D8``: the cell of ``path``'s column on draft ``i``'s Leases row, if it has one."""
+        col = self._lease_header.columns.get(path.replace("payments[0].", "payments[]."))
+        if col is None or not self.result.provenance[i]["_row"].startswith(self._lease_sheet + "!"):
+            return None
+        return f"{self._lease_sheet}!{self._a1(int(self.result.provenance[i]['_row'].rsplit('!', 1)[1]) - 1, col[0])}"
+
     def _engine_check(self, i: int, draft: dict) -> None:
         try:
             parse_lease(draft)
@@ -562,7 +585,7 @@ class _Extraction:
                 path = e["field"]
                 if any(path == f or path.startswith(f + ".") for f in self.flagged[i]):
                     continue  # the cell itself was already reported
-                cell_ref = _nearest(prov, path)
+                cell_ref = _nearest(prov, path, self._lease_cells(i, path))
                 sheet, _, cell = cell_ref.partition("!")
                 if cell.isdigit():
                     cell = None  # only the row is known
@@ -586,15 +609,16 @@ def _put(d: dict, dotted: str, value: Any) -> None:
     d[parts[-1]] = value
 
 
-def _nearest(prov: dict[str, str], path: str) -> str:
-    """The cell of ``path`` or of its closest parent; the lease's row otherwise."""
+def _nearest(prov: dict[str, str], path: str, own_cell: str | None = None) -> str:
+    """The cell of ``path`` or of its closest parent; else the (blank) cell of its column on
+    the lease's row; the lease's Lease ID or row otherwise."""
     p = path
     while p:
         if p in prov:
             return prov[p]
         cut = max(p.rfind("."), p.rfind("["))
         p = p[:cut] if cut > 0 else ""
-    return prov.get("external_id", prov["_row"])
+    return own_cell or prov.get("external_id", prov["_row"])
 
 
 _FIELD_WORDS = {

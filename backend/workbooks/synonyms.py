@@ -99,3 +99,25 @@ ANNUAL_RENT_SYNONYMS: tuple[str, ...] = (
 USEFUL_LIFE_YEARS_SYNONYMS: tuple[str, ...] = (
     "useful life years", "life in years", "useful life yrs", "life years", "asset life years",
     "depreciation life years", "useful life in years", "ul years", "useful economic life years")
+
+# German and French registers (the two languages of most European lease lists we have seen);
+# choice words in those languages are in ``columns``.
+_CONTINENTAL: dict[str, tuple[str, ...]] = {
+    "external_id": ("vertrag", "vertragsnummer", "vertrags nr", "leasingvertrag", "contrat", "n° de contrat",
+                    "numéro de contrat", "référence"),
+    "entity": ("gesellschaft", "buchungskreis", "mandant", "société", "entité", "preneur"),
+    "description": ("objekt", "beschreibung", "bezeichnung", "fahrzeug", "mietobjekt", "objet", "désignation",
+                    "bien loué"),
+    "asset_class": ("anlagenklasse", "objektart", "catégorie", "classe d'actif"),
+    "currency": ("währung", "devise", "monnaie"),
+    "commencement_date": ("beginn", "vertragsbeginn", "mietbeginn", "laufzeitbeginn", "date de début",
+                          "début", "date d'effet", "date de prise d'effet"),
+    "end_date": ("ende", "vertragsende", "mietende", "laufzeitende", "date de fin", "fin", "échéance"),
+    "payments[].amount": ("leasingrate", "miete", "zahlung", "ratenbetrag", "loyer", "redevance", "échéance loyer"),
+    "payments[].frequency": ("zahlungsweise", "zahlungsrhythmus", "turnus", "périodicité", "fréquence"),
+    "payments[].timing": ("vorschüssig/nachschüssig", "zahlungszeitpunkt", "terme", "à échoir/échu"),
+    "discount_rate": ("zinssatz", "grenzfremdkapitalzins", "diskontierungszins", "taux", "taux d'actualisation",
+                      "taux marginal d'endettement"),
+}
+for _path, _words in _CONTINENTAL.items():
+    REGISTER_SYNONYMS[_path] = REGISTER_SYNONYMS.get(_path, ()) + _words
