@@ -158,10 +158,10 @@ def annual_and_periodic() -> bytes:
 #    uses, and a Useful life in years.
 def hidden_and_two_row_header() -> bytes:
     rows = [
-        ["Lease ID", "Entity", "Currency", "Term", None, "Payment", None, None, "Old rent", "Life in years"],
+        ["Lease ID", "Entity", "Currency", "Term", None, "Payment", None, None, "IBR", "Life in years"],
         [None, None, None, "Start", "End", "Amount", "Frequency", "Timing", None, None],
-        ["H-1", "UK01", "GBP", "2026-01-01", "2030-12-31", 1500, "Quarterly", "Arrears", 1400, 8],
-        ["H-2", "UK01", "GBP", "2026-07-01", "2029-06-30", 800, "Monthly", "Advance", 750, "10 years"],
+        ["H-1", "UK01", "GBP", "2026-01-01", "2030-12-31", 1500, "Quarterly", "Arrears", 0.05, 8],
+        ["H-2", "UK01", "GBP", "2026-07-01", "2029-06-30", 800, "Monthly", "Advance", 0.055, "10 years"],
     ]
     return _openpyxl(rows, merges=("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:H1", "I1:I2", "J1:J2"),
                      hidden=("I",))
