@@ -116,7 +116,7 @@ class _Extraction:
         """The sheet named like ``names`` with a recognisable header; failing a name match,
         the sheet whose header names the most known columns."""
         by_name = [n for n in self.grid.sheets if key(n) in names and n not in exclude]
-        not_data = {"instructions", "lists", "readme", "notes", *LEASE_SHEET_NAMES, *PAYMENT_SHEET_NAMES}
+        not_data = {"instructions", "lists", "readme", "notes", "synonyms", *LEASE_SHEET_NAMES, *PAYMENT_SHEET_NAMES}
         candidates = by_name or [n for n in self.grid.sheets if n not in exclude and key(n) not in not_data]
         required = {c.path for c in lookup.values() if c.required}
 

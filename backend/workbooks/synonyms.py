@@ -90,7 +90,7 @@ REGISTER_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 # Headers that give the rent for a whole year whatever the payment frequency ("Rent p.a.").
 ANNUAL_RENT_SYNONYMS: tuple[str, ...] = (
-    "annual rent", "rent pa", "rent per annum", "annual payment", "yearly rent", "annual rental", "rent per year",
+    "annual rent", "rent p.a.", "rent per annum", "annual payment", "yearly rent", "annual rental", "rent per year",
     "annual lease payment", "annual amount", "yearly payment", "annualised rent", "annualized rent",
     "passing rent pa", "annual base rent", "rent pa excl vat", "annual rent excl vat", "rent pa net",
     "annual lease rental", "contract rent pa", "rent per annum excl vat")

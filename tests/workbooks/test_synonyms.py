@@ -58,3 +58,12 @@ def test_rent_pa_is_the_annual_figure_not_the_payment():
 
 def test_key_ignores_case_spacing_and_punctuation():
     assert key("Rent p.a.") == key("RENT  PA") == "rentpa"
+
+
+def test_readme_and_template_list_the_same_vocabulary():
+    from pathlib import Path
+
+    from backend.workbooks.vocabulary import markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert markdown() in readme  # regenerate with: python -m backend.workbooks.vocabulary
