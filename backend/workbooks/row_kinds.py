@@ -32,6 +32,12 @@ def skip_reason(row: list[Any], cols: list[int], id_col: int | None, header_keys
     """Why the row is not a lease (a message fragment), or None when it should be read.
     ``cols`` are the recognised columns; ``header_keys`` their normalised header texts."""
     n = len(row)
+    ident = row[id_col] if id_col is not None and id_col < n else None
+    if type(ident) is str and not _TOTAL_RE.match(ident) and key(ident) != header_keys.get(id_col):
+        # The common case, kept cheap (10,000 rows): an ID and some other value is a lease.
+        for c in cols:
+            if c != id_col and c < n and row[c] is not None and row[c] != ident:
+                return None
     filled = [(c, row[c]) for c in cols if c < n and not is_blank(row[c])]
     if not filled:
         return None  # blank rows are skipped by the caller without an issue
