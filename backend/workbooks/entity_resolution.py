@@ -26,7 +26,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
-from .leases_sheet import ExtractResult
+from .extract_result import ExtractResult
 from .values import key
 
 __all__ = ["EntityRecord", "EntityResolver", "resolve_entities"]
