@@ -193,6 +193,10 @@ def _sync(rt: Runtime, actor: Actor, payload: BookPayload, data: dict, verb: str
                              + ". Check the change in Ledger Layer, then update the row and its Ledger version.",
                              error={"code": "stale_workbook", "rows": stale})
     outcomes: dict[int, RowOutcome] = {}
+    # The sheet may name entities by legal name or alias; compare the code each one resolves to.
+    texts = {t for r in rows if r in views and (t := ex.result.drafts[ls.drafts_by_row[r]].get("entity"))
+             and t != views[r]["entity"]}
+    codes = lease_import.entity_codes(rt, actor, texts) if texts else {}
     for r in rows:
         if r not in views:
             o = _row_lines(ex, ls.drafts_by_row[r])
@@ -202,7 +206,7 @@ def _sync(rt: Runtime, actor: Actor, payload: BookPayload, data: dict, verb: str
         view = views[r]
         i = ls.drafts_by_row[r]
         entity = ex.result.drafts[i].get("entity")
-        if entity and entity != view["entity"]:
+        if entity and entity != view["entity"] and codes.get(entity) != view["entity"]:
             why = (f"the entity cannot be changed here (stored: {view['entity']}, sheet: {entity}); put it back, "
                    "or clear the row's Ledger ID and extract it as a new lease")
             outcomes[r] = RowOutcome(status=f"Not saved: {why}", messages=[f"{ls.name}!{r + 1}: {why.capitalize()}."])

@@ -18,7 +18,8 @@ from backend.db.models import Entity, Lease
 from backend.services.context import Actor, Runtime
 from backend.services.errors import Conflict, InvalidInput, Unprocessable
 from backend.services.leases import create_drafts, lease_view
-from backend.workbooks import EntityRecord, ExtractResult, WorkbookRejected, extract_upload, resolve_entities
+from backend.workbooks import (EntityRecord, EntityResolver, ExtractResult, WorkbookRejected, extract_upload,
+                               resolve_entities)
 
 
 class WorkbookRefused(InvalidInput):
@@ -48,8 +49,7 @@ def store_extract(rt: Runtime, actor: Actor, result: ExtractResult, *, default_e
                                 "imported.", code="unknown_entity",
                                 details={"rows": [], "entity": default_entity, "known_entities": sorted(entities)})
         texts = [d.get("entity") for d in result.drafts]  # as written, before resolution replaces them
-        skipped = resolve_entities(result, [EntityRecord(e.code, e.name, tuple(e.aliases or ()))
-                                            for e in entities.values()], default_entity)
+        skipped = resolve_entities(result, _records(s), default_entity)
         by_entity: dict[str, list[int]] = defaultdict(list)
         for i, draft in enumerate(result.drafts):
             if i not in skipped:
@@ -75,6 +75,21 @@ def store_extract(rt: Runtime, actor: Actor, result: ExtractResult, *, default_e
                         "warnings": len(result.issues) - errors - infos, "infos": infos,
                         "drafts_with_errors": sum(1 for v in views if any(x["severity"] == "error"
                                                                           for x in v["issues"]))}}
+
+
+def entity_codes(rt: Runtime, actor: Actor, texts: set[str]) -> dict[str, str | None]:
+    """Each Entity cell text → the one entity code it names (code, name or alias), else None."""
+    with rt.db.session(actor.tenant_id) as s:
+        resolver = EntityResolver(_records(s))
+    out = {}
+    for t in texts:
+        codes = resolver.resolve(t)
+        out[t] = codes[0] if len(codes) == 1 else None
+    return out
+
+
+def _records(s) -> list[EntityRecord]:
+    return [EntityRecord(e.code, e.name, tuple(e.aliases or ())) for e in s.scalars(select(Entity))]
 
 
 def _cell_issue(issue: dict) -> dict:

@@ -24,12 +24,12 @@ Public API
 from .grid import Grid, Uncalculated, grid_from_book_json, read_xlsx
 from .leases_sheet import ExtractResult, extract_grid, extract_workbook
 from .csv_reader import read_csv
-from .entity_resolution import EntityRecord, resolve_entities
+from .entity_resolution import EntityRecord, EntityResolver, resolve_entities
 from .preflight import Limits, WorkbookRejected, preflight
 from .upload import extract_upload
 
 __all__ = [
-    "EntityRecord", "ExtractResult", "Grid", "Limits", "Uncalculated", "WorkbookRejected", "extract_grid",
+    "EntityRecord", "EntityResolver", "ExtractResult", "Grid", "Limits", "Uncalculated", "WorkbookRejected", "extract_grid",
     "extract_upload", "extract_workbook", "grid_from_book_json", "preflight", "read_csv", "read_xlsx",
     "resolve_entities",
 ]

@@ -164,3 +164,15 @@ def test_changing_the_entity_of_a_stored_row_is_not_saved_silently(client, demo,
     body = post_book("leases/validate", wb)
     assert ours(wb, 2)["Ledger status"].startswith("Not saved: the entity cannot be changed")
     assert _leases(client, demo)["AD-1"]["entity"] == "DEMO-US" and body["summary"]["valid"] == 0
+
+
+def test_rows_naming_the_entity_by_its_name_extract_and_validate(client, demo, post_book):
+    wb = template_book()
+    wb.set("Leases", f"{col_of(wb, 'Entity')}2", "demo holdings inc")  # DEMO-US by its name
+    body = post_book("leases/extract", wb)
+    assert body["ok"]
+    lease_id = ours(wb, 2)["Ledger ID"]
+    assert client.get(f"/v1/leases/{lease_id}", headers=demo.headers()).json()["entity"] == "DEMO-US"
+    wb.select("Leases", "A2:B2")
+    body = post_book("leases/validate", wb)
+    assert body["ok"] and not ours(wb, 2)["Ledger status"].startswith("Not saved"), ours(wb, 2)
