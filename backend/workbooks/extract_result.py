@@ -15,7 +15,9 @@ class ExtractResult:
     """``drafts[i]`` is an engine input dict; ``provenance[i]`` maps its field paths
     (``"payments[1].amount"``) to cells (``"Payments!E3"``), plus ``"_row"`` → ``"Leases!7"``;
     ``issues`` are ``{sheet, cell, field, code, severity, message, lease_ref, draft_index}``
-    (``cell``/``field``/``draft_index`` None for sheet-level issues)."""
+    (``cell``/``field``/``draft_index`` None for sheet-level issues; ``severity`` is error,
+    warning or info; entity issues also carry ``suggestions``). Cells are ``B7`` in a
+    workbook and ``7:2`` (row:column) in a CSV file."""
 
     drafts: list[dict[str, Any]] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)

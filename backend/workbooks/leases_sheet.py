@@ -4,6 +4,12 @@ streams on "Payments", every value with its cell, every problem as an issue on a
 Each draft is an engine input dict (``parse_lease``'s field names; money, rates and dates
 as strings). Drafts are produced even when they have errors, so the reviewer can fix them;
 the engine's own field errors are mapped back to the cells they came from.
+
+The work is split by what it reads: ``cell_reader`` (one row's cells, with the column's
+notation decided first), ``lease_rows`` (which rows are leases; a row's values into a
+draft: rent per year, currencies named in amounts), ``payments_sheet`` (further streams
+and one-off payments). This module picks the sheets and header rows (hidden columns out,
+a tied header refused) and runs the engine's check on every draft.
 """
 
 from __future__ import annotations

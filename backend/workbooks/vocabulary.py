@@ -19,7 +19,8 @@ NOTATIONS: tuple[tuple[str, str], ...] = (
                 "decimal mark is decided per column from all its cells (1.250,00 decides a decimal comma); when "
                 "the column cannot tell, the upload's locale decides, else a currency with no third decimal "
                 "(2,500 on a GBP row is 2500), else the cell is an error. A symbol or ISO code in an amount "
-                "confirms the Currency column, fills it when blank, and is an error when it names another."),
+                "confirms the Currency column, fills it when blank, and is an error when it names another ($ alone "
+                "names none: several currencies use it)."),
     ("Signs", "Lease incentives received written negative or in brackets are read as their size (info issue). "
               "Any other negative lease amount is an error at its cell. On the Payments sheet an incentive "
               "receivable is entered negative."),

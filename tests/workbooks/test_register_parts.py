@@ -38,6 +38,7 @@ def test_csv_encodings_and_separators_are_sniffed(data, sep_rows):
     (b"\x00\x01binary", "not_a_workbook"),
     (b"   \n", "unreadable_csv"),
     (b"no separators here\n", "unreadable_csv"),
+    (b"a,b\n\"" + b"x" * 200_000 + b"\",1\n", "unreadable_csv"),  # a field over the csv module's limit
 ])
 def test_csv_caps_and_refusals(data, code):
     with pytest.raises(WorkbookRejected) as exc:
