@@ -119,5 +119,19 @@ _CONTINENTAL: dict[str, tuple[str, ...]] = {
     "discount_rate": ("zinssatz", "grenzfremdkapitalzins", "diskontierungszins", "taux", "taux d'actualisation",
                       "taux marginal d'endettement"),
 }
-for _path, _words in _CONTINENTAL.items():
+# Import templates of peer lease tools and ERPs (LeaseAccelerator, iLease, Dynamics 365 Property
+# Lease Management, Sage X3): their column headings as their users export them.
+_PEER_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "external_id": ("leasenumber", "lease schedule number", "contract number (lease)"),
+    "description": ("leases title", "lease title", "title", "leasename", "contract description"),
+    "commencement_date": ("leasecommdate", "lease comm date", "contrct start date", "takedown date"),
+    "end_date": ("lease expiration date", "leaseenddate", "contrct end date", "lease expiration"),
+    "currency": ("funding currency", "leasecurrency"),
+    "payments[].amount": ("base rent payment", "base rent amount", "rent amount per period", "monthly payment amount"),
+    "payments[].frequency": ("rent payment frequency", "payment freq", "frequency of payments"),
+    "payments[].from": ("first rent payment date", "first rent date", "rent start date", "rent commencement date"),
+    "discount_rate": ("relevant borrowing rate", "implied interest rate", "discountrate", "ibr (%)"),
+    "lease_incentives_received": ("tenant improvement allowance", "tia", "lease incentive amount"),
+}
+for _path, _words in [*_CONTINENTAL.items(), *_PEER_TEMPLATES.items()]:
     REGISTER_SYNONYMS[_path] = REGISTER_SYNONYMS.get(_path, ()) + _words
