@@ -45,6 +45,9 @@ def decode_text(data: bytes) -> str:
 def _separator(text: str) -> str:
     sample = text[:_SNIFF_BYTES]
     first_line = sample.split("\n", 1)[0]
+    hint = first_line.strip()
+    if len(hint) == 5 and hint.lower().startswith("sep=") and hint[4] in _SEPARATORS:
+        return hint[4]  # Excel's own "sep=;" line; it stays as a row so row numbers match the file
     try:
         sep = csv.Sniffer().sniff(sample, delimiters=_SEPARATORS).delimiter
     except csv.Error:

@@ -23,6 +23,7 @@ from backend.workbooks.values import CellProblem, ReadOptions
     ("Lease ID;Description\nL1;Caf\u00e9 \u2013 \u00a3\n".encode("cp1252"), [["Lease ID", "Description"],
                                                                           ["L1", "Caf\u00e9 \u2013 \u00a3"]]),
     (b"Lease ID\tAmount\r\nL1\t5\r\n", [["Lease ID", "Amount"], ["L1", "5"]]),
+    (b"sep=;\nLease ID;Amount\nL1;5,5\n", [["sep=", None], ["Lease ID", "Amount"], ["L1", "5,5"]]),
     # Unquoted decimal commas in every row must not make the comma the separator.
     (b"Lease ID;Amount, excl VAT;Rate\nL1;1250,00;4,5\nL2;900,50;4,0\n",
      [["Lease ID", "Amount, excl VAT", "Rate"], ["L1", "1250,00", "4,5"], ["L2", "900,50", "4,0"]]),
