@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Iterable
+from typing import Callable, Iterable
 
 from backend.engine.money import minor_unit
 
@@ -86,13 +86,18 @@ def _ambiguous(v: str) -> str | None:
     return sep if len(groups) == 2 and len(groups[1]) == 3 and groups[0] not in ("", "0") else None
 
 
-def column_notation(cells: Iterable[tuple[str, object]]) -> ColumnNotation:
-    """Decide the decimal mark of one column from ``(cell address, value)`` pairs."""
+def column_notation(cells: Iterable[tuple[int, object]], where: Callable[[int], str]) -> ColumnNotation:
+    """Decide the decimal mark of one column from its ``(row, value)`` pairs; ``where(row)``
+    names a cell for the messages (called only for the cells that decide)."""
     seen: dict[str, str] = {}
-    for where, v in cells:
+    for r, v in cells:
+        if type(v) is not str:
+            continue  # numbers have no decimal mark to read
         mark = cell_mark(v)
         if mark and mark not in seen:
-            seen[mark] = f"{where} ({str(v).strip()})"
+            seen[mark] = f"{where(r)} ({v.strip()})"
+            if len(seen) == 2:
+                break
     if len(seen) == 2:
         return ColumnNotation(None, True, "; ".join(seen.values()))
     if seen:

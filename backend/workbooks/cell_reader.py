@@ -145,7 +145,7 @@ class CellReader:
                 cells = ((r, row[c]) for r, row in enumerate(rows[header.row + 1:], header.row + 1) if c < len(row))
                 notation = None
                 if spec.kind == "money":
-                    notation = column_notation((f"{sheet}!{self._a1(r, c)}", v) for r, v in cells)
+                    notation = column_notation(cells, lambda r, c=c: f"{sheet}!{self._a1(r, c)}")
                 elif spec.kind in ("percent", "escalation"):
                     notation = rate_notation(v for _, v in cells)
                 cols.append((path, c, spec, shown, pre, post, notation))

@@ -73,6 +73,8 @@ def rate_notation(values: Iterable[object]) -> RateNotation:
 
 def check_rate_fits(v: object, col: RateNotation) -> None:
     """Raise ``CellProblem`` when a plain number does not fit its column's notation."""
+    if col.notation is None and not col.split:
+        return
     x = _plain_value(v)
     k = _kind(x) if x is not None else None
     if k is None or (col.notation is None and not col.split) or k == col.notation:

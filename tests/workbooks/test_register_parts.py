@@ -48,12 +48,12 @@ def test_csv_caps_and_refusals(data, code):
 
 
 def test_decimal_mark_is_decided_by_the_column():
-    de = column_notation([("A2", "1.250,00"), ("A3", "1.250"), ("A4", 17.5)])
+    de = column_notation([(2, "1.250,00"), (3, "1.250"), (4, 17.5)], str)
     assert de.decimal_comma is True and not de.mixed
     assert parse_money("1.250", de, ReadOptions(), []).value == Decimal("1250")
-    en = column_notation([("A2", "1,200.50"), ("A3", "1,250")])
+    en = column_notation([(2, "1,200.50"), (3, "1,250")], str)
     assert parse_money("1,250", en, ReadOptions(), []).value == Decimal("1250")
-    mixed = column_notation([("A2", "1.250,00"), ("A3", "1,200.50")])
+    mixed = column_notation([(2, "1.250,00"), (3, "1,200.50")], str)
     assert mixed.mixed
     with pytest.raises(CellProblem) as exc:
         parse_money("1,250", mixed, ReadOptions(), [])
@@ -68,7 +68,7 @@ def test_decimal_mark_is_decided_by_the_column():
     ("(7,500)", "-7500", None), ("7,500-", "-7500", None), ("12500.00", "12500.00", None),
 ])
 def test_amount_notations(shown, value, ccy):
-    amt = parse_money(shown, column_notation([("A1", shown)]), ReadOptions(), [])
+    amt = parse_money(shown, column_notation([(1, shown)], str), ReadOptions(), [])
     assert (amt.value, amt.currency) == (Decimal(value), ccy)
 
 
