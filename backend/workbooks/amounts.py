@@ -35,11 +35,14 @@ from backend.engine.money import minor_unit
 
 from .values import Amount, CellProblem, ReadOptions, is_blank, parse_number
 
-__all__ = ["ColumnNotation", "RECEIVED_FIELDS", "column_notation", "decimals_problem", "parse_money", "sign_problem"]
+__all__ = ["ColumnNotation", "RECEIVED_FIELDS", "column_notation", "decimals_problem", "parse_money", "sign_problem",
+           "symbol_fits"]
 
 # Amounts the lessee receives: registers show them with either sign.
 RECEIVED_FIELDS = frozenset({"lease_incentives_received"})
 
+# Symbols more than one currency writes: they fit any of these (¥ is the yen and the yuan sign).
+_SHARED_SYMBOLS = {"¥": ("JPY", "CNY"), "￥": ("JPY", "CNY")}
 _GROUPING = dict.fromkeys(map(ord, " \u00a0\u202f\u2009'’_"), None)
 _DIGITS_AND_MARKS = re.compile(r"[\d.,]+")
 
@@ -169,3 +172,8 @@ def decimals_problem(value: Decimal, currency: str) -> None:
         raise CellProblem("too_many_decimals",
                           f"{value} has {places} decimals but {currency} amounts have {minor_unit(currency)}; "
                           "check the decimal mark (write the amount without thousands separators)")
+
+
+def symbol_fits(text: object, currency: str) -> bool:
+    """True when ``text`` names its currency only by a symbol that ``currency`` also uses."""
+    return isinstance(text, str) and any(sym in text and currency in codes for sym, codes in _SHARED_SYMBOLS.items())

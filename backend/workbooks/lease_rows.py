@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable
 
-from .amounts import decimals_problem
+from .amounts import decimals_problem, symbol_fits
 from .extract_result import FAILED, LEASE_TARGETS, lease_target, put
 from .headers import Header
 from .rent import settle_annual_rent
@@ -166,7 +166,7 @@ class LeaseRows:
                 self.labels[i]["currency"] = shown
                 self.issue(sheet, cell, "currency", "currency_from_amount", "info",
                            f"{shown}: the row has no currency, so {named} was taken from the amount", ref, i)
-            elif named and ccy and named != ccy:
+            elif named and ccy and named != ccy and not symbol_fits(row[c], ccy):
                 self.issue(sheet, cell, path_of(path), "currency_mismatch", "error",
                            f"{shown}: the amount is marked {named} but the lease currency is {ccy}", ref, i)
                 values[path] = FAILED

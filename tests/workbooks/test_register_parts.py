@@ -121,3 +121,15 @@ def test_hidden_columns_come_from_the_cols_part_clipped_to_the_cap():
             zf.writestr(info, body)
     grid = read_xlsx(out.getvalue(), Limits(max_columns=30))
     assert grid.hidden_columns["Leases"] == {1} | set(range(3, 30))
+
+
+def test_a_shared_symbol_fits_each_of_its_currencies():
+    from wb_builders import openpyxl_xlsx
+
+    from backend.workbooks import extract_workbook
+
+    rows = [["Lease ID", "Currency", "Fair value"], ["L1", "CNY", "¥98,000.50"], ["L2", "JPY", "¥98,000"],
+            ["L3", "EUR", "¥98,000"]]
+    r = extract_workbook(openpyxl_xlsx({"Leases": rows}))
+    assert [d.get("fair_value") for d in r.drafts] == ["98000.50", "98000", None]
+    assert [(i["code"], i["cell"]) for i in r.issues if i["code"] == "currency_mismatch"] == [("currency_mismatch", "C4")]
