@@ -108,7 +108,15 @@ def extract_leases(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) 
             outcomes[r] = RowOutcome(status=f"Not imported: {why}", messages=[f"{bad['row']}: {why.capitalize()}."])
         annotate.apply(book, payload, ls, outcomes)
         return _result(False, exc.message, book, error={"code": exc.code, "details": exc.details})
-    for (r, i), view in zip(new, stored["drafts"]):
+    views = dict(zip(stored["draft_indexes"], stored["drafts"]))  # sub's draft k is new[k]
+    for k, (r, i) in enumerate(new):
+        view = views.get(k)
+        if view is None:  # its Entity names no entity here: not stored (see workbooks.entity_resolution)
+            why = next(iter(x["issues"] for x in stored["not_imported"] if x["draft_index"] == k), [])
+            o = _row_lines(ex, i, why)
+            o.status = "Not imported: " + (why[0]["message"].split(": ", 1)[-1] if why else "unknown entity")
+            outcomes[r] = o
+            continue
         o = _row_lines(ex, i, view["issues"])
         o.status = _draft_status(o.errors, len(o.messages) - o.errors)
         o.ledger_id, o.version = view["id"], view["version"]
@@ -186,6 +194,10 @@ def _sync(rt: Runtime, actor: Actor, payload: BookPayload, data: dict, verb: str
                              + ". Check the change in Ledger Layer, then update the row and its Ledger version.",
                              error={"code": "stale_workbook", "rows": stale})
     outcomes: dict[int, RowOutcome] = {}
+    # The sheet may name entities by legal name or alias; compare the code each one resolves to.
+    texts = {t for r in rows if r in views and (t := ex.result.drafts[ls.drafts_by_row[r]].get("entity"))
+             and t != views[r]["entity"]}
+    codes = lease_import.entity_codes(rt, actor, texts) if texts else {}
     for r in rows:
         if r not in views:
             o = _row_lines(ex, ls.drafts_by_row[r])
@@ -195,7 +207,7 @@ def _sync(rt: Runtime, actor: Actor, payload: BookPayload, data: dict, verb: str
         view = views[r]
         i = ls.drafts_by_row[r]
         entity = ex.result.drafts[i].get("entity")
-        if entity and entity != view["entity"]:
+        if entity and entity != view["entity"] and codes.get(entity) != view["entity"]:
             why = (f"the entity cannot be changed here (stored: {view['entity']}, sheet: {entity}); put it back, "
                    "or clear the row's Ledger ID and extract it as a new lease")
             outcomes[r] = RowOutcome(status=f"Not saved: {why}", messages=[f"{ls.name}!{r + 1}: {why.capitalize()}."])

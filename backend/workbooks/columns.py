@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .synonyms import ANNUAL_RENT_SYNONYMS, REGISTER_SYNONYMS, USEFUL_LIFE_YEARS_SYNONYMS
 from .values import key
 
 # Choice synonyms → engine value (compared after ``values.key``).
@@ -21,10 +22,18 @@ FREQUENCIES = {
                    "sixmonthly", "6m", "6months", "h"),
     "annual": ("annual", "annually", "yearly", "year", "y", "a", "peryear", "perannum", "pa", "12m", "12months"),
 }
+# Words of German and French registers, and "pcm" (per calendar month, UK rent rolls).
+for _value, _words in {"monthly": ("monatlich", "mensuel", "mensuelle", "pcm", "percalendarmonth"),
+                       "quarterly": ("vierteljährlich", "quartalsweise", "trimestriel", "trimestrielle"),
+                       "semiannual": ("halbjährlich", "semestriel", "semestrielle"),
+                       "annual": ("jährlich", "annuel", "annuelle")}.items():
+    FREQUENCIES[_value] += _words
 TIMINGS = {
     "advance": ("advance", "inadvance", "beginning", "begin", "start", "beginningofperiod", "startofperiod"),
-    "arrears": ("arrears", "inarrears", "arrear", "end", "endofperiod"),
+    "arrears": ("arrears", "inarrears", "arrear", "end", "endofperiod", "nachschüssig", "échu", "àtermeéchu",
+                "termeéchu"),
 }
+TIMINGS["advance"] += ("vorschüssig", "àéchoir", "échoir")
 PAYMENT_KINDS = {
     "fixed": ("fixed", "fixedpayment", "rent", "baserent", "base"),
     "in_substance_fixed": ("insubstancefixed", "insubstance"),
@@ -69,7 +78,8 @@ class Column:
 
     @property
     def keys(self) -> set[str]:
-        return {key(self.label), key(self.path), *map(key, self.synonyms)}
+        words = (self.label, self.path, *self.synonyms, *REGISTER_SYNONYMS.get(self.path, ()))
+        return {k for k in map(key, words) if k}  # "#" alone normalises to nothing: never a header
 
 
 def _alias(base: Column, path: str, label: str, synonyms: tuple[str, ...], **kw) -> Column:
@@ -217,12 +227,14 @@ LEASE_ALIASES: tuple[Column, ...] = (
            implies={"payments[].frequency": "monthly"}),
     _alias(LEASE_COLUMNS[7], "payments[].amount", "Quarterly rent", ("quarterly payment",),
            implies={"payments[].frequency": "quarterly"}),
-    _alias(LEASE_COLUMNS[7], "payments[].amount", "Annual rent", ("annual payment", "yearly rent", "rent pa"),
-           implies={"payments[].frequency": "annual"}),
+    # A rent for the whole year is not the payment unless the payments are annual: rent.py decides.
+    Column("annual_rent", "Annual rent", "money", ANNUAL_RENT_SYNONYMS,
+           "The rent for a year; converted to the payment frequency, or a cross-check of the payment.",
+           width=14, number_format=_MONEY_FMT),
     _alias(LEASE_COLUMNS[13], "payments[].escalation.percent", "Annual increase",
            ("annual escalation", "annual increase %", "yearly increase", "annual uplift"),
            implies={"payments[].escalation.every_months": 12}),
-    _alias(LEASE_COLUMNS[22], "useful_life_months", "Useful life (years)", ("useful life years",), scale=12),
+    _alias(LEASE_COLUMNS[22], "useful_life_months", "Useful life (years)", USEFUL_LIFE_YEARS_SYNONYMS, scale=12),
     _alias(LEASE_COLUMNS[23], "economic_life_months", "Economic life (years)", ("economic life years",),
            scale=12),
 )

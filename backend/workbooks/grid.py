@@ -45,6 +45,8 @@ class Grid:
 
     sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
     date1904: bool = False  # the workbook counts serial dates from 1904 (old Mac Excel)
+    hidden_columns: dict[str, set[int]] = field(default_factory=dict)  # sheet → 0-based hidden columns
+    csv: bool = False  # cells are addressed "row:column" (a CSV upload), not "B7"
 
 
 @lru_cache(maxsize=1024)
@@ -137,6 +139,8 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Grid:
             _overlay(rows, {k: Uncalculated(f) for k, f in scan.uncalculated.items()}, limits)
             filled += _fill_merged(rows, merged, limits.max_cells - filled)
             grid.sheets[name] = rows
+            if scan.hidden_cols:
+                grid.hidden_columns[name] = scan.hidden_cols
     return grid
 
 

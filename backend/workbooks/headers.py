@@ -1,7 +1,10 @@
 """Finding a sheet's header row and mapping its cells to template columns.
 
 The header is looked for in the first rows (title rows and notes above it are common):
-the row that names the most known columns wins. A two-row header (a merged group label
+the row that names the most known columns wins. Two different rows naming as many known
+columns each is a tie: ``Header.tied`` lists the other rows and the extractor reports it
+rather than guessing (a header repeated lower down, same columns in the same places, is
+not a tie: it is the same header, and its repeats are skipped as rows). A two-row header (a merged group label
 such as "Payment" above "Amount" / "Frequency") is read by trying "group + label" before
 the label alone; an empty header cell under a vertically merged label takes the label
 from the row above.
@@ -24,6 +27,7 @@ class Header:
     columns: dict[str, tuple[int, Column, str]] = field(default_factory=dict)  # path → (col, spec, shown)
     unknown: list[tuple[int, str]] = field(default_factory=list)
     duplicates: list[tuple[int, str, str]] = field(default_factory=list)  # (col, shown, path)
+    tied: list[int] = field(default_factory=list)  # other rows that score as well with other columns
 
     @property
     def score(self) -> int:
@@ -81,6 +85,12 @@ def find_header(rows: list[list[Any]], lookup: dict[str, Column]) -> Header | No
         h = _read_row(rows, r, lookup)
         if best is None or h.score > best.score:
             best = h
+        elif h.score == best.score and _layout(h) != _layout(best) and h.row not in best.tied:
+            best.tied.append(h.row)
     if best is None or best.score < 2:
         return None
     return best
+
+
+def _layout(h: Header) -> set[tuple[str, int]]:
+    return {(path, c) for path, (c, _, _) in h.columns.items()}

@@ -4,57 +4,33 @@ streams on "Payments", every value with its cell, every problem as an issue on a
 Each draft is an engine input dict (``parse_lease``'s field names; money, rates and dates
 as strings). Drafts are produced even when they have errors, so the reviewer can fix them;
 the engine's own field errors are mapped back to the cells they came from.
+
+The work is split by what it reads: ``cell_reader`` (one row's cells, with the column's
+notation decided first), ``lease_rows`` (which rows are leases; a row's values into a
+draft: rent per year, currencies named in amounts), ``payments_sheet`` (further streams
+and one-off payments). This module picks the sheets and header rows (hidden columns out,
+a tied header refused) and runs the engine's check on every draft.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Callable
-
 from backend.engine.errors import InvalidLeaseInput
 from backend.engine.leases import parse_lease
 
-from .columns import (CLASSIFICATIONS, FREQUENCIES, LEASE_ALIASES, LEASE_COLUMNS, LEASE_SHEET_NAMES, ONE_OFF_KINDS,
-                      PAYMENT_COLUMNS, PAYMENT_KINDS, PAYMENT_SHEET_NAMES, RATE_CONVENTIONS, STANDARDS, TIMINGS,
-                      Column, choice_lookup)
-from .grid import Grid, a1, col_letters, read_xlsx
+from .cell_reader import CellReader
+from .columns import LEASE_ALIASES, LEASE_COLUMNS, LEASE_SHEET_NAMES, PAYMENT_COLUMNS, PAYMENT_SHEET_NAMES, Column
+from .extract_result import ExtractResult, engine_message, nearest
+from .grid import Grid, read_xlsx
 from .headers import Header, find_header, lookup_for
+from .lease_rows import LeaseRows
+from .payments_sheet import PaymentRows
 from .preflight import DEFAULT_LIMITS, Limits
-from .values import (CellProblem, ReadOptions, date_order_evidence, is_blank, key, options_for_locale,
-                     parse_bool, parse_date, parse_int, parse_number, parse_percent, parse_text, plain)
+from .values import ReadOptions, date_order_evidence, key, options_for_locale
 
 __all__ = ["ExtractResult", "extract_grid", "extract_workbook"]
 
 _LEASE_LOOKUP = lookup_for(LEASE_COLUMNS + LEASE_ALIASES)
 _PAYMENT_LOOKUP = lookup_for(PAYMENT_COLUMNS)
-_CHOICES = {id(d): choice_lookup(d) for d in (FREQUENCIES, TIMINGS, PAYMENT_KINDS, RATE_CONVENTIONS,
-                                              CLASSIFICATIONS, STANDARDS)}
-_TOTAL_WORDS = {"total", "totals", "sum", "subtotal", "grandtotal"}
-_RATE_HIGH = Decimal("0.25")  # a plain 0.25 or more may be a percentage typed without its % sign
-
-
-@dataclass
-class ExtractResult:
-    """``drafts[i]`` is an engine input dict; ``provenance[i]`` maps its field paths
-    (``"payments[1].amount"``) to cells (``"Payments!E3"``), plus ``"_row"`` → ``"Leases!7"``;
-    ``issues`` are ``{sheet, cell, field, code, severity, message, lease_ref, draft_index}``
-    (``cell``/``field``/``draft_index`` None for sheet-level issues)."""
-
-    drafts: list[dict[str, Any]] = field(default_factory=list)
-    issues: list[dict[str, Any]] = field(default_factory=list)
-    provenance: list[dict[str, str]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{"drafts", "issues", "provenance"}``."""
-        return {"drafts": self.drafts, "issues": self.issues, "provenance": self.provenance}
-
-    @property
-    def errors(self) -> list[dict[str, Any]]:
-        return [i for i in self.issues if i["severity"] == "error"]
-
-    def issues_for(self, index: int) -> list[dict[str, Any]]:
-        return [i for i in self.issues if i["draft_index"] == index]
 
 
 def extract_workbook(data: bytes, *, locale: str | None = None, limits: Limits = DEFAULT_LIMITS) -> ExtractResult:
@@ -76,7 +52,10 @@ def extract_grid(grid: Grid, *, locale: str | None = None) -> ExtractResult:
 # ---------------------------------------------------------------- the extraction
 
 
-class _Extraction:
+class _Extraction(CellReader, LeaseRows, PaymentRows):
+    """One extraction: picks the sheets and their headers, reads the rows (the mixins), then
+    checks every draft with the engine and maps its errors back to cells."""
+
     def __init__(self, grid: Grid, opts: ReadOptions) -> None:
         self.grid = grid
         self.opts = opts
@@ -87,25 +66,13 @@ class _Extraction:
         self._column_cache: dict[tuple[str, int], list] = {}
         self._lease_sheet = ""
 
-    # -- issues
-
-    def issue(self, sheet: str, cell: str | None, path: str | None, code: str, severity: str, message: str,
-              lease_ref: str | None = None, draft: int | None = None) -> None:
-        where = f"{sheet}!{cell}" if cell else sheet
-        self.result.issues.append({
-            "sheet": sheet, "cell": cell, "field": path, "code": code, "severity": severity,
-            "message": f"{where}: {message[0].upper()}{message[1:]}" + ("" if message.endswith(".") else "."),
-            "lease_ref": lease_ref, "draft_index": draft})
-        if severity == "error" and draft is not None and path:
-            self.flagged[draft].add(path)
-
     # -- sheets
 
     def _pick_sheet(self, names: tuple[str, ...], lookup, exclude: set[str]) -> tuple[str, Header] | None:
         """The sheet named like ``names`` with a recognisable header; failing a name match,
         the sheet whose header names the most known columns."""
         by_name = [n for n in self.grid.sheets if key(n) in names and n not in exclude]
-        not_data = {"instructions", "lists", "readme", "notes", *LEASE_SHEET_NAMES, *PAYMENT_SHEET_NAMES}
+        not_data = {"instructions", "lists", "readme", "notes", "synonyms", *LEASE_SHEET_NAMES, *PAYMENT_SHEET_NAMES}
         candidates = by_name or [n for n in self.grid.sheets if n not in exclude and key(n) not in not_data]
         required = {c.path for c in lookup.values() if c.required}
 
@@ -129,6 +96,14 @@ class _Extraction:
             return self.result
         lease_sheet, lease_header = lease
         self._lease_sheet = lease_sheet
+        if lease_header.tied:
+            rows = ", ".join(str(n + 1) for n in [lease_header.row, *lease_header.tied])
+            self.issue(lease_sheet, None, None, "header_ambiguous", "error",
+                       f"rows {rows} could each be the header row (they name as many known columns); delete the "
+                       "rows above the real header or rename its columns as in the template")
+            return self.result
+        self._drop_hidden(lease_sheet, lease_header)
+        self._lease_header = lease_header
         pay = None
         named_pay = [n for n in self.grid.sheets if key(n) in PAYMENT_SHEET_NAMES and n != lease_sheet]
         if named_pay:
@@ -146,6 +121,7 @@ class _Extraction:
         self._check_header(lease_sheet, lease_header, LEASE_COLUMNS)
         index = self._lease_rows(lease_sheet, lease_header)
         if pay:
+            self._drop_hidden(*pay)
             self._check_header(pay[0], pay[1], PAYMENT_COLUMNS)
             self._payment_rows(pay[0], pay[1], index)
         for i, draft in enumerate(self.result.drafts):
@@ -173,10 +149,22 @@ class _Extraction:
                     if c < len(row):
                         ev = date_order_evidence(row[c])
                         if ev and ev not in seen:
-                            seen[ev] = f"{sheet}!{a1(r, c)} ({row[c].strip()})"
+                            seen[ev] = f"{sheet}!{self._a1(r, c)} ({row[c].strip()})"
         if len(seen) == 1:
             order, where = next(iter(seen.items()))
             self.opts = ReadOptions(None, self.opts.decimal_comma, self.opts.date1904, order, where)
+
+    def _drop_hidden(self, sheet: str, header: Header) -> None:
+        """Values in hidden columns are not used: what the accountant reviewed on screen is what
+        is imported. A warning at the header cell says which column was passed over."""
+        hidden = self.grid.hidden_columns.get(sheet)
+        if not hidden:
+            return
+        for path, (c, _, shown) in list(header.columns.items()):
+            if c in hidden:
+                del header.columns[path]
+                self.issue(sheet, self._a1(header.row, c), None, "hidden_column", "warning",
+                           f"the column '{shown}' is hidden, so its values were not used; unhide it to import them")
 
     def _check_header(self, sheet: str, header: Header, columns: tuple[Column, ...]) -> None:
         for col in columns:
@@ -184,272 +172,21 @@ class _Extraction:
                 self.issue(sheet, None, None, "missing_column", "error",
                            f"there is no '{col.label}' column (looked for it in the header row {header.row + 1})")
         for c, shown in header.unknown:
-            self.issue(sheet, a1(header.row, c), None, "unknown_column", "warning",
+            self.issue(sheet, self._a1(header.row, c), None, "unknown_column", "warning",
                        f"the column '{shown}' is not one the lease template uses, so it was ignored")
         for c, shown, path in header.duplicates:
             first = header.columns[path][2]
-            self.issue(sheet, a1(header.row, c), None, "duplicate_column", "warning",
+            self.issue(sheet, self._a1(header.row, c), None, "duplicate_column", "warning",
                        f"the column '{shown}' means the same as '{first}' to its left; only the first was used")
 
-    # -- cell parsing
-
-    def _parse(self, spec: Column, v: Any, warnings: list) -> Any:
-        kind = spec.kind
-        if kind == "date":
-            d = parse_date(v, self.opts, warnings)
-            return d.isoformat() if d else None
-        if kind == "money":
-            amt = parse_number(v, self.opts, warnings)
-            return (plain(amt.value), amt.currency) if amt else None
-        if kind == "percent":
-            frac = parse_percent(v, self.opts, warnings, high=_RATE_HIGH)
-            return plain(frac.normalize()) if frac is not None else None
-        if kind == "escalation":
-            frac = parse_percent(v, self.opts, warnings, high=_RATE_HIGH)
-            return plain((frac * 100).normalize()) if frac is not None else None
-        if kind == "int":
-            return parse_int(v, self.opts, warnings, scale=spec.scale)
-        if kind == "bool":
-            return parse_bool(v, self.opts, warnings)
-        text = parse_text(v)
-        if text is None:
-            return None
-        if kind == "choice":
-            got = _CHOICES[id(spec.choices)].get(key(text))
-            if got is None:
-                raise CellProblem("invalid_choice", f"'{text}' is not one of: {', '.join(spec.choices)}")
-            return got
-        if kind == "currency":
-            sym = {"€": "EUR", "£": "GBP", "¥": "JPY", "US$": "USD"}.get(text)
-            text = (sym or text).upper()
-            if len(text) != 3 or not text.isalpha():
-                raise CellProblem("invalid_currency", f"'{text}' is not a 3-letter currency code such as EUR or USD")
-        return text
-
-    def _read_row(self, sheet: str, header: Header, r: int, row: list[Any], draft_index: int,
-                  lease_ref: str | None, path_of: Callable[[str], str],
-                  prov: dict[str, str], labels: dict[str, str], skip: tuple[str, ...] = ()) -> dict[str, Any]:
-        """Parse every recognised cell of one row: ``{column path: value}``."""
-        out: dict[str, Any] = {}
-        n = len(row)
-        suffix = str(r + 1)
-        for path, c, spec, shown, prefix in self._columns(sheet, header):
-            if c >= n or path in skip:
-                continue
-            v = row[c]
-            if v is None or (type(v) is str and not v.strip()):
-                continue
-            cell = prefix[len(sheet) + 1:] + suffix
-            warnings: list = []
-            target = path_of(path)
-            try:
-                value = self._parse(spec, v, warnings)
-            except CellProblem as p:
-                self.issue(sheet, cell, target, p.code, "error", f"{shown}: {p.message}", lease_ref, draft_index)
-                value = None
-            for code, msg in warnings:
-                self.issue(sheet, cell, target, code, "warning", f"{shown}: {msg}", lease_ref, draft_index)
-            prov[target] = prefix + suffix
-            labels[target] = shown
-            if value is None:
-                out[path] = _FAILED
-                continue
-            out[path] = value
-            if spec.implies:
-                for implied_path, implied in spec.implies.items():
-                    out.setdefault(("implied", implied_path), implied)
-                    prov.setdefault(path_of(implied_path), prov[target])  # "Monthly rent" says monthly
-        return out
-
-    def _columns(self, sheet: str, header: Header) -> list[tuple[str, int, Column, str, str]]:
-        """``(path, column, spec, header text, "Sheet!B")`` per recognised column, computed once."""
-        key_ = (sheet, header.row)
-        cols = self._column_cache.get(key_)
-        if cols is None:
-            cols = [(path, c, spec, shown, f"{sheet}!{col_letters(c)}")
-                    for path, (c, spec, shown) in header.columns.items()]
-            self._column_cache[key_] = cols
-        return cols
-
-    # -- leases
-
-    def _lease_rows(self, sheet: str, header: Header) -> dict[str, int]:
-        rows = self.grid.sheets[sheet]
-        id_col = header.columns.get("external_id", (None,))[0]
-        index: dict[str, int] = {}
-        for r in range(header.row + 1, len(rows)):
-            row = rows[r]
-            if all(is_blank(row[c]) for c, _, _ in header.columns.values() if c < len(row)):
-                continue
-            ref_raw = row[id_col] if id_col is not None and id_col < len(row) else None
-            try:
-                ref = parse_text(ref_raw)
-            except CellProblem:
-                ref = None
-            if ref and key(ref) in _TOTAL_WORDS:
-                self.issue(sheet, a1(r, id_col), None, "row_skipped", "warning",
-                           f"the row labelled '{ref}' looks like a total, so it was not read as a lease")
-                continue
-            i = len(self.result.drafts)
-            prov = {"_row": f"{sheet}!{r + 1}"}
-            labels: dict[str, str] = {}
-            self.flagged.append(set())
-            self.result.drafts.append({})
-            self.result.provenance.append(prov)
-            self.labels.append(labels)
-            values = self._read_row(sheet, header, r, row, i, ref, _LEASE_TARGETS.__getitem__, prov, labels)
-            draft = self.result.drafts[i]
-            self._assemble_lease(draft, values, sheet, r, header, i, ref, prov)
-            anchor = a1(r, id_col if id_col is not None else 0)
-            if not ref and is_blank(ref_raw):
-                self.issue(sheet, anchor, "external_id", "required", "error",
-                           "the Lease ID is missing; every lease needs one", None, i)
-            elif not ref:
-                pass  # the unreadable cell was reported by _read_row
-            elif ref in index:
-                first = self.result.provenance[index[ref]]["_row"].split("!")[1]
-                self.issue(sheet, anchor, "external_id", "duplicate_lease_id", "error",
-                           f"the Lease ID '{ref}' is also used on row {first}", ref, i)
-            else:
-                index[ref] = i
-        if not self.result.drafts:
-            self.issue(sheet, None, None, "no_leases", "warning", "the sheet has a header row but no lease rows")
-        return index
-
-    def _assemble_lease(self, draft: dict, values: dict, sheet: str, r: int, header: Header, i: int,
-                        ref: str | None, prov: dict[str, str]) -> None:
-        stream: dict[str, Any] = {}
-        for path, value in values.items():
-            if isinstance(path, tuple):
-                continue
-            if value is _FAILED:
-                continue
-            if path.startswith("payments[]."):
-                _put(stream, path[len("payments[]."):], value[0] if isinstance(value, tuple) else value)
-            else:
-                _put(draft, path, value[0] if isinstance(value, tuple) else value)
-        if "classification_override" in draft:
-            draft["classification_override"].setdefault("standard", "ASC842")
-        has_stream_cells = any(isinstance(p, str) and p.startswith("payments[].") for p in values)
-        if has_stream_cells:
-            for (_, implied_path), implied in ((p, v) for p, v in values.items() if isinstance(p, tuple)):
-                if implied_path not in values:
-                    _put(stream, implied_path[len("payments[]."):], implied)
-            self._stream_defaults(stream, draft, values, "payments[0]", sheet, r, header, i, ref, prov,
-                                  "payments[].")
-            draft["payments"] = [stream]
-        self._currency_hints(values, draft, sheet, r, header, i, ref)
-
-    def _stream_defaults(self, stream: dict, draft: dict, values: dict, base: str, sheet: str, r: int,
-                         header: Header, i: int, ref: str | None, prov: dict[str, str], prefix: str) -> None:
-        for end, lease_field in (("from", "commencement_date"), ("to", "end_date")):
-            if end in stream or f"{prefix}{end}" in values:
-                continue
-            if lease_field in draft:
-                stream[end] = draft[lease_field]
-                prov[f"{base}.{end}"] = prov.get(lease_field, prov["_row"])
-            elif lease_field in self.flagged[i]:
-                self.flagged[i].add(f"{base}.{end}")  # its source cell is already reported
-        esc = stream.get("escalation")
-        if esc and "percent" in esc and "every_months" not in esc \
-                and f"{prefix}escalation.every_months" not in values:
-            esc["every_months"] = 12
-            cell = prov.get(f"{base}.escalation.percent", "").split("!")[-1] or None
-            self.issue(sheet, cell, f"{base}.escalation.every_months", "escalation_interval_assumed", "warning",
-                       "no escalation interval was given, so the escalation is applied every 12 months", ref, i)
-        if "timing" not in stream and f"{prefix}timing" not in values:
-            cell = prov.get(f"{base}.amount", "").split("!")[-1] or None
-            self.issue(sheet, cell, f"{base}.timing", "timing_assumed", "warning",
-                       "no payment timing was given, so the payments are taken as due in advance", ref, i)
-
-    def _currency_hints(self, values: dict, draft: dict, sheet: str, r: int, header: Header, i: int,
-                        ref: str | None, path_of: Callable[[str], str] = None) -> None:
-        """Warn when an amount's text names another currency than the lease's ("US$ 50" on a EUR lease)."""
-        ccy = draft.get("currency")
-        for path, value in values.items():
-            if isinstance(value, tuple) and not isinstance(path, tuple) and value[1] and ccy and value[1] != ccy:
-                c, _, shown = header.columns[path]
-                self.issue(sheet, a1(r, c), (path_of or _lease_target)(path), "currency_mismatch", "warning",
-                           f"{shown}: the amount is marked {value[1]} but the lease currency is {ccy}", ref, i)
-
-    # -- payments sheet
-
-    def _payment_rows(self, sheet: str, header: Header, index: dict[str, int]) -> None:
-        rows = self.grid.sheets[sheet]
-        ref_col = header.columns.get("lease_ref", (None,))[0]
-        for r in range(header.row + 1, len(rows)):
-            row = rows[r]
-            if all(is_blank(row[c]) for c, _, _ in header.columns.values() if c < len(row)):
-                continue
-            ref_raw = row[ref_col] if ref_col is not None and ref_col < len(row) else None
-            try:
-                ref = parse_text(ref_raw)
-            except CellProblem as p:
-                ref, problem = None, p
-            anchor = a1(r, ref_col if ref_col is not None else 0)
-            if not ref:
-                if is_blank(ref_raw):
-                    self.issue(sheet, anchor, None, "required", "error",
-                               "the Lease ID is missing, so this payment belongs to no lease")
-                else:
-                    self.issue(sheet, anchor, None, problem.code, "error", f"Lease ID: {problem.message}")
-                continue
-            if key(ref) in _TOTAL_WORDS:
-                continue
-            if ref not in index:
-                self.issue(sheet, anchor, None, "unknown_lease", "error",
-                           f"there is no lease '{ref}' on the Leases sheet", ref)
-                continue
-            i = index[ref]
-            draft = self.result.drafts[i]
-            prov = self.result.provenance[i]
-            kind = None
-            if "kind" in header.columns:
-                kc = header.columns["kind"][0]
-                kv = row[kc] if kc < len(row) else None
-                if isinstance(kv, str):
-                    kind = _CHOICES[id(PAYMENT_KINDS)].get(key(kv))
-            if kind in ONE_OFF_KINDS:
-                n = len(draft.setdefault("other_payments", []))
-                base = f"other_payments[{n}]"
-                rename = {"from": "date"}
-            else:
-                n = len(draft.setdefault("payments", []))
-                base = f"payments[{n}]"
-                rename = {}
-
-            def target(path: str, base=base, rename=rename) -> str:
-                return f"{base}.{rename.get(path, path)}"
-
-            values = self._read_row(sheet, header, r, row, i, ref, target, prov, self.labels[i],
-                                    skip=("lease_ref",))
-            item: dict[str, Any] = {}
-            for path, value in values.items():
-                if value is _FAILED:
-                    continue
-                _put(item, rename.get(path, path), value[0] if isinstance(value, tuple) else value)
-            self._currency_hints(values, draft, sheet, r, header, i, ref, target)
-            if kind in ONE_OFF_KINDS:
-                for path in list(values):
-                    if isinstance(path, str) and path.split(".")[0] in ("to", "frequency", "timing", "escalation"):
-                        item.pop(path.split(".")[0], None)
-                        c, _, shown = header.columns[path]
-                        self.issue(sheet, a1(r, c), None, "value_ignored", "warning",
-                                   f"a {kind.replace('_', ' ')} is a single payment, so its '{shown}' was ignored",
-                                   ref, i)
-                        prov.pop(target(path), None)
-                draft["other_payments"].append(item)
-            else:
-                if "payments[0].amount" in prov and prov["payments[0].amount"].startswith(self._lease_sheet + "!") \
-                        and i not in self._warned_both:
-                    self._warned_both.add(i)
-                    self.issue(sheet, anchor, None, "payments_on_both_sheets", "warning",
-                               f"lease '{ref}' has a payment on the Leases sheet and more on this sheet; all of "
-                               "them are included, so check none is counted twice", ref, i)
-                self._stream_defaults(item, draft, values, base, sheet, r, header, i, ref, prov, "")
-                draft["payments"].append(item)
-
     # -- engine
+
+    def _lease_cells(self, i: int, path: str) -> str | None:
+        """``Sheet!D8``: the cell of ``path``'s column on draft ``i``'s Leases row, if it has one."""
+        col = self._lease_header.columns.get(path.replace("payments[0].", "payments[]."))
+        if col is None or not self.result.provenance[i]["_row"].startswith(self._lease_sheet + "!"):
+            return None
+        return f"{self._lease_sheet}!{self._a1(int(self.result.provenance[i]['_row'].rsplit('!', 1)[1]) - 1, col[0])}"
 
     def _engine_check(self, i: int, draft: dict) -> None:
         try:
@@ -462,60 +199,10 @@ class _Extraction:
                 path = e["field"]
                 if any(path == f or path.startswith(f + ".") for f in self.flagged[i]):
                     continue  # the cell itself was already reported
-                cell_ref = _nearest(prov, path)
+                cell_ref = nearest(prov, path, self._lease_cells(i, path))
                 sheet, _, cell = cell_ref.partition("!")
                 if cell.isdigit():
                     cell = None  # only the row is known
-                self.issue(sheet, cell, path, e["code"], "error", _engine_message(e, labels, path), ref, i)
+                self.issue(sheet, cell, path, e["code"], "error", engine_message(e, labels, path), ref, i)
 
 
-_FAILED = object()  # a cell that had a value which could not be read (already reported)
-
-
-def _lease_target(path: str) -> str:
-    return path.replace("payments[].", "payments[0].")
-
-
-_LEASE_TARGETS = {c.path: _lease_target(c.path) for c in LEASE_COLUMNS + LEASE_ALIASES}
-
-
-def _put(d: dict, dotted: str, value: Any) -> None:
-    parts = dotted.split(".")
-    for p in parts[:-1]:
-        d = d.setdefault(p, {})
-    d[parts[-1]] = value
-
-
-def _nearest(prov: dict[str, str], path: str) -> str:
-    """The cell of ``path`` or of its closest parent; the lease's row otherwise."""
-    p = path
-    while p:
-        if p in prov:
-            return prov[p]
-        cut = max(p.rfind("."), p.rfind("["))
-        p = p[:cut] if cut > 0 else ""
-    return prov.get("external_id", prov["_row"])
-
-
-_FIELD_WORDS = {
-    "external_id": "Lease ID", "currency": "Currency", "commencement_date": "Commencement date",
-    "end_date": "End date", "discount_rate": "Discount rate",
-}
-
-
-def _engine_message(e: dict, labels: dict[str, str], path: str) -> str:
-    label = labels.get(path) or _FIELD_WORDS.get(path) or path
-    code = e["code"]
-    if code == "required":
-        return f"{label} is required"
-    if code == "end_before_commencement":
-        return "the end date is before the commencement date"
-    if code == "stream_end_before_start":
-        return "the last payment date is before the first payment date"
-    if code == "rate_out_of_range":
-        return "the discount rate must be between 0% and 100% a year (e.g. 5%)"
-    if code == "negative_amount":
-        return f"{label} must not be negative"
-    if code == "incentive_must_be_negative":
-        return "an incentive receivable reduces the payments: give it as a negative amount"
-    return e["message"].replace(path, label)

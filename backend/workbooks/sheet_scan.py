@@ -37,6 +37,8 @@ _FORMULA_RE = re.compile(rb'<f[\s>/]')
 _CELL_R_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE_RE = re.compile(rb'<v>([^<]*)</v>')
 _FORMULA_TEXT_RE = re.compile(rb'<f[^>]*>([^<]*)</f>')
+_COL_RE = re.compile(rb'<(?:\w+:)?col\s([^<>]{0,512})/?>')
+_COL_ATTR_RE = re.compile(rb'\b(min|max|hidden)="([^"]{0,16})"')
 
 
 @dataclass
@@ -48,6 +50,7 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     uncalculated: dict[tuple[int, int], str] = field(default_factory=dict)
     string_cells: int = 0     # cells referring to a shared string (t="s")
+    hidden_cols: set[int] = field(default_factory=set)
 
 
 def col_index(letters: str) -> int:
@@ -87,6 +90,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> She
     scan = SheetScan()
     last_row = 0
     carry = b""
+    first = True
     with zf.open(part) as fh:
         while True:
             chunk = fh.read(1 << 20)
@@ -102,11 +106,30 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> She
                 region, carry = buf[:cut], buf[cut:]
             else:
                 region, carry = buf, b""
+            if first:
+                first = False
+                _scan_cols(region, scan, limits)
             last_row = _scan_region(region, scan, last_row, name, limits)
             if not chunk:
                 break
     scan.max_row = last_row
     return scan
+
+
+def _scan_cols(region: bytes, scan: SheetScan, limits: Limits) -> None:
+    """Hidden columns, from the ``<cols>`` part that precedes ``<sheetData>`` (a values-only
+    reader such as calamine does not report them). Only that prefix is searched, once."""
+    end = region.find(b"sheetData")
+    for m in _COL_RE.finditer(region, 0, end if end >= 0 else 0):
+        attrs = dict(_COL_ATTR_RE.findall(m.group(1)))
+        if attrs.get(b"hidden") not in (b"1", b"true"):
+            continue
+        try:
+            lo, hi = int(attrs.get(b"min", b"0")), int(attrs.get(b"max", b"0"))
+        except ValueError:
+            continue
+        # <col min="1" max="16384" hidden="1"/> is legal: clip to the column cap.
+        scan.hidden_cols.update(range(max(lo, 1) - 1, min(hi, limits.max_columns)))
 
 
 def _scan_region(region: bytes, scan: SheetScan, last_row: int, name: str, limits: Limits) -> int:

@@ -2,7 +2,7 @@
 
 Sheets: Instructions, Leases (one lease per row, its regular payment inline), Payments
 (further payment streams and one-off payments, keyed by Lease ID), Lists (the drop-down
-values). The output is byte-for-byte deterministic: fixed document timestamps and fixed
+values), Synonyms (the headers and value notations accepted from other registers). The output is byte-for-byte deterministic: fixed document timestamps and fixed
 zip entry times, so a test can regenerate it and compare.
 
     .venv/bin/python -m backend.workbooks.template [--out PATH]
@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from .columns import LEASE_COLUMNS, PAYMENT_COLUMNS, YES_NO, Column
+from .vocabulary import NOTATIONS, header_table
 
 __all__ = ["EXAMPLE_LEASES", "build_template", "build_workbook", "main", "workbook_bytes"]
 
@@ -165,7 +166,9 @@ def _instructions(ws) -> None:
         ("", "", "Amounts: numbers, or text such as 1,234.50 / 1.234,50 / (1,000) for negatives. Percentages: "
                  "5% or 0.05 (a plain 5 also means 5 %)."),
         ("", "", "Extra columns of your own are ignored (and listed as warnings). Blank rows are skipped. "
-                 "Headers may use common synonyms (e.g. Contract #, Start date, Monthly rent, IBR)."),
+                 "Headers may use common synonyms (e.g. Contract #, Start date, Monthly rent, IBR): the "
+                 "Synonyms sheet lists them all, with the notations accepted for amounts, rates and rents. "
+                 "CSV files are accepted too."),
         ("", "", "Upload the file to Ledger Layer or press Extract in the Excel add-in. Nothing is saved as "
                  "final: every lease becomes a draft to review, and every problem is reported against its cell."),
         (),
@@ -205,6 +208,22 @@ def _lists(ws) -> dict[tuple[str, ...], str]:
     return ranges
 
 
+def _synonyms(ws) -> None:
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 120
+    lines = [("Headers and notations accepted from other registers",), (),
+             ("Column", "Headers accepted (case, spaces and punctuation ignored)"),
+             *((label, ", ".join(words)) for label, words in header_table()), (),
+             ("Values", "Accepted notation"), *NOTATIONS]
+    for r, line in enumerate(lines, start=1):
+        for c, v in enumerate(line, start=1):
+            ws.cell(row=r, column=c, value=v).alignment = Alignment(wrap_text=True, vertical="top")
+        if len(line) == 1 or (line and line[0] in ("Column", "Values")):
+            for c in range(1, len(line) + 1):
+                ws.cell(row=r, column=c).font = Font(bold=True, size=14 if r == 1 else 11)
+    ws.sheet_view.showGridLines = False
+
+
 def build_workbook(leases: Iterable[Mapping[str, Any]] = EXAMPLE_LEASES) -> Workbook:
     """The template as an openpyxl workbook, with ``leases`` (engine input dicts) as rows."""
     wb = Workbook()
@@ -213,6 +232,7 @@ def build_workbook(leases: Iterable[Mapping[str, Any]] = EXAMPLE_LEASES) -> Work
     ws_leases = wb.create_sheet("Leases")
     ws_pay = wb.create_sheet("Payments")
     ws_lists = wb.create_sheet(_LISTS)
+    _synonyms(wb.create_sheet("Synonyms"))
     _instructions(instructions)
     _header(ws_leases, LEASE_COLUMNS)
     _header(ws_pay, PAYMENT_COLUMNS)

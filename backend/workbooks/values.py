@@ -379,7 +379,10 @@ def parse_int(v: object, opts: ReadOptions, warnings: list, *, scale: int = 1) -
         return None
     check_usable(v)
     if isinstance(v, str):
-        s = re.sub(r"\s*(months?|mos?|m|years?|yrs?|y)\.?$", "", v.strip(), flags=re.I)
+        unit = re.search(r"\s*(months?|mos?|mths?|m|years?|yrs?|y)\.?$", v.strip(), flags=re.I)
+        s = v.strip()[:unit.start()] if unit else v
+        if unit:  # the cell's own unit wins over the column's: "5 years" in a months column is 60
+            scale = 12 if unit.group(1).lower().startswith("y") else 1
         amt = parse_number(s, opts, warnings, what="whole number")
     else:
         amt = parse_number(v, opts, warnings, what="whole number")

@@ -50,13 +50,15 @@ def test_extract_without_notes_support_still_marks_cells(client, demo, post_book
     assert body["ok"] and "addNote" not in wb.applied and "setRangeColor" in wb.applied
 
 
-def test_unknown_entity_refuses_the_whole_sheet_and_says_which_rows(client, demo, post_book):
+def test_unknown_entity_row_is_not_imported_and_the_others_are(client, demo, post_book):
     wb = template_book()
     wb.set("Leases", f"{col_of(wb, 'Entity')}3", "NOPE")
     body = post_book("leases/extract", wb)
-    assert not body["ok"] and body["error"]["code"] == "unknown_entity" and "Nothing was imported" in body["message"]
-    assert _leases(client, demo) == {}
-    assert ours(wb, 3)["Ledger status"].startswith("Not imported") and ours(wb, 2)["Ledger status"] is None
+    assert body["ok"]
+    stored = _leases(client, demo)
+    assert ours(wb, 3)["Ledger status"].startswith("Not imported") and ours(wb, 3)["Ledger ID"] is None
+    assert ours(wb, 2)["Ledger ID"] in {x["id"] for x in stored.values()}
+    assert "AD-2" not in stored and len(stored) == 2  # the template book's three rows, less the NOPE one
 
 
 def test_fix_in_the_sheet_then_validate_sends_the_edit_and_clears_the_mark(client, demo, post_book):
@@ -162,3 +164,15 @@ def test_changing_the_entity_of_a_stored_row_is_not_saved_silently(client, demo,
     body = post_book("leases/validate", wb)
     assert ours(wb, 2)["Ledger status"].startswith("Not saved: the entity cannot be changed")
     assert _leases(client, demo)["AD-1"]["entity"] == "DEMO-US" and body["summary"]["valid"] == 0
+
+
+def test_rows_naming_the_entity_by_its_name_extract_and_validate(client, demo, post_book):
+    wb = template_book()
+    wb.set("Leases", f"{col_of(wb, 'Entity')}2", "demo holdings inc")  # DEMO-US by its name
+    body = post_book("leases/extract", wb)
+    assert body["ok"]
+    lease_id = ours(wb, 2)["Ledger ID"]
+    assert client.get(f"/v1/leases/{lease_id}", headers=demo.headers()).json()["entity"] == "DEMO-US"
+    wb.select("Leases", "A2:B2")
+    body = post_book("leases/validate", wb)
+    assert body["ok"] and not ours(wb, 2)["Ledger status"].startswith("Not saved"), ours(wb, 2)

@@ -34,7 +34,9 @@ def _zip_bomb() -> bytes:
 
 CASES = {
     "not_a_workbook": (lambda: os.urandom(4096), 400, "not_a_workbook"),
-    "csv_renamed": (lambda: b"Lease ID,Currency\nL-1,EUR\n", 400, "not_a_workbook"),
+    # CSV is accepted (sniffed from content), under the same caps; binary that is not a zip is not.
+    "csv_too_wide": (lambda: ("," * 300 + "\n").encode(), 413, "too_many_columns"),
+    "csv_binary": (lambda: bytes(range(256)) * 8, 400, "not_a_workbook"),
     "password_protected": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(2048), 400,
                            "password_protected_or_legacy"),
     "zip_bomb": (_zip_bomb, 413, "zip_bomb_suspected"),
@@ -72,7 +74,7 @@ def test_oversized_upload_is_413_without_reading_it_all(client, demo, rt):
     assert _state(rt, demo.sandbox_tenant_id) == before
 
 
-def test_unknown_entity_or_taken_id_stores_nothing(client, demo, rt):
+def test_unknown_entity_row_is_not_stored_and_taken_id_stores_nothing(client, demo, rt):
     leases = [{"external_id": "U-1", "entity": "NOPE", "currency": "USD", "commencement_date": "2026-01-01",
                "end_date": "2027-12-31", "discount_rate": "0.05",
                "payments": [{"from": "2026-01-01", "to": "2027-12-01", "amount": "100", "frequency": "monthly",
@@ -82,19 +84,29 @@ def test_unknown_entity_or_taken_id_stores_nothing(client, demo, rt):
                "payments": [{"from": "2026-01-01", "to": "2027-12-01", "amount": "100", "frequency": "monthly",
                              "timing": "advance", "kind": "fixed"}]}]
     before = _state(rt, demo.sandbox_tenant_id)
-    r = client.post("/v1/leases/extract-file", headers=demo.headers(),
+    # A default entity that does not exist refuses the upload as a whole.
+    r = client.post("/v1/leases/extract-file", headers=demo.headers(), data={"entity": "NOPE"},
                     files={"file": ("l.xlsx", build_template(leases), XLSX)})
     assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_entity"
-    assert r.json()["error"]["details"]["rows"][0]["entity"] == "NOPE"
     assert _state(rt, demo.sandbox_tenant_id) == before
+    # A row naming an unknown entity is not stored (an error at its cell); the other row is.
+    r = client.post("/v1/leases/extract-file", headers=demo.headers(),
+                    files={"file": ("l.xlsx", build_template(leases), XLSX)})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert [d["lease"]["external_id"] for d in body["drafts"]] == ["U-2"] and body["draft_indexes"] == [1]
+    (skipped,) = body["not_imported"]
+    assert skipped["entity"] == "NOPE" and skipped["external_id"] == "U-1" and skipped["cell"] == "Leases!B2"
+    assert skipped["issues"][0]["code"] == "unknown_entity" and skipped["issues"][0]["cell"] == "B2"
     # With the entity fixed, the file goes in; uploading it again is refused as a whole.
+    leases = leases[:1]
     leases[0]["entity"] = "DEMO-US"
     data = build_template(leases)
     assert client.post("/v1/leases/extract-file", headers=demo.headers(),
                        files={"file": ("l.xlsx", data, XLSX)}).status_code == 201
     mid = _state(rt, demo.sandbox_tenant_id)
     r = client.post("/v1/leases/extract-file", headers=demo.headers(), files={"file": ("l.xlsx", data, XLSX)})
-    assert r.status_code == 409 and {x["external_id"] for x in r.json()["error"]["details"]["rows"]} == {"U-1", "U-2"}
+    assert r.status_code == 409 and {x["external_id"] for x in r.json()["error"]["details"]["rows"]} == {"U-1"}
     assert _state(rt, demo.sandbox_tenant_id) == mid
 
 

@@ -61,7 +61,10 @@ def test_template_extracts_cleanly_to_the_examples():
 
 def test_template_layout():
     wb = openpyxl.load_workbook(io.BytesIO(TEMPLATE_PATH.read_bytes()))
-    assert wb.sheetnames == ["Instructions", "Leases", "Payments", "Lists"]
+    assert wb.sheetnames == ["Instructions", "Leases", "Payments", "Lists", "Synonyms"]
+    synonyms = {row[0].value: row[1].value for row in wb["Synonyms"].iter_rows() if len(row) > 1}
+    assert "premises" in synonyms["Description"] and "rent p.a." in synonyms["Annual rent"]
+    assert "CHF 12'500" in synonyms["Amounts"]
     leases, payments = wb["Leases"], wb["Payments"]
     assert [c.value for c in leases[1]] == [c.label for c in LEASE_COLUMNS]
     assert [c.value for c in payments[1]] == [c.label for c in PAYMENT_COLUMNS]

@@ -116,20 +116,25 @@ def test_ambiguous_dates_follow_the_files_other_dates_or_the_locale():
 def test_amount_forms(shown, amount):
     rows = [["Lease ID", "Currency", "Initial direct costs"], ["L1", "EUR", shown]]
     r = extract_workbook(openpyxl_xlsx({"Leases": rows}))
-    assert r.drafts[0]["initial_direct_costs"] == amount
-    if amount.startswith("-"):
-        assert ("negative_amount", "C2") in codes(r, "error")  # the engine's rule, mapped to the cell
+    if amount.startswith("-"):  # costs cannot be negative: an error at the cell, the value is not used
+        assert "initial_direct_costs" not in r.drafts[0]
+        assert ("negative_amount", "C2") in codes(r, "error")
+    else:
+        assert r.drafts[0]["initial_direct_costs"] == amount
 
 
-def test_ambiguous_thousands_and_currency_mismatch_are_warnings():
+def test_ambiguous_thousands_and_currency_mismatch_are_errors_at_the_cell():
     rows = [["Lease ID", "Currency", "Initial direct costs", "Restoration costs", "Fair value"],
             ["L1", "EUR", "1.234", "US$ 50", "5,000"]]
     r = extract_workbook(openpyxl_xlsx({"Leases": rows}))
-    assert r.drafts[0]["initial_direct_costs"] == "1.234" and r.drafts[0]["fair_value"] == "5000"
-    assert codes(r, "warning") == {("ambiguous_number", "C2"), ("currency_mismatch", "D2"), ("no_payments", "A2")}
+    # EUR has two decimals, so "1.234" can only be 1234 (amounts.py); without a currency it is an error.
+    assert r.drafts[0]["initial_direct_costs"] == "1234" and r.drafts[0]["fair_value"] == "5000"
+    assert ("currency_mismatch", "D2") in codes(r, "error") and ("ambiguous_number", "C2") not in codes(r)
+    r = extract_workbook(openpyxl_xlsx({"Leases": [rows[0], ["L1", None, "1.234", None, None]]}))
+    assert "initial_direct_costs" not in r.drafts[0] and ("ambiguous_number", "C2") in codes(r, "error")
     r = extract_grid(grid_from_book_json(book_json({"Leases": rows})), locale="de-DE")
     assert r.drafts[0]["initial_direct_costs"] == "1234" and r.drafts[0]["fair_value"] == "5.000"
-    assert codes(r, "warning") == {("currency_mismatch", "D2"), ("no_payments", "A2")}
+    assert ("currency_mismatch", "D2") in codes(r, "error") and ("ambiguous_number", "C2") not in codes(r)
 
 
 @pytest.mark.parametrize("shown,rate", [("5%", "0.05"), (0.05, "0.05"), (5, "0.05"), ("4.75 %", "0.0475"),
@@ -313,7 +318,7 @@ def test_payments_sheet_currency_hint_and_unreadable_lease_id():
                 ["L1", "2026-01-01", "US$ 1,000", "monthly", "advance"],
                 ["#REF!", "2026-01-01", 5, "monthly", "advance"]]
     r = extract_workbook(openpyxl_xlsx({"Leases": leases, "Payments": payments}))
-    assert r.drafts[0]["payments"] == [{"from": "2026-01-01", "amount": "1000", "frequency": "monthly",
+    assert r.drafts[0]["payments"] == [{"from": "2026-01-01", "frequency": "monthly",  # the amount contradicts
                                         "timing": "advance", "to": "2030-12-31"}]
     got = {(i["sheet"], i["cell"], i["code"], i["field"]) for i in r.issues}
     assert got == {("Payments", "C2", "currency_mismatch", "payments[0].amount"),

@@ -18,17 +18,22 @@ from backend.services.platform.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["entities"])
 Standard = Literal["IFRS16", "ASC842", "IFRS15", "ASC606"]
+Aliases = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
+ALIASES_HELP = ("Other names lease registers use for the entity; a workbook or CSV row's Entity cell matches the "
+                "code, the name or an alias (case, spacing and punctuation ignored).")
 
 
 class EntityCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"code": "UK01", "name": "Acme UK Ltd", "functional_currency": "GBP",
-         "enabled_standards": ["IFRS16", "IFRS15"], "fiscal_year_end": "12-31"}]})
+         "enabled_standards": ["IFRS16", "IFRS15"], "fiscal_year_end": "12-31",
+         "aliases": ["Acme United Kingdom Limited", "Acme UK"]}]})
     code: Code
     name: text(200, 1)
     functional_currency: Currency
     enabled_standards: list[Standard] = Field(default_factory=list, max_length=4)
     fiscal_year_end: FiscalYearEnd = "12-31"
+    aliases: Aliases = Field(default_factory=list, description=ALIASES_HELP)
 
 
 class EntityUpdate(BaseModel):
@@ -36,6 +41,7 @@ class EntityUpdate(BaseModel):
     name: text(200, 1) | None = None
     enabled_standards: list[Standard] | None = Field(None, max_length=4)
     fiscal_year_end: FiscalYearEnd | None = None
+    aliases: Aliases | None = Field(None, description=ALIASES_HELP + " Replaces the whole list.")
 
 
 class EntityOut(EntityCreate):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, IdMixin, TenantScoped
@@ -36,3 +36,6 @@ class Entity(IdMixin, TenantScoped, Base):
     functional_currency: Mapped[str] = mapped_column(String(3))
     enabled_standards: Mapped[list[str]] = mapped_column(JSON, default=list)
     fiscal_year_end: Mapped[str] = mapped_column(String(5), default="12-31")  # MM-DD
+    # Other names registers use for this entity ("Northwind Retail Limited", "NWR"); lease imports
+    # match a row's Entity cell against the code, the name and these.
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))

@@ -87,7 +87,7 @@ def bootstrap_demo(rt: Runtime) -> Bootstrap | None:
 def entity_view(e: Entity) -> dict:
     return {"id": e.id, "code": e.code, "name": e.name, "functional_currency": e.functional_currency,
             "enabled_standards": list(e.enabled_standards), "fiscal_year_end": e.fiscal_year_end,
-            "created_at": e.created_at}
+            "aliases": list(e.aliases or []), "created_at": e.created_at}
 
 
 def _check_entity_fields(data: dict) -> None:
@@ -96,6 +96,9 @@ def _check_entity_fields(data: dict) -> None:
     if bad:
         errors.append({"field": "enabled_standards", "code": "unknown_standard",
                        "message": f"unknown standard(s) {', '.join(bad)}; use {', '.join(STANDARDS)}"})
+    aliases = data.get("aliases") or []
+    if len({" ".join(a.casefold().split()) for a in aliases}) != len(aliases):
+        errors.append({"field": "aliases", "code": "duplicate", "message": "the same alias is listed twice"})
     if errors:
         raise InvalidInput("The entity has invalid fields.", details=errors)
 
