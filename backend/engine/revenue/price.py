@@ -173,5 +173,7 @@ def transaction_price(c: Contract, d: date, fin: FinancingPlan, fixed_delta: Dec
                       variable: tuple[Decimal, Decimal] | None = None) -> TransactionPrice:
     est, inc = variable if variable is not None else variable_at(c, d)
     tp = c.transaction_price
-    return TransactionPrice(tp.fixed + fixed_delta, est, inc, fin.adjustment, tp.consideration_payable)
+    q = c.currency
+    return TransactionPrice(quantize(tp.fixed + fixed_delta, q), quantize(est, q), quantize(inc, q),
+                            quantize(fin.adjustment, q), quantize(tp.consideration_payable, q))
 
