@@ -14,6 +14,8 @@ Public API
     ``RevenueResult.to_dict(contract_id=None, run_id=None)`` is the schedule output contract,
     ``to_json`` its byte-stable JSON, ``periods`` the rows as Decimals, ``inputs_hash`` the run's
     fingerprint.
+``recognise_books(contract, policy, standards=None, ...) -> {standard: RevenueResult}``
+    Several books from one replay (what the service runs on confirm / recalculate).
 ``parse_event(data, currency) -> RevenueEvent`` and
 ``apply_event(contract, prior_events, event, policy, standard, ssp_rows=(), as_of=None) -> (result, summary)``
     MODIFICATION (separate_contract | prospective | cumulative_catch_up, proposed from the facts),
@@ -35,7 +37,7 @@ Conventions
 
 from .allocation import largest_remainder
 from .contract import Contract, InvalidRevenueInput, parse_contract
-from .engine import apply_event, recognise
+from .engine import apply_event, recognise, recognise_books
 from .events import RevenueEvent, parse_event
 from .policy import RevenuePolicy
 from .postings import ACCOUNT_CODES, all_postings, period_postings, posting_periods
@@ -44,5 +46,5 @@ from .result import RevenueResult
 __all__ = [
     "ACCOUNT_CODES", "Contract", "InvalidRevenueInput", "RevenueEvent", "RevenuePolicy", "RevenueResult",
     "all_postings", "apply_event", "largest_remainder", "parse_contract", "parse_event", "period_postings",
-    "posting_periods", "recognise",
+    "posting_periods", "recognise", "recognise_books",
 ]

@@ -9,12 +9,17 @@ transfer and expense (−) when it pays in advance; it is presented apart from r
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
+
+from ..calendar import iter_month_ends
 
 from ..money import quantize
 from .allocation import to_units
 from .contract import Contract
+from .patterns import rhu
 from .price import FinancingPlan
 from .timeline import Timeline
 
@@ -34,41 +39,47 @@ class PeriodColumns:
 
 
 def month_ends(first: date, last: date) -> tuple[list[str], list[date]]:
-    from ..calendar import iter_month_ends
     ends = iter_month_ends(first, last)
     return [f"{d.year:04d}-{d.month:02d}" for d in ends], ends
+
+
+def cum_columns(tl: Timeline, ends: list[date]) -> list[list[int]]:
+    """Cumulative revenue per PO at each date, column by column (the hot loop of a run)."""
+    ords = [s.start.toordinal() for s in tl.steps]
+    if len(ords) == 1:
+        at = [tl.steps[0]] * len(ends)
+    else:
+        at = [tl.steps[max(bisect_right(ords, d.toordinal()) - 1, 0)] for d in ends]
+    cols = []
+    for i in range(len(tl.pos)):
+        col = []
+        for d, s in zip(ends, at):
+            n, den = s.fracs[i](d)
+            a = s.alloc[i]
+            col.append(s.base[i] + (a if n == den else rhu(a * n, den) if n else 0))
+        cols.append(col)
+    return cols
 
 
 def build_periods(c: Contract, tl: Timeline, fin: FinancingPlan, first: date, last: date,
                   recognised: bool = True) -> PeriodColumns:
     keys, ends = month_ends(first, last)
     ccy = c.currency
-    npo = len(tl.pos)
-    bill_by_period: dict[str, int] = {}
+    npo, nper = len(tl.pos), len(keys)
+    billed = [0] * nper
     if recognised:
+        y0, m0 = first.year, first.month
         for b in c.billing:
-            k = f"{b.date.year:04d}-{b.date.month:02d}"
-            bill_by_period[k] = bill_by_period.get(k, 0) + to_units(b.amount, ccy)
-    prev = [0] * npo
-    cum_b = 0
-    prev_int = 0
-    has_fin = fin.transfer_date is not None
-    out = PeriodColumns(keys, ends, [], [], [], [], [], [], [], [])
-    for k, d in zip(keys, ends):
-        cum = tl.cum(d) if recognised else [0] * npo
-        rev = [a - b for a, b in zip(cum, prev)]
-        prev = cum
-        billed = bill_by_period.get(k, 0)
-        cum_b += billed
-        ci = to_units(quantize(fin.interest_at(d), ccy), ccy) if has_fin and recognised else 0
-        net = sum(cum) + ci - cum_b
-        out.revenue.append(rev)
-        out.cum_revenue.append(cum)
-        out.revenue_total.append(sum(rev))
-        out.billed.append(billed)
-        out.receivable.append(cum_b)
-        out.interest.append(ci - prev_int)
-        prev_int = ci
-        out.contract_asset.append(net if net > 0 else 0)
-        out.contract_liability.append(-net if net < 0 else 0)
-    return out
+            billed[(b.date.year - y0) * 12 + b.date.month - m0] += to_units(b.amount, ccy)
+    cols = cum_columns(tl, ends) if recognised else [[0] * nper for _ in range(npo)]
+    cum_rows = [list(r) for r in zip(*cols)] if npo else [[] for _ in ends]
+    revenue = [[a - b for a, b in zip(cur, prev)] for cur, prev in zip(cum_rows, [[0] * npo] + cum_rows[:-1])]
+    if fin.transfer_date is not None and recognised:
+        cum_i = [to_units(quantize(fin.interest_at(d), ccy), ccy) for d in ends]
+    else:
+        cum_i = [0] * nper
+    receivable = list(accumulate(billed))
+    net = [sum(r) + i - b for r, i, b in zip(cum_rows, cum_i, receivable)]
+    return PeriodColumns(keys, ends, revenue, [sum(r) for r in revenue], billed, receivable,
+                         [x if x > 0 else 0 for x in net], [-x if x < 0 else 0 for x in net],
+                         [a - b for a, b in zip(cum_i, [0] + cum_i[:-1])], cum_rows)

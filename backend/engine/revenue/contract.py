@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ..errors import EngineError
 from ..leases.terms import _Collector
-from ..money import quantize
+from ..money import quantize, quantum
 
 PATTERNS = ("point_in_time", "ratable", "percent_complete")
 SSP_METHODS = ("observable", "adjusted_market_assessment", "expected_cost_plus_margin", "residual")
@@ -184,8 +184,8 @@ def _list(c: _C, data: Mapping, key: str, path: str) -> list:
 
 
 def _obj(c: _C, v: Any, path: str) -> Mapping | None:
-    if v is None:
-        return None
+    if v is None or type(v) is dict:  # the common case first: isinstance on Mapping is slow
+        return v
     if not isinstance(v, Mapping):
         c.add(path, "invalid_object", f"{path} must be an object.")
         return None
@@ -330,7 +330,17 @@ def parse_po(c: _C, p: Mapping, path: str, contract_start: date | None) -> Perfo
 
 def parse_billing(c: _C, raw: list, path: str) -> tuple[Billing, ...]:
     out = []
+    q = quantum(c.currency)
     for i, b in enumerate(raw):
+        # fast path for the common shape (ISO date string, amount string on the minor unit); anything
+        # else goes through the collector so its message and field path are the usual ones
+        try:
+            d, a = date.fromisoformat(b["date"]), Decimal(b["amount"])
+            if a.is_finite() and a.quantize(q) == a and type(b["amount"]) is str:
+                out.append(Billing(d, a))
+                continue
+        except (TypeError, ValueError, KeyError, ArithmeticError):
+            pass
         p = f"{path}[{i}]"
         if _obj(c, b, p) is None:
             continue

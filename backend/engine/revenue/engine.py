@@ -24,7 +24,7 @@ from .divergences import contract_exists, divergences
 from .events import RevenueEvent
 from .modifications import catch_up, propose, prospective, separate_contract
 from .patterns import progress_for
-from .policy import STANDARDS, RevenuePolicy
+from .policy import ASC_ONLY_RPO_EXPEDIENTS, STANDARDS, RevenuePolicy
 from .result import RevenueResult
 from .rpo import compute_rpo
 from .state import State
@@ -121,12 +121,8 @@ def _horizon(st: State, costs_end: date) -> tuple[date, date]:
     return min(ds), max(ds)
 
 
-def recognise(contract: Contract, policy: RevenuePolicy, standard: str, ssp_rows: Sequence[Mapping[str, Any]] = (),
-              as_of: date | None = None, events: Sequence[RevenueEvent] = ()) -> RevenueResult:
-    """The schedule of ``contract`` under ``standard`` after ``events`` (in effective-date order).
-    Raises ``EngineError`` naming the rule and the field (``events[i].…`` for an event's fields)."""
-    if standard not in STANDARDS:
-        raise EngineError("unknown_standard", "standard must be IFRS15 or ASC606.", field="standard")
+def _replay(contract: Contract, policy: RevenuePolicy, ssp_rows: Sequence[Mapping[str, Any]],
+            events: Sequence[RevenueEvent]):
     inc = build_inception(contract, policy, ssp_rows)
     st = State(contract, policy, inc.timeline, inc.allocation, inc.financing, list(inc.allocation.ssps))
     queue: list[tuple[date, int, int, Any]] = []
@@ -140,32 +136,77 @@ def recognise(contract: Contract, policy: RevenuePolicy, standard: str, ssp_rows
             vc_step(st.tl, st.contract, st.alloc, d, st.tp_at(d), "volume estimate")
         else:
             summaries.append(_apply(st, item, ssp_rows, f"events[{k}]"))
-    exists = contract_exists(contract, standard)
+    return inc, st, summaries
+
+
+def recognise_books(contract: Contract, policy: RevenuePolicy, standards: Sequence[str] | None = None,
+                    ssp_rows: Sequence[Mapping[str, Any]] = (), as_of: date | None = None,
+                    events: Sequence[RevenueEvent] = ()) -> dict[str, RevenueResult]:
+    """``recognise`` for several books (default: the policy's enabled standards) sharing one replay:
+    the books differ only where a divergence or a one-book election changes a number."""
+    standards = tuple(standards or policy.enabled_standards)
+    for s in standards:
+        if s not in STANDARDS:
+            raise EngineError("unknown_standard", "standard must be IFRS15 or ASC606.", field="standard")
+    inc, st, summaries = _replay(contract, policy, ssp_rows, events)
     last_transfer = max([d for po in st.tl.pos for d in (po.end_date, po.delivered_date) if d]
                         + [p.date for po in st.tl.pos for p in po.progress] + [contract.start_date])
     cost_end = max([add_months(k.date, (k.amortisation_months or 1) - 1) for k in contract.costs_to_obtain]
                    + [contract.start_date])
     first, last = _horizon(st, max(cost_end, last_transfer))
-    cols = build_periods(st.contract, st.tl, st.fin, first, last, recognised=exists)
-    costs = build_costs(contract, policy, first, len(cols.keys), last_transfer)
     if as_of is None:  # default: the date of the last event, else the contract start
         as_of = st.tl.last.start if len(st.tl.steps) > 1 else contract.start_date
-    rpo = compute_rpo(st.contract, st.tl, policy, standard, as_of)
+    n_periods = (last.year - first.year) * 12 + last.month - first.month + 1
+    costs = build_costs(contract, policy, first, n_periods, last_transfer)
     last_step = st.tl.last
-    rationale = list(inc.allocation.rationale) + [inc.financing.rationale] + costs.notes
+    base_rationale = list(inc.allocation.rationale) + [inc.financing.rationale] + costs.notes
     vc = contract.transaction_price.variable
     if vc is not None and vc.constraint_reason:
-        rationale.append(f"variable consideration constrained: {vc.constraint_reason} (32-11)")
-    if not exists:
-        rationale.append("no contract under this standard (step 1 collectibility): nothing recognised")
-    inputs = {"contract": canonical(contract), "policy": policy.to_dict(), "ssp_rows": canonical(list(ssp_rows)),
-              "events": [canonical(e.lineage()) for e in events], "as_of": as_of.isoformat()}
-    return RevenueResult(
-        standard=standard, currency=contract.currency, entity=contract.entity, external_id=contract.external_id,
-        po_ids=tuple(st.tl.po_ids), transaction_price=last_step.tp, ssp_total=sum(st.ssps, Decimal(0)),
-        ssps=tuple(st.ssps), allocation=tuple(b + a for b, a in zip(last_step.base, last_step.alloc)),
-        columns=cols, rpo=rpo, divergences=divergences(contract, policy, standard), costs=costs,
-        rationale=rationale, contract_exists=exists, policy=policy.to_dict(), inputs=inputs, events=summaries)
+        base_rationale.append(f"variable consideration constrained: {vc.constraint_reason} (32-11)")
+    inputs = _Inputs(contract, policy, tuple(ssp_rows), tuple(events), as_of)
+    periods: dict[bool, Any] = {}
+    rpos: dict[tuple, Any] = {}
+    out: dict[str, RevenueResult] = {}
+    for standard in standards:
+        exists = contract_exists(contract, standard)
+        if exists not in periods:
+            periods[exists] = build_periods(st.contract, st.tl, st.fin, first, last, recognised=exists)
+        key = tuple(e for e in policy.rpo_expedients if standard == "ASC606" or e not in ASC_ONLY_RPO_EXPEDIENTS)
+        if key not in rpos:
+            rpos[key] = compute_rpo(st.contract, st.tl, policy, standard, as_of)
+        rationale = base_rationale + ([] if exists else
+                                      ["no contract under this standard (step 1 collectibility): nothing recognised"])
+        out[standard] = RevenueResult(
+            standard=standard, currency=contract.currency, entity=contract.entity, external_id=contract.external_id,
+            po_ids=tuple(st.tl.po_ids), transaction_price=last_step.tp, ssp_total=sum(st.ssps, Decimal(0)),
+            ssps=tuple(st.ssps), allocation=tuple(b + a for b, a in zip(last_step.base, last_step.alloc)),
+            columns=periods[exists], rpo=rpos[key], divergences=divergences(contract, policy, standard), costs=costs,
+            rationale=rationale, contract_exists=exists, policy=policy.to_dict(), inputs=inputs,
+            events=[dict(s) for s in summaries])
+    return out
+
+
+class _Inputs:
+    """The run's inputs; their canonical form is built only when the hash is asked for, once per replay."""
+
+    def __init__(self, *parts: Any) -> None:
+        self.parts = parts
+        self._canon: dict | None = None
+
+    def canonical(self) -> dict:
+        if self._canon is None:
+            contract, policy, rows, events, as_of = self.parts
+            self._canon = {"contract": canonical(contract), "policy": policy.to_dict(),
+                           "ssp_rows": canonical(list(rows)), "events": [canonical(e.lineage()) for e in events],
+                           "as_of": as_of.isoformat()}
+        return self._canon
+
+
+def recognise(contract: Contract, policy: RevenuePolicy, standard: str, ssp_rows: Sequence[Mapping[str, Any]] = (),
+              as_of: date | None = None, events: Sequence[RevenueEvent] = ()) -> RevenueResult:
+    """The schedule of ``contract`` under ``standard`` after ``events`` (in effective-date order).
+    Raises ``EngineError`` naming the rule and the field (``events[i].…`` for an event's fields)."""
+    return recognise_books(contract, policy, (standard,), ssp_rows, as_of, events)[standard]
 
 
 def apply_event(contract: Contract, prior_events: Sequence[RevenueEvent], event: RevenueEvent, policy: RevenuePolicy,

@@ -42,6 +42,7 @@ class RevenueResult:
     inputs: Any = field(repr=False, default=None)
     events: list[dict] = field(default_factory=list)
     engine_version: str = ENGINE_VERSION
+    _hash: str | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------ access
     def m(self, units: int) -> Decimal:
@@ -49,7 +50,11 @@ class RevenueResult:
 
     @property
     def inputs_hash(self) -> str:
-        return sha256_of(self.inputs)
+        """SHA-256 of the canonical inputs (contract, policy, SSP rows, events, as_of): both books
+        of one replay share it."""
+        if self._hash is None:
+            self._hash = sha256_of(self.inputs.canonical() if hasattr(self.inputs, "canonical") else self.inputs)
+        return self._hash
 
     @property
     def periods(self) -> list[dict[str, Any]]:
