@@ -101,6 +101,10 @@ def allocate(c: Contract, ssps: list[Decimal | None], tp_total: Decimal, vc_incl
     else:
         weights = [Fraction(s) for s in ssps]
         notes.append("relative stand-alone selling prices (32-31)")
+    if vc_po is not None and len(ssps) > 1:
+        # 32-40(b)/32-41: the PO taking the variable consideration is paid by it; the rest of the price
+        # goes to the other POs (Example 35 Case A: fixed $800 to licence X, the royalty to Y)
+        weights[vc_po] = Fraction(0)
     base = largest_remainder(to_units(to_alloc, ccy), weights)
     amounts = list(base)
     if vc_po is not None:

@@ -129,6 +129,10 @@ def _replay(contract: Contract, policy: RevenuePolicy, ssp_rows: Sequence[Mappin
     v = contract.transaction_price.variable
     if v is not None and v.type == VOLUME_DISCOUNT:
         queue += [(e.as_of, 0, k, e) for k, e in enumerate(v.estimates) if e.as_of > contract.start_date]
+    for k in range(1, len(events)):
+        if events[k].effective_date < events[k - 1].effective_date:
+            raise EngineError("effective_date_before_previous_event", "events are applied in effective-date order.",
+                              field=f"events[{k}].effective_date")
     queue += [(ev.effective_date, 1, k, ev) for k, ev in enumerate(events)]
     summaries = []
     for d, kind, k, item in sorted(queue, key=lambda q: (q[0], q[1], q[2])):

@@ -1,0 +1,248 @@
+"""Input validation (rule + field path), policy, events, divergences, costs and postings API."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from backend.engine.errors import EngineError
+from backend.engine.revenue import (ACCOUNT_CODES, InvalidRevenueInput, RevenuePolicy, all_postings, apply_event,
+                                    parse_contract, parse_event, period_postings, posting_periods, recognise,
+                                    recognise_books)
+from revenue_helpers import by_period, contract, po, run
+
+
+def fields(exc):
+    return {(e["field"], e["code"]) for e in exc.value.details["errors"]}
+
+
+def test_every_field_problem_is_reported_with_its_path():
+    data = contract([po("A", ssp="-1"), po("A", pattern="weekly", method=None), po("R", ssp="5", method="residual")],
+                    fixed="10.005", billing=[{"date": "2021-13-01", "amount": "x"}])
+    with pytest.raises(InvalidRevenueInput) as e:
+        parse_contract(data)
+    f = fields(e)
+    assert ("performance_obligations[0].ssp", "negative_amount") in f
+    assert ("performance_obligations[1].pattern", "invalid_choice") in f
+    assert ("performance_obligations[1].ssp_method", "required") in f
+    assert ("performance_obligations[2].ssp", "residual_with_ssp") in f
+    assert ("performance_obligations[2].ssp_range", "required") in f
+    assert ("transaction_price.fixed", "not_minor_unit") in f
+    assert ("billing[0].date", "invalid_date") in f
+    assert ("billing[0].amount", "invalid_number") in f
+    assert e.value.code == "invalid_revenue_input"
+
+
+def test_judgements_are_required_not_guessed():
+    v = {"type": "bonus", "method": "expected_value", "outcomes": [{"amount": "100", "probability": "0.5"},
+                                                                  {"amount": "0", "probability": "0.4"}]}
+    with pytest.raises(InvalidRevenueInput) as e:
+        parse_contract(contract([po("A")], tp={"variable": v}))
+    assert ("transaction_price.variable.included", "required") in fields(e)
+    assert ("transaction_price.variable.outcomes", "probabilities_not_one") in fields(e)
+    v2 = {"type": "bonus", "method": "expected_value", "estimate": "10", "included": "10", "allocated_to": "A"}
+    with pytest.raises(InvalidRevenueInput) as e:
+        parse_contract(contract([po("A")], tp={"variable": v2}))
+    assert ("transaction_price.variable.allocation_rationale", "required") in fields(e)
+
+
+def test_expected_value_and_most_likely_amount():
+    outcomes = [{"amount": "0", "probability": "0.3"}, {"amount": "1000", "probability": "0.7"}]
+    ev = run(contract([po("A", delivered_date="2021-01-05")], fixed="100",
+                      tp={"variable": {"type": "bonus", "method": "expected_value", "outcomes": outcomes,
+                                       "included": "700"}}))
+    assert ev.to_dict()["transaction_price"]["variable_estimate"] == "700.00"
+    ml = run(contract([po("A", delivered_date="2021-01-05")], fixed="100",
+                      tp={"variable": {"type": "bonus", "method": "most_likely_amount", "outcomes": outcomes,
+                                       "included": "1000"}}))
+    assert ml.to_dict()["transaction_price"]["total"] == "1100.00"
+    with pytest.raises(EngineError) as e:
+        run(contract([po("A")], tp={"variable": {"type": "b", "method": "expected_value", "estimate": "5",
+                                                 "included": "6"}}))
+    assert (e.value.code, e.value.field) == ("included_above_estimate", "transaction_price.variable.included")
+
+
+def test_ssp_from_the_matrix_effective_at_inception_per_unit():
+    rows = [{"sku": "W", "currency": "USD", "ssp": "10", "effective_from": "2020-01-01", "effective_to": "2020-12-31"},
+            {"sku": "W", "currency": "USD", "ssp": "12", "effective_from": "2021-01-01"},
+            {"sku": "S", "currency": "USD", "ssp": "600", "effective_from": "2020-01-01"}]
+    data = contract([po("w", ssp=None, sku="W", quantity="50"), po("s", ssp=None, sku="S")], fixed="1000")
+    r = run(data, ssp_rows=rows)
+    assert r.to_dict()["ssp"] == {"w": "600", "s": "600"}
+    assert r.to_dict()["allocation"] == {"w": "500.00", "s": "500.00"}
+    with pytest.raises(EngineError) as e:
+        run(contract([po("x", ssp=None, sku="NOPE")]), ssp_rows=rows)
+    assert (e.value.code, e.value.field) == ("ssp_not_in_matrix", "performance_obligations[0].ssp")
+
+
+def test_discount_allocation_conditions_are_checked():
+    pos = [po("A", ssp="40"), po("B", ssp="55"), po("C", ssp="45")]
+    with pytest.raises(EngineError) as e:
+        run(contract(pos, fixed="110", discount_allocation={"po_ids": ["B", "C"], "bundle_price": "60"}))
+    assert (e.value.code, e.value.field) == ("discount_allocation_conditions_not_met", "discount_allocation.bundle_price")
+
+
+def test_variable_consideration_allocated_to_one_po():
+    """32-39..40 (as in Example 35 Case A): the royalty goes to licence Y alone; fixed 800 to X by SSP."""
+    v = {"type": "royalty", "method": "expected_value", "estimate": "1000", "included": "1000", "allocated_to": "Y",
+         "allocation_rationale": "royalty relates only to licence Y and approximates its SSP"}
+    r = run(contract([po("X", ssp="800"), po("Y", ssp="1000")], fixed="800", tp={"variable": v}))
+    assert r.to_dict()["allocation"] == {"X": "800.00", "Y": "1000.00"}
+
+
+def test_policy_from_dict_and_its_errors():
+    p = RevenuePolicy.from_dict({"ratable_convention": "monthly", "rpo_expedients": ["right_to_invoice"],
+                                 "enabled_standards": ["ASC606"]})
+    assert (p.ratable_convention, p.rpo_expedients, p.enabled_standards) == ("monthly", ("right_to_invoice",), ("ASC606",))
+    with pytest.raises(InvalidRevenueInput) as e:
+        RevenuePolicy.from_dict({"ratable_convention": "weekly", "financing_expedient": "yes"})
+    assert {f for f, _ in fields(e)} == {"policy.ratable_convention", "policy.financing_expedient"}
+
+
+def test_collectibility_divergence_between_books():
+    """ASC 606-10-25-1(e) "probable" vs IFRS 15.9(e) more likely than not: the IFRS book recognises,
+    the ASC book has no contract yet; both flag the divergence."""
+    data = contract([po("A", delivered_date="2021-02-01")], fixed="100", billing=[{"date": "2021-02-01", "amount": "100"}],
+                    collectibility={"assessment": "more_likely_than_not", "rationale": "60 % expected"})
+    books = recognise_books(parse_contract(data), RevenuePolicy())
+    assert by_period(books["IFRS15"])["2021-02"] == "100.00"
+    assert by_period(books["ASC606"])["2021-02"] == "0.00" and not books["ASC606"].contract_exists
+    for b in books.values():
+        assert b.to_dict()["divergences"][0]["code"] == "collectibility_threshold"
+    assert posting_periods(books["ASC606"]) == []
+
+
+def test_asc_only_rpo_expedient_differs_by_book():
+    v = {"type": "usage", "method": "expected_value", "estimate": "500", "included": "500", "allocated_to": "B",
+         "allocation_rationale": "usage fees relate only to B (32-40)"}
+    data = contract([po("A", delivered_date="2021-01-10"), po("B", delivered_date="2022-06-01")], fixed="200",
+                    tp={"variable": v})
+    pol = RevenuePolicy(rpo_expedients=("variable_consideration_allocated",))
+    books = recognise_books(parse_contract(data), pol, as_of=date(2021, 1, 31))
+    # fixed 200 to A (B is paid by the usage fees, 32-41); at 31 Jan only B's 500 remains
+    assert books["IFRS15"].to_dict()["allocation"] == {"A": "200.00", "B": "500.00"}
+    assert books["ASC606"].to_dict()["rpo"]["total"] == "0.00"
+    assert books["IFRS15"].to_dict()["rpo"]["total"] == "500.00"
+    assert books["IFRS15"].to_dict()["divergences"][0]["code"] == "rpo_variable_consideration_exemption"
+
+
+def test_costs_to_obtain_capitalised_or_expensed():
+    """340-40-25-1 and 25-4: a $10,000 commission (340-40 Example 1) over 24 months is capitalised and
+    amortised; over 12 months with the expedient it is expensed."""
+    pos = [po("svc", pattern="ratable", ssp="24000", end_date="2022-12-31")]
+    r = run(contract(pos, fixed="24000", costs_to_obtain=[{"date": "2021-01-01", "amount": "10000"}]))
+    cc = r.to_dict()["contract_costs"]["periods"]
+    assert cc[0]["capitalised"] == "10000.00" and cc[0]["amortisation"] == "416.67"
+    assert sum(Decimal(p["amortisation"]) for p in cc) == Decimal("10000.00") and cc[-1]["closing"] == "0.00"
+    short = run(contract(pos, fixed="24000", costs_to_obtain=[{"date": "2021-01-01", "amount": "10000",
+                                                               "amortisation_months": 12}]))
+    assert short.to_dict()["contract_costs"]["periods"][0]["expensed"] == "10000.00"
+    accounts = {ln.account for e in all_postings(r) for ln in e.lines}
+    assert {"CAPITALISED_CONTRACT_COSTS", "CONTRACT_COST_AMORTISATION", "CONTRACT_COSTS_PAYABLE"} <= accounts
+
+
+def test_postings_api_for_the_monthly_close():
+    data = contract([po("sub", pattern="ratable", ssp="1200", end_date="2021-12-31")], fixed="1200",
+                    billing=[{"date": "2021-01-01", "amount": "1200"}])
+    r = run(data, policy=RevenuePolicy(ratable_convention="monthly"))
+    assert posting_periods(r) == [f"2021-{m:02d}" for m in range(1, 13)]
+    e, = period_postings(r, "2021-03")
+    assert e.entry_date == date(2021, 3, 31)
+    assert {(ln.account, ln.dims.get("po_id")) for ln in e.lines} == {("REVENUE", "sub"), ("CONTRACT_LIABILITY", None)}
+    assert {ln.account for x in all_postings(r) for ln in x.lines} <= set(ACCOUNT_CODES)
+    with pytest.raises(EngineError) as ex:
+        period_postings(r, "2030-01")
+    assert ex.value.code == "period_outside_schedule"
+
+
+# ------------------------------------------------------------------ events
+
+def _two_pos():
+    return contract([po("X", ssp="600", delivered_date="2021-01-15"), po("Y", ssp="600", delivered_date="2021-06-30")],
+                    fixed="1200")
+
+
+def test_reassessment_with_new_estimate_catches_up_satisfied_pos():
+    """32-42..44: the change is allocated on the inception basis; X, already satisfied, takes its share
+    in the period of change (catch_up_adjustment), Y when delivered."""
+    c = parse_contract(_two_pos())
+    ev = parse_event({"type": "VARIABLE_CONSIDERATION_REASSESSMENT", "effective_date": "2021-03-10",
+                      "changes": {"variable": {"method": "most_likely_amount", "estimate": "200", "included": "200"}}})
+    r, s = apply_event(c, [], ev, RevenuePolicy(), "IFRS15")
+    assert s["catch_up_adjustment"] == "100.00"
+    assert s["allocation_after"] == {"X": "700.00", "Y": "700.00"}
+    assert by_period(r)["2021-03"] == "100.00" and by_period(r)["2021-06"] == "700.00"
+    assert r.to_dict()["events"][-1]["type"] == "VARIABLE_CONSIDERATION_REASSESSMENT"
+
+
+def test_progress_update_is_a_change_in_estimate():
+    data = contract([po("build", pattern="percent_complete", ssp="1000",
+                        progress=[{"date": "2021-03-31", "percent": "40"}])], fixed="1000")
+    c = parse_contract(data)
+    ev = parse_event({"type": "PROGRESS_UPDATE", "effective_date": "2021-05-31",
+                      "changes": {"progress": {"build": [{"date": "2021-05-31", "percent": "30"},
+                                                         {"date": "2021-08-31", "percent": "100"}]}}})
+    r, s = apply_event(c, [], ev, RevenuePolicy(), "IFRS15")
+    assert s["catch_up_adjustment"] == "-100.00"
+    assert by_period(r)["2021-05"] == "-100.00" and by_period(r)["2021-08"] == "700.00"
+    assert r.total_revenue() == Decimal("1000.00")
+
+
+def test_modification_at_ssp_is_proposed_as_separate_contract():
+    data = contract([po("w", ssp="1000", quantity="10", progress=[{"date": "2021-02-01", "units_delivered": "5"}])],
+                    fixed="1000")
+    ev = {"type": "MODIFICATION", "effective_date": "2021-03-01",
+          "changes": {"quantity_delta": {"w": "5"}, "consideration_delta": "500"}}
+    r = run(data, events=[ev])
+    s = r.events[-1]
+    assert s["treatment"] == "separate_contract" and "25-12" in s["rationale"]
+    assert s["new_contract"]["performance_obligations"][0]["ssp"] == "500"
+
+
+def test_stated_treatment_against_the_facts_needs_a_rationale():
+    data = contract([po("w", ssp="1000", quantity="10")], fixed="1000")
+    ev = {"type": "MODIFICATION", "effective_date": "2021-03-01", "treatment": "cumulative_catch_up",
+          "changes": {"consideration_delta": "100"}}
+    with pytest.raises(EngineError) as e:
+        run(data, events=[ev])
+    assert (e.value.code, e.value.field) == ("treatment_rationale_required", "events[0].rationale")
+
+
+def test_events_are_replayed_in_order_and_rejected_out_of_order():
+    c = parse_contract(_two_pos())
+    e1 = parse_event({"type": "MODIFICATION", "effective_date": "2021-04-01", "changes": {"consideration_delta": "60"}})
+    e0 = parse_event({"type": "MODIFICATION", "effective_date": "2021-02-01", "changes": {"consideration_delta": "10"}})
+    with pytest.raises(EngineError) as e:
+        recognise(c, RevenuePolicy(), "IFRS15", events=[e1, e0])
+    assert (e.value.code, e.value.field) == ("effective_date_before_previous_event", "events[1].effective_date")
+    r1 = recognise(c, RevenuePolicy(), "IFRS15", events=[e0, e1])
+    r2 = recognise(c, RevenuePolicy(), "IFRS15", events=[e0, e1])
+    assert r1.to_json() == r2.to_json() and r1.total_revenue() == Decimal("1270.00")
+
+
+def test_event_field_errors():
+    with pytest.raises(InvalidRevenueInput) as e:
+        parse_event({"type": "MODIFICATION", "effective_date": "2021-02-30",
+                     "changes": {"quantity_delta": {"w": "x"}, "add_performance_obligations": [{"id": "n"}]}})
+    f = fields(e)
+    assert ("effective_date", "invalid_date") in f
+    assert ("changes.quantity_delta.w", "invalid_number") in f
+    assert ("changes.add_performance_obligations[0].pattern", "required") in f
+    with pytest.raises(EngineError) as e2:
+        run(_two_pos(), events=[{"type": "MODIFICATION", "effective_date": "2021-03-01", "treatment": "prospective",
+                                 "changes": {"remove_po_ids": ["Z"]}}])
+    assert (e2.value.code, e2.value.field) == ("unknown_po_id", "changes.remove_po_ids")
+
+
+def test_prospective_modification_adding_a_po():
+    """Example 6 facts (55-117..121): X delivered (600); Z added for $300 (not its SSP) → Y and Z share
+    600 + 300 = 900, i.e. 450 each."""
+    data = contract([po("X", ssp="600", delivered_date="2020-07-01"), po("Y", ssp="600", delivered_date="2021-03-31")],
+                    fixed="1200", start="2020-07-01")
+    ev = {"type": "MODIFICATION", "effective_date": "2020-11-30",
+          "changes": {"consideration_delta": "300",
+                      "add_performance_obligations": [po("Z", ssp="600", delivered_date="2021-06-30")]}}
+    r = run(data, events=[ev])
+    assert r.events[-1]["treatment"] == "prospective"
+    assert r.events[-1]["allocation_after"] == {"X": "600.00", "Y": "450.00", "Z": "450.00"}
+    assert by_period(r)["2021-03"] == "450.00" and by_period(r)["2021-06"] == "450.00"
