@@ -113,16 +113,27 @@ def build_inception(c: Contract, policy: RevenuePolicy, ssp_rows: Sequence[Mappi
 
 def vc_step(tl: Timeline, c: Contract, alloc: Allocation, on: date, tp: TransactionPrice, label: str,
             fracs: list[Progress] | None = None) -> Step:
-    """A change of transaction price effective ``on``: same base, new alloc. Before any prospective
-    modification the price is spread on the inception basis (32-43..44); after one, the change goes
-    to the POs of the modified contract in proportion to what each still has to earn."""
+    """A change of transaction price effective ``on``: new alloc, the base unchanged except for POs
+    already satisfied at a prospective modification. Before any prospective modification the price
+    is spread on the inception basis (32-43..44)."""
     prev = tl.step_at(on)
     ccy = c.currency
+    base = list(prev.base)
     if tl.prospective:
+        # 32-45(a), Example 6: the change is spread on the inception basis over the inception POs; the
+        # share of a PO satisfied before the modification is revenue now (its base), the shares of the
+        # others go to the POs of the modified contract in proportion to what each still has to earn
         delta = to_units(tp.total, ccy) - to_units(prev.tp.total, ccy)
-        new_alloc = spread(prev.alloc, sum(prev.alloc) + delta)
+        shares = spread([abs(a) for a in alloc.amounts], sum(abs(a) for a in alloc.amounts) + delta)
+        pooled = 0
+        for i, (sh, a0) in enumerate(zip(shares, alloc.amounts)):
+            if prev.alloc[i] == 0:
+                base[i] += sh - abs(a0)
+            else:
+                pooled += sh - abs(a0)
+        new_alloc = spread(prev.alloc, sum(prev.alloc) + pooled)
     else:
         new_alloc = list(reallocate(alloc, to_units(tp.total, ccy), to_units(tp.variable_included, ccy)))
-    step = Step(on, list(prev.base), new_alloc, list(fracs or prev.fracs), tp, label)
+    step = Step(on, base, new_alloc, list(fracs or prev.fracs), tp, label)
     tl.add_step(step)
     return step

@@ -336,3 +336,24 @@ def test_example_8_cumulative_catch_up():
     assert by_period(r)["2022-02"] == "91463.41"
     printed = Decimal("0.512") * 1350000 - 600000
     assert printed == Decimal("91200.000")
+
+
+def test_example_6_variable_consideration_change_after_a_prospective_modification():
+    """ASC 606-10-55-117..124: X (delivered 1 Jul 20X0) and Y share $1,200 (1,000 fixed + 200 VC);
+    on 30 Nov Z is added for $300 (not its SSP): Y and Z take 450 each. Then VC rises to $240:
+    32-45(a) puts $20 on X at once and $20 on Y, which the modified contract shares with Z →
+    Y $460 on 31 Mar 20X1, Z $460 on 30 Jun 20X1."""
+    vc = {"type": "bonus", "method": "expected_value", "estimate": "200", "included": "200"}
+    data = contract([po("X", ssp="600", delivered_date="2020-07-01"), po("Y", ssp="600", delivered_date="2021-03-31")],
+                    fixed="1000", start="2020-07-01", tp={"variable": vc})
+    mod = {"type": "MODIFICATION", "effective_date": "2020-11-30",
+           "changes": {"consideration_delta": "300",
+                       "add_performance_obligations": [po("Z", ssp="600", delivered_date="2021-06-30")]}}
+    vca = {"type": "VARIABLE_CONSIDERATION_REASSESSMENT", "effective_date": "2020-12-15",
+           "changes": {"variable": {"method": "expected_value", "estimate": "240", "included": "240"}}}
+    r = run(data, events=[mod, vca])
+    assert r.events[0]["allocation_after"] == {"X": "600.00", "Y": "450.00", "Z": "450.00"}
+    assert r.events[1]["allocation_after"] == {"X": "620.00", "Y": "460.00", "Z": "460.00"}
+    assert r.events[1]["catch_up_adjustment"] == "20.00"
+    rev = by_period(r)
+    assert (rev["2020-07"], rev["2020-12"], rev["2021-03"], rev["2021-06"]) == ("600.00", "20.00", "460.00", "460.00")
