@@ -36,7 +36,8 @@ Conventions
 """
 
 from .allocation import largest_remainder
-from .contract import Contract, InvalidRevenueInput, parse_contract
+from .contract import Contract, InvalidRevenueInput
+from .parsing import parse_contract
 from .engine import apply_event, recognise, recognise_books
 from .events import RevenueEvent, parse_event
 from .policy import RevenuePolicy

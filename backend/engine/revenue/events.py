@@ -19,8 +19,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
-from .contract import (Billing, InvalidRevenueInput, PerformanceObligation, ProgressPoint, VariableConsideration,
-                       _C, _list, _obj, _progress, parse_billing, parse_po, parse_variable)
+from .contract import Billing, InvalidRevenueInput, PerformanceObligation, ProgressPoint, VariableConsideration
+from .parsing import _C, _list, _obj, _progress, parse_billing, parse_po, parse_variable
 
 EVENT_TYPES = ("MODIFICATION", "VARIABLE_CONSIDERATION_REASSESSMENT", "PROGRESS_UPDATE")
 TREATMENTS = ("separate_contract", "prospective", "cumulative_catch_up")

@@ -25,7 +25,7 @@ from .allocation import Allocation, allocate, reallocate, spread, to_units
 from .contract import VOLUME_DISCOUNT, Contract, PerformanceObligation
 from .patterns import Progress, never, progress_for, rhu
 from .policy import RevenuePolicy
-from .price import FinancingPlan, TransactionPrice, financing_plan, transaction_price, variable_at
+from .price import FinancingPlan, TransactionPrice, financing_plan, transaction_price
 from .ssp import resolve_ssps
 
 
