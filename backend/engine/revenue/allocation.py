@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 from typing import Sequence
 
 from ..errors import EngineError
@@ -17,19 +18,36 @@ from ..money import minor_unit
 from .contract import Contract
 
 
+def _as_ints(ws: Sequence[Fraction | Decimal | int]) -> list[int]:
+    """Weights scaled to integers with the same ratios (exact), so the split is integer arithmetic."""
+    if all(type(w) is int for w in ws):
+        return list(ws)
+    if all(type(w) is int or type(w) is Decimal for w in ws):
+        e = max((-w.as_tuple().exponent for w in ws if type(w) is Decimal), default=0)
+        e = max(e, 0)
+        return [int(w.scaleb(e)) if type(w) is Decimal else w * 10 ** e for w in ws]
+    fr = [Fraction(w) for w in ws]
+    den = 1
+    for f in fr:
+        den = den * f.denominator // gcd(den, f.denominator)
+    return [f.numerator * (den // f.denominator) for f in fr]
+
+
 def largest_remainder(total: int, weights: Sequence[Fraction | Decimal | int]) -> list[int]:
     """Split ``total`` minor units by ``weights`` (exact): floors, then one unit each to the largest
     remainders (ties to the earlier part). The parts sum exactly to ``total``; a negative total is
     split as its magnitude and negated so rounding stays symmetric."""
-    ws = [Fraction(w) for w in weights]
+    ws = _as_ints(weights)
     wsum = sum(ws)
     if wsum == 0:
         raise EngineError("allocation_weights_zero", "nothing to allocate on: all weights are zero.")
+    if wsum < 0:
+        raise EngineError("allocation_weights_negative", "weights must not be negative.")
     sign, mag = (-1, -total) if total < 0 else (1, total)
-    shares = [mag * w / wsum for w in ws]
-    floors = [s.numerator // s.denominator for s in shares]
+    qr = [divmod(mag * w, wsum) for w in ws]
+    floors = [q for q, _ in qr]
     left = mag - sum(floors)
-    order = sorted(range(len(ws)), key=lambda k: (-(shares[k] - floors[k]), k))
+    order = sorted(range(len(ws)), key=lambda k: (-qr[k][1], k))
     for k in order[:left]:
         floors[k] += 1
     return [sign * f for f in floors]
@@ -99,12 +117,12 @@ def allocate(c: Contract, ssps: list[Decimal | None], tp_total: Decimal, vc_incl
                    for k, s in enumerate(ssps)]
         notes.append(f"discount {discount} allocated to {', '.join(da.po_ids)} only: {da.rationale} (32-37)")
     else:
-        weights = [Fraction(s) for s in ssps]
+        weights = list(ssps)
         notes.append("relative stand-alone selling prices (32-31)")
     if vc_po is not None and len(ssps) > 1:
         # 32-40(b)/32-41: the PO taking the variable consideration is paid by it; the rest of the price
         # goes to the other POs (Example 35 Case A: fixed $800 to licence X, the royalty to Y)
-        weights[vc_po] = Fraction(0)
+        weights[vc_po] = 0
     base = largest_remainder(to_units(to_alloc, ccy), weights)
     amounts = list(base)
     if vc_po is not None:

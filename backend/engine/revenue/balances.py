@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from itertools import accumulate
 
 from ..calendar import iter_month_ends
@@ -22,6 +23,8 @@ from .contract import Contract
 from .patterns import rhu
 from .price import FinancingPlan
 from .timeline import Timeline
+
+_ZERO = Decimal(0)
 
 
 @dataclass
@@ -69,8 +72,12 @@ def build_periods(c: Contract, tl: Timeline, fin: FinancingPlan, first: date, la
     billed = [0] * nper
     if recognised:
         y0, m0 = first.year, first.month
+        sums: dict[int, Decimal] = {}
         for b in c.billing:
-            billed[(b.date.year - y0) * 12 + b.date.month - m0] += to_units(b.amount, ccy)
+            k = (b.date.year - y0) * 12 + b.date.month - m0
+            sums[k] = sums.get(k, _ZERO) + b.amount
+        for k, v in sums.items():
+            billed[k] = to_units(v, ccy)
     cols = cum_columns(tl, ends) if recognised else [[0] * nper for _ in range(npo)]
     cum_rows = [list(r) for r in zip(*cols)] if npo else [[] for _ in ends]
     revenue = [[a - b for a, b in zip(cur, prev)] for cur, prev in zip(cum_rows, [[0] * npo] + cum_rows[:-1])]
