@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from itertools import accumulate
@@ -29,8 +30,8 @@ _ZERO = Decimal(0)
 
 @dataclass
 class PeriodColumns:
-    keys: list[str]
-    ends: list[date]
+    keys: tuple[str, ...]
+    ends: tuple[date, ...]
     revenue: list[list[int]]        # per period, per PO
     revenue_total: list[int]
     billed: list[int]
@@ -41,9 +42,11 @@ class PeriodColumns:
     cum_revenue: list[list[int]]    # per period end, per PO
 
 
-def month_ends(first: date, last: date) -> tuple[list[str], list[date]]:
-    ends = iter_month_ends(first, last)
-    return [f"{d.year:04d}-{d.month:02d}" for d in ends], ends
+@lru_cache(maxsize=4096)
+def month_ends(first: date, last: date) -> tuple[tuple[str, ...], tuple[date, ...]]:
+    """Period keys and period ends from ``first``'s month to ``last``'s (cached: pure, immutable)."""
+    ends = tuple(iter_month_ends(first, last))
+    return tuple(f"{d.year:04d}-{d.month:02d}" for d in ends), ends
 
 
 def cum_columns(tl: Timeline, ends: list[date]) -> list[list[int]]:

@@ -77,13 +77,22 @@ def ratable_monthly(start: date, end: date) -> Progress:
     return f
 
 
+def exact(d) -> Fraction:
+    """A Decimal (or int) as an exact Fraction, without the slow generic conversion."""
+    if type(d) is int:
+        return Fraction(d)
+    sign, digits, exp = d.as_tuple()
+    n = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    return Fraction(n * 10 ** exp, 1) if exp >= 0 else Fraction(n, 10 ** -exp)
+
+
 def point_fraction(p: ProgressPoint, quantity) -> Fraction:
     if p.percent is not None:
-        f = Fraction(p.percent) / 100
+        f = exact(p.percent) / 100
     elif p.units_delivered is not None:
-        f = Fraction(p.units_delivered) / Fraction(quantity)
+        f = exact(p.units_delivered) / exact(quantity)
     else:
-        f = Fraction(p.costs_incurred_to_date) / Fraction(p.total_expected_costs)
+        f = exact(p.costs_incurred_to_date) / exact(p.total_expected_costs)
     return min(max(f, Fraction(0)), Fraction(1))
 
 
