@@ -21,7 +21,6 @@ from ..calendar import iter_month_ends
 from ..money import quantize
 from .allocation import to_units
 from .contract import Contract
-from .patterns import rhu
 from .price import FinancingPlan
 from .timeline import Timeline
 
@@ -49,20 +48,31 @@ def month_ends(first: date, last: date) -> tuple[tuple[str, ...], tuple[date, ..
     return tuple(f"{d.year:04d}-{d.month:02d}" for d in ends), ends
 
 
-def cum_columns(tl: Timeline, ends: list[date]) -> list[list[int]]:
-    """Cumulative revenue per PO at each date, column by column (the hot loop of a run)."""
+def cum_columns(tl: Timeline, ends: tuple[date, ...]) -> list[list[int]]:
+    """Cumulative revenue per PO at each date, column by column (the hot loop of a run): the dates
+    are cut into runs under one step so each run is a tight loop over locals."""
     ords = [s.start.toordinal() for s in tl.steps]
-    if len(ords) == 1:
-        at = [tl.steps[0]] * len(ends)
-    else:
-        at = [tl.steps[max(bisect_right(ords, d.toordinal()) - 1, 0)] for d in ends]
-    cols = []
+    runs: list[tuple[object, list[date]]] = []
+    for d in ends:
+        s = tl.steps[max(bisect_right(ords, d.toordinal()) - 1, 0)] if len(ords) > 1 else tl.steps[0]
+        if runs and runs[-1][0] is s:
+            runs[-1][1].append(d)
+        else:
+            runs.append((s, [d]))
+    cols: list[list[int]] = []
     for i in range(len(tl.pos)):
-        col = []
-        for d, s in zip(ends, at):
-            n, den = s.fracs[i](d)
-            a = s.alloc[i]
-            col.append(s.base[i] + (a if n == den else rhu(a * n, den) if n else 0))
+        col: list[int] = []
+        for s, ds in runs:
+            f, a, b = s.fracs[i], s.alloc[i], s.base[i]
+            for d in ds:
+                n, den = f(d)
+                if n == den:
+                    col.append(b + a)
+                elif n == 0:
+                    col.append(b)
+                else:
+                    x = a * n
+                    col.append(b + ((2 * x + den) // (2 * den) if x >= 0 else -((-2 * x + den) // (2 * den))))
         cols.append(col)
     return cols
 
