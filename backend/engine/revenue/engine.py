@@ -26,7 +26,7 @@ from .modifications import catch_up, propose, prospective, separate_contract
 from .patterns import progress_for
 from .policy import ASC_ONLY_RPO_EXPEDIENTS, STANDARDS, RevenuePolicy
 from .result import RevenueResult
-from .rpo import compute_rpo
+from .rpo import Rpo, compute_rpo
 from .state import State
 from .timeline import Step, build_inception, vc_step
 
@@ -176,6 +176,10 @@ def recognise_books(contract: Contract, policy: RevenuePolicy, standards: Sequen
         if exists not in periods:
             periods[exists] = build_periods(st.contract, st.tl, st.fin, first, last, recognised=exists)
         key = tuple(e for e in policy.rpo_expedients if standard == "ASC606" or e not in ASC_ONLY_RPO_EXPEDIENTS)
+        if not exists:  # no contract under this standard: nothing remains to be performed under it
+            key = ("no_contract",)
+            rpos[key] = Rpo(as_of, 0, 0, 0, {}, 0, [{"scope": "contract", "expedient": "no_contract",
+                                                   "reference": "ASC 606-10-25-1(e); IFRS 15.9(e)"}])
         if key not in rpos:
             rpos[key] = compute_rpo(st.contract, st.tl, policy, standard, as_of)
         rationale = base_rationale + ([] if exists else

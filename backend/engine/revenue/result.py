@@ -20,7 +20,13 @@ from .rpo import Rpo
 class RevenueResult:
     """One contract under one standard. Money inside is integer minor units (exact); ``to_dict``
     renders Decimal strings on the currency's minor unit. ``contract_id`` and ``run_id`` belong to
-    the service: pass them to ``to_dict`` (else None and an inputs-derived run id)."""
+    the service: pass them to ``to_dict`` (else None and an inputs-derived run id).
+
+    Period fields: ``revenue`` per PO and ``revenue_total`` for the month; ``billed`` in the month;
+    ``receivable`` = cumulative billing (unconditional rights, gross of collections the engine does
+    not see); ``contract_asset`` / ``contract_liability`` = the contract's one net position at the
+    period end; ``interest`` = financing interest of the month, income positive, expense negative.
+    ``transaction_price`` and ``allocation`` are the terms in force after the last event."""
 
     standard: str
     currency: str

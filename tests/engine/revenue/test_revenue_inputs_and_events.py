@@ -110,6 +110,16 @@ def test_collectibility_divergence_between_books():
     for b in books.values():
         assert b.to_dict()["divergences"][0]["code"] == "collectibility_threshold"
     assert posting_periods(books["ASC606"]) == []
+    assert books["ASC606"].to_dict()["rpo"]["total"] == "0.00"
+    assert books["IFRS15"].to_dict()["rpo"]["total"] == "100.00"
+
+
+def test_collectibility_not_probable_fails_both_books_without_divergence():
+    data = contract([po("A", delivered_date="2021-02-01")], fixed="100",
+                    collectibility={"assessment": "not_probable", "rationale": "customer in administration"})
+    books = recognise_books(parse_contract(data), RevenuePolicy())
+    assert all(not b.contract_exists and b.total_revenue() == 0 and not b.to_dict()["divergences"]
+               for b in books.values())
 
 
 def test_asc_only_rpo_expedient_differs_by_book():
