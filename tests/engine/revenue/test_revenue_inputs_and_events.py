@@ -256,3 +256,40 @@ def test_prospective_modification_adding_a_po():
     assert r.events[-1]["treatment"] == "prospective"
     assert r.events[-1]["allocation_after"] == {"X": "600.00", "Y": "450.00", "Z": "450.00"}
     assert by_period(r)["2021-03"] == "450.00" and by_period(r)["2021-06"] == "450.00"
+
+
+def test_deferred_payment_financing_accretes_interest_income():
+    """32-15..20 (the other direction of Example 29): goods transferred now, $5,000 due in 2 years at
+    6 %: revenue is the cash selling price 5,000 / 1.06² = 4,449.98; the rest is interest income."""
+    data = contract([po("asset", ssp="5000", delivered_date="2020-01-01")], fixed="5000", start="2020-01-01",
+                    billing=[{"date": "2022-01-01", "amount": "5000"}],
+                    tp={"financing": {"discount_rate": "0.06", "compounding": "annual"}})
+    r = run(data)
+    d = r.to_dict()
+    assert d["transaction_price"]["financing_adjustment"] == "-550.02"
+    assert by_period(r)["2020-01"] == "4449.98"
+    assert sum(Decimal(p["interest"]) for p in d["periods"]) == Decimal("550.02")
+    last = d["periods"][-1]
+    assert (last["contract_asset"], last["contract_liability"], last["receivable"]) == ("0.00", "0.00", "5000.00")
+    assert "FINANCING_INTEREST_INCOME" in {ln.account for e in all_postings(r) for ln in e.lines}
+
+
+def test_modification_replaces_unbilled_billing():
+    """Example 7 with its cash: $100,000 billed each January; the modification replaces the unbilled
+    schedule with $80,000 for year 3 and 3 × $66,667 (the last $66,666) for years 4-6. The position
+    closes at nil: revenue 480,000 = billing 480,000."""
+    bills = [{"date": f"{y}-01-01", "amount": "100000"} for y in (2021, 2022, 2023)]
+    data = contract([po("cleaning", pattern="ratable", ssp="300000", end_date="2023-12-31")], fixed="300000",
+                    billing=bills)
+    new_bills = [{"date": "2023-01-01", "amount": "80000"}, {"date": "2024-01-01", "amount": "66667"},
+                 {"date": "2025-01-01", "amount": "66667"}, {"date": "2026-01-01", "amount": "66666"}]
+    ev = {"type": "MODIFICATION", "effective_date": "2023-01-01",
+          "changes": {"consideration_delta": "180000", "new_end_date": "2026-12-31", "billing": new_bills}}
+    r = run(data, policy=RevenuePolicy(ratable_convention="monthly"), events=[ev])
+    last = r.to_dict()["periods"][-1]
+    assert (last["receivable"], last["contract_asset"], last["contract_liability"]) == ("480000.00", "0.00", "0.00")
+    # end 2023: revenue 270,000, billed 280,000 → liability 10,000; January 2024 adds 66,667 − 5,833.33
+    assert by_period(r, "contract_liability")["2023-12"] == "10000.00"
+    assert by_period(r, "contract_liability")["2024-01"] == "70833.67"
+    jan24 = r.to_dict()["periods"][r.period_index("2024-01")]
+    assert jan24["billed"] == "66667.00" and jan24["revenue_total"] == "5833.33"
