@@ -23,7 +23,6 @@ from .costs import build_costs
 from .divergences import contract_exists, divergences
 from .events import RevenueEvent
 from .modifications import catch_up, propose, prospective, separate_contract
-from .patterns import progress_for
 from .policy import ASC_ONLY_RPO_EXPEDIENTS, STANDARDS, RevenuePolicy
 from .result import RevenueResult
 from .rpo import Rpo, compute_rpo
@@ -95,13 +94,15 @@ def _apply(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]], path:
         prog, dlv = dict(ev.progress), dict(ev.delivered)
         for k, po in enumerate(st.tl.pos):
             if po.id in prog or po.id in dlv:
-                pts = tuple(p for p in po.progress if p.date < E) + prog.get(po.id, ())
+                merged = {p.date: p for p in po.progress if p.date < E}
+                merged.update((p.date, p) for p in prog.get(po.id, ()))  # a new point replaces one of its date
+                pts = tuple(merged[d] for d in sorted(merged))
                 st.tl.pos[k] = dataclasses.replace(po, progress=pts, delivered_date=dlv.get(po.id, po.delivered_date))
         for x in list(prog) + list(dlv):
             st.index(x, f"{path}.changes")
         prev = st.tl.step_at(E)
-        fracs = [progress_for(po, st.policy.ratable_convention) if (po.id in prog or po.id in dlv) else f
-                 for po, f in zip(st.tl.pos, prev.fracs)]
+        fracs = [st.progress_of(k, po) if (po.id in prog or po.id in dlv) else f
+                 for k, (po, f) in enumerate(zip(st.tl.pos, prev.fracs))]
         st.tl.add_step(Step(E, list(prev.base), list(prev.alloc), fracs, prev.tp, "progress update"))
         adj = sum(st.tl.cum(E)) - before
         rationale = "change in the measure of progress accounted for as a change in estimate (25-35)"

@@ -96,13 +96,16 @@ def catch_up(st: State, ev: RevenueEvent) -> None:
                           "a cumulative catch-up modification changes price and progress only; adding or removing "
                           "goods or a credit for delivered goods is prospective.", field="treatment")
     E = ev.effective_date
-    for k in range(len(st.tl.pos)):
-        st.tl.pos[k] = _po_after(st, k, ev)
+    prev = st.tl.step_at(E)
+    fracs = list(prev.fracs)
+    for k, old in enumerate(st.tl.pos):
+        new = _po_after(st, k, ev)
+        if new is not old and k not in st.removed:
+            st.tl.pos[k] = new
+            fracs[k] = st.progress_of(k, new)
     st.fixed_delta += ev.consideration_delta
     if ev.variable is not None:
         st.set_variable(ev.variable)
-    fracs = [never if k in st.removed else progress_for(po, st.policy.ratable_convention)
-             for k, po in enumerate(st.tl.pos)]
     vc_step(st.tl, st.contract, st.alloc, E, st.tp_at(E), "cumulative catch-up modification", fracs)
 
 
@@ -113,7 +116,7 @@ def _remaining_weight(st: State, k: int, new: PerformanceObligation, E: date, f_
         days = (old.end_date - old.start_date).days + 1
         left = (new.end_date - max(E, new.start_date)).days + 1
         return ssp * max(left, 0) / days
-    if old.quantity and any(p.units_delivered is not None for p in old.progress) or (old.quantity and new.quantity != old.quantity):
+    if old.quantity and (any(p.units_delivered is not None for p in old.progress) or new.quantity != old.quantity):
         done = f_before * Fraction(old.quantity)
         return ssp / Fraction(old.quantity) * (Fraction(new.quantity) - done)
     return ssp * (1 - f_before)
@@ -171,10 +174,12 @@ def prospective(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) 
         if k in st.removed or (f_before >= 1 and new.quantity == po.quantity):
             weights.append(Fraction(0))
             fracs.append(never)
+            st.makers[k] = lambda p: never
             continue
         weights.append(_remaining_weight(st, k, new, E, f_before))
         ub = f_before * Fraction(po.quantity) if po.quantity else Fraction(0)
-        fracs.append(_remaining_progress(st, new, E, before, ub))
+        st.makers[k] = lambda p, E=E, before=before, ub=ub: _remaining_progress(st, p, E, before, ub)
+        fracs.append(st.makers[k](new))
     for i, po in enumerate(ev.add_performance_obligations):
         if po.id in tl.po_ids:
             raise EngineError("duplicate_po_id", f"PO id {po.id!r} already exists.",

@@ -183,3 +183,36 @@ def test_largest_remainder_is_exact_and_within_one_unit(total, weights):
     w = sum(weights)
     for p, x in zip(parts, weights):
         assert abs(Fraction(p) - Fraction(total * x, w)) < 1
+
+
+@SETTINGS
+@given(contracts(), POLICIES, st.integers(20, 400), st.integers(0, 200), st.integers(0, 200),
+       st.integers(-20_000, 50_000), st.integers(0, 100), st.integers(0, 30_000))
+def test_event_chains_keep_revenue_equal_to_the_price(data, policy, d1, d2, d3, delta, pct, vc):
+    """A prospective modification, then a progress update, then a re-estimated variable amount:
+    every PO still earns exactly its final allocation and the journals balance."""
+    c = parse_contract(data)
+    e1 = START + timedelta(days=d1)
+    e2 = e1 + timedelta(days=d2)
+    e3 = e2 + timedelta(days=d3)
+    prog = {p["id"]: [{"date": e2.isoformat(), "percent": str(pct)},
+                      {"date": (e2 + timedelta(days=60)).isoformat(), "percent": "100"}]
+            for p in data["performance_obligations"] if p["pattern"] == "percent_complete"}
+    raw = [{"type": "MODIFICATION", "effective_date": e1.isoformat(), "treatment": "prospective",
+            "rationale": "test", "changes": {"consideration_delta": str(delta)}}]
+    if prog:
+        raw.append({"type": "PROGRESS_UPDATE", "effective_date": e2.isoformat(), "changes": {"progress": prog}})
+    raw.append({"type": "VARIABLE_CONSIDERATION_REASSESSMENT", "effective_date": e3.isoformat(),
+                "changes": {"variable": {"method": "most_likely_amount", "estimate": str(vc), "included": str(vc)}}})
+    evs = [parse_event(x, c.currency) for x in raw]
+    try:
+        r = recognise(c, policy, "IFRS15", events=evs)
+    except Exception as e:  # nothing left to deliver at the modification is a refusal, never a wrong number
+        assert getattr(e, "code", None) == "nothing_remaining"
+        return
+    d = r.to_dict()
+    assert sum(Decimal(v) for v in d["allocation"].values()) == _tp(r)
+    for po_id, a in d["allocation"].items():
+        assert sum(Decimal(p["revenue"][po_id]) for p in d["periods"]) == Decimal(a)
+    for e in all_postings(r):
+        assert_balanced(e)
