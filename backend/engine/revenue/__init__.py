@@ -25,6 +25,10 @@ Public API
 ``posting_periods(result)``, ``period_postings(result, "YYYY-MM")``, ``all_postings(result)``
     What the monthly close asks each source: which periods post, and the balanced
     ``JournalEntry`` of a period (dated at period end) on ``ACCOUNT_CODES``.
+``catch_up_entry(entries, first_open_period, first_open_date, *, replaces=())``
+    The ledger's source-neutral catch-up (shared with leases): for an event that changes locked
+    periods, pass the new result's ``period_postings`` of those periods and ``replaces=`` the entries
+    already posted there; one netted entry lands in the first open period.
 ``largest_remainder(total_units, weights)``
     The cents rule of allocations.
 
@@ -35,6 +39,7 @@ Conventions
 - Judgements are inputs with rationale; the engine checks, computes and records, never guesses.
 """
 
+from ..leases.events.entries import catch_up_entry
 from .allocation import largest_remainder
 from .contract import Contract, InvalidRevenueInput
 from .parsing import parse_contract
@@ -46,6 +51,6 @@ from .result import RevenueResult
 
 __all__ = [
     "ACCOUNT_CODES", "Contract", "InvalidRevenueInput", "RevenueEvent", "RevenuePolicy", "RevenueResult",
-    "all_postings", "apply_event", "largest_remainder", "parse_contract", "parse_event", "period_postings",
+    "all_postings", "apply_event", "catch_up_entry", "largest_remainder", "parse_contract", "parse_event", "period_postings",
     "posting_periods", "recognise", "recognise_books",
 ]

@@ -293,3 +293,23 @@ def test_modification_replaces_unbilled_billing():
     assert by_period(r, "contract_liability")["2024-01"] == "70833.67"
     jan24 = r.to_dict()["periods"][r.period_index("2024-01")]
     assert jan24["billed"] == "66667.00" and jan24["revenue_total"] == "5833.33"
+
+
+def test_a_late_event_is_caught_up_in_the_first_open_period():
+    """A progress update entered after its month was closed: the locked month keeps its entry; the
+    difference between the new and the posted entries lands once in the first open period."""
+    from backend.engine.revenue import catch_up_entry
+    data = contract([po("build", pattern="percent_complete", ssp="1000",
+                        progress=[{"date": "2021-03-31", "percent": "40"}])], fixed="1000")
+    c = parse_contract(data)
+    old = recognise(c, RevenuePolicy(), "IFRS15")
+    ev = parse_event({"type": "PROGRESS_UPDATE", "effective_date": "2021-04-30",
+                      "changes": {"progress": {"build": [{"date": "2021-04-30", "percent": "55"}]}}})
+    new, _ = apply_event(c, [], ev, RevenuePolicy(), "IFRS15")
+    locked = ["2021-03", "2021-04"]
+    posted = [e for p in posting_periods(old) if p in locked for e in period_postings(old, p)]
+    entry, periods = catch_up_entry([e for p in posting_periods(new) if p in locked for e in period_postings(new, p)],
+                                    "2021-05", date(2021, 5, 31), replaces=posted)
+    assert periods == locked
+    assert {(ln.account, str(ln.debit), str(ln.credit)) for ln in entry.lines} == {
+        ("REVENUE", "0.00", "150.00"), ("CONTRACT_ASSET", "150.00", "0.00")}
