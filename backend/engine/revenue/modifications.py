@@ -42,8 +42,20 @@ def _added_ssp(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) -
         if not po.quantity:
             raise EngineError("quantity_delta_without_quantity", f"PO {po_id} has no quantity.",
                               field=f"changes.quantity_delta.{po_id}")
-        tot += st.ssps[k] / po.quantity * q
+        tot += unit_ssp_at(st, k, ev.effective_date, rows) * q
     return tot
+
+
+def unit_ssp_at(st: State, k: int, on: date, rows: Sequence[Mapping[str, Any]]) -> Decimal:
+    """SSP per unit of PO k for goods added on ``on`` (25-12(b) looks at the SSP of the added goods
+    when they are added): the matrix row effective then if the PO has a sku, else the inception SSP."""
+    po = st.tl.pos[k]
+    if po.sku and rows:
+        try:
+            return lookup_ssp(dataclasses.replace(po, quantity=None), st.contract.currency, on, rows, "changes")
+        except EngineError:
+            pass  # no row effective at the modification date: the inception SSP stands
+    return st.ssps[k] / po.quantity
 
 
 def propose(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
@@ -208,7 +220,7 @@ def separate_contract(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, A
     for po_id, q in ev.quantity_delta:
         k = st.index(po_id, "changes.quantity_delta")
         po = st.tl.pos[k]
-        unit = st.ssps[k] / po.quantity
+        unit = unit_ssp_at(st, k, ev.effective_date, rows)
         pos.append({"id": po.id, "description": po.description, "pattern": po.pattern, "ssp_method": po.ssp_method,
                     "ssp": str(unit * q), "quantity": str(q), "sku": po.sku})
     added = [dict(p) for p in ev.raw.get("changes", {}).get("add_performance_obligations", [])]

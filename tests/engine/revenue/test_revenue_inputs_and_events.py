@@ -313,3 +313,14 @@ def test_a_late_event_is_caught_up_in_the_first_open_period():
     assert periods == locked
     assert {(ln.account, str(ln.debit), str(ln.credit)) for ln in entry.lines} == {
         ("REVENUE", "0.00", "150.00"), ("CONTRACT_ASSET", "150.00", "0.00")}
+
+
+def test_consideration_payable_reduces_the_price():
+    """32-25..27 (Example 32): a $1.5m payment to the customer on a $15m commitment, not for a
+    distinct good, reduces the transaction price: 10 % less revenue on each sale."""
+    data = contract([po("goods", ssp="15000000", quantity="100",
+                        progress=[{"date": "2021-01-31", "units_delivered": "10"}])],
+                    fixed="15000000", tp={"consideration_payable": "1500000"})
+    r = run(data)
+    assert r.to_dict()["transaction_price"]["total"] == "13500000.00"
+    assert by_period(r)["2021-01"] == "1350000.00"

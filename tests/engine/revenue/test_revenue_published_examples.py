@@ -291,6 +291,23 @@ def test_example_5_case_a_separate_contract():
     assert by_period(r) == by_period(base)
 
 
+def test_example_5_case_a_proposed_from_the_ssp_matrix():
+    """Same facts with the product's SSP in the matrix ($100 at inception, $95 from the modification
+    date): the engine itself proposes the separate contract (25-12)."""
+    rows = [{"sku": "P", "currency": "USD", "ssp": "100", "effective_from": "2020-01-01", "effective_to": "2021-03-31"},
+            {"sku": "P", "currency": "USD", "ssp": "95", "effective_from": "2021-04-01"}]
+    data = _ex5()
+    data["performance_obligations"][0].update(ssp=None, sku="P")
+    del data["performance_obligations"][0]["ssp"]
+    ev = {"type": "MODIFICATION", "effective_date": "2021-04-01",
+          "changes": {"quantity_delta": {"product": "30"}, "consideration_delta": "2850"}}
+    r = run(data, events=[ev], ssp_rows=rows)
+    s = r.events[-1]
+    assert s["treatment"] == s["proposed_treatment"] == "separate_contract"
+    assert s["new_contract"]["performance_obligations"][0]["ssp"] == "2850"
+    assert r.total_revenue() == Decimal("12000.00")
+
+
 def test_example_7_prospective_services_monthly():
     """ASC 606-10-55-125..128: $100,000 a year for 3 years; at the start of year 3 the fee is cut to
     $80,000 and 3 years are added for $200,000 → (80,000 + 200,000) / 4 = $70,000 a year."""
