@@ -38,10 +38,17 @@ def never(d: date) -> Frac:
     return ZERO
 
 
+never.kind = ("never",)  # each function also describes itself so hot loops can run it over many dates
+
+
 def at_point(when: date | None) -> Progress:
     if when is None:
         return never
-    return lambda d: ONE if d >= when else ZERO
+
+    def f(d: date) -> Frac:
+        return ONE if d >= when else ZERO
+    f.kind = ("point", when.toordinal())
+    return f
 
 
 def ratable_daily(start: date, end: date) -> Progress:
@@ -51,6 +58,7 @@ def ratable_daily(start: date, end: date) -> Progress:
     def f(d: date) -> Frac:
         k = d.toordinal() - s0
         return (0 if k < 0 else total if k > total else k, total)
+    f.kind = ("daily", s0, total)
     return f
 
 
@@ -74,6 +82,7 @@ def ratable_monthly(start: date, end: date) -> Progress:
             return (0, n)
         m = d.year * 12 + d.month - base + (1 if d.day == days_in_month(d.year, d.month) else 0)
         return (m if m < n else n, n)
+    f.kind = ("monthly", start.toordinal(), base, n)
     return f
 
 
@@ -103,6 +112,7 @@ def stepwise(points: list[tuple[date, Fraction]]) -> Progress:
     def f(d: date) -> Frac:
         k = bisect_right(ords, d.toordinal())
         return vals[k - 1] if k else ZERO
+    f.kind = ("steps", ords, vals)
     return f
 
 
