@@ -182,6 +182,22 @@ def test_example_39_contract_asset_then_receivable():
     assert by_period(r, "contract_asset") == {"2018-01": "400.00", "2018-02": "0.00"}
 
 
+def test_example_38_case_b_receivable_and_contract_liability():
+    """ASC 606-10-55-285: the right becomes unconditional on 31 Jan 20X9 (billing): Dr receivable 1,000 /
+    Cr contract liability 1,000; on 31 Mar the product transfers: Dr contract liability / Cr revenue.
+    (Cash on 1 Mar is the ledger's, not the engine's.)"""
+    data = contract([po("product", ssp="1000", delivered_date="2019-03-31")], fixed="1000", start="2019-01-01",
+                    billing=[{"date": "2019-01-31", "amount": "1000"}])
+    r = run(data)
+    jan, = period_postings(r, "2019-01")
+    assert sorted((ln.account, str(ln.debit), str(ln.credit)) for ln in jan.lines) == [
+        ("CONTRACT_LIABILITY", "0.00", "1000.00"), ("RECEIVABLE", "1000.00", "0.00")]
+    assert period_postings(r, "2019-02") == []
+    mar, = period_postings(r, "2019-03")
+    assert sorted((ln.account, str(ln.debit), str(ln.credit)) for ln in mar.lines) == [
+        ("CONTRACT_LIABILITY", "1000.00", "0.00"), ("REVENUE", "0.00", "1000.00")]
+
+
 # ------------------------------------------------------------------ recognition conventions
 
 STRIPE = contract([po("sub", pattern="ratable", ssp="120", start_date="2026-06-15", end_date="2026-10-12")],
