@@ -32,8 +32,21 @@ Public API
 ``largest_remainder(total_units, weights)``
     The cents rule of allocations.
 
+What the service stores and does
+- The original contract input, the policy snapshot, the SSP matrix rows used, and per contract the
+  ordered event requests (``RevenueEvent.lineage()``). ``recognise_books(parse_contract(input),
+  policy, events=[parse_event(e, currency) ...])`` rebuilds every version byte for byte
+  (``inputs_hash`` covers all of it); events must be stored in effective-date order.
+- Monthly close: ``posting_periods`` / ``period_postings`` of the current version. An event's
+  catch-up sits in the period of its effective date; if that period is locked, post through
+  ``catch_up_entry`` (new entries of the locked periods, ``replaces=`` those already posted).
+- A ``separate_contract`` modification leaves this contract alone; create a contract from the
+  summary's ``new_contract`` input.
+
 Conventions
 - Money is integer minor units inside the engine (exact), Decimal strings outside.
+- Receivable = cumulative billing (unconditional rights, gross of collections); the contract's
+  position is one net contract asset or liability; financing interest is income (+) / expense (−).
 - Allocation cents by largest remainder; ratable and progress amounts by cumulative rounding
   (period = rounded cumulative − previous rounded cumulative), ROUND_HALF_UP.
 - Judgements are inputs with rationale; the engine checks, computes and records, never guesses.
