@@ -81,6 +81,10 @@ def allocate(c: Contract, ssps: list[Decimal | None], tp_total: Decimal, vc_incl
     bundle_disc = None
     if da and da.bundle_price is not None:
         bundle_disc = sum((ssps[k] for k in subset if ssps[k] is not None), Decimal(0)) - da.bundle_price
+    for k, (po, s) in enumerate(zip(pos, ssps)):
+        if s is not None and po.ssp_range and not (po.ssp_range[0] <= s <= po.ssp_range[1]):
+            raise EngineError("ssp_outside_range", f"the SSP {s} is outside the PO's own observed range "
+                              f"{po.ssp_range[0]}-{po.ssp_range[1]}.", field=f"performance_obligations[{k}].ssp")
     res = [k for k, s in enumerate(ssps) if s is None]
     ssps = list(ssps)
     if res:

@@ -82,6 +82,12 @@ def test_discount_allocation_conditions_are_checked():
     assert (e.value.code, e.value.field) == ("discount_allocation_conditions_not_met", "discount_allocation.bundle_price")
 
 
+def test_an_ssp_outside_its_own_range_is_refused():
+    with pytest.raises(EngineError) as e:
+        run(contract([po("A", ssp="50", ssp_range=["60", "80"]), po("B")]))
+    assert (e.value.code, e.value.field) == ("ssp_outside_range", "performance_obligations[0].ssp")
+
+
 def test_variable_consideration_allocated_to_one_po():
     """32-39..40 (as in Example 35 Case A): the royalty goes to licence Y alone; fixed 800 to X by SSP."""
     v = {"type": "royalty", "method": "expected_value", "estimate": "1000", "included": "1000", "allocated_to": "Y",
