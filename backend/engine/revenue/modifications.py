@@ -94,11 +94,12 @@ def _po_after(st: State, k: int, ev: RevenueEvent) -> PerformanceObligation:
     cost_pts = [p for p in po.progress if p.costs_incurred_to_date is not None]
     if delta is not None and cost_pts:
         last = [p for p in cost_pts if p.date <= ev.effective_date][-1:] or cost_pts[:1]
+        # the measure at the modification: costs to date over the revised total; points dated later
+        # were recorded with the total expected then, so they stand as given
         pt = ProgressPoint(ev.effective_date, costs_incurred_to_date=last[0].costs_incurred_to_date,
                            total_expected_costs=last[0].total_expected_costs + delta)
-        later = [dataclasses.replace(p, total_expected_costs=p.total_expected_costs + delta)
-                 for p in po.progress if p.date > ev.effective_date]
-        changes["progress"] = tuple(p for p in po.progress if p.date < ev.effective_date) + (pt,) + tuple(later)
+        changes["progress"] = (tuple(p for p in po.progress if p.date < ev.effective_date) + (pt,)
+                               + tuple(p for p in po.progress if p.date > ev.effective_date))
     return dataclasses.replace(po, **changes) if changes else po
 
 
