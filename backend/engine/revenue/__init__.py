@@ -25,6 +25,8 @@ Public API
 ``posting_periods(result)``, ``period_postings(result, "YYYY-MM")``, ``all_postings(result)``
     What the monthly close asks each source: which periods post, and the balanced
     ``JournalEntry`` of a period (dated at period end) on ``ACCOUNT_CODES``.
+``event_postings(before, after, period)``
+    An event's own journal effect in a period (the new run's entries minus the superseded run's).
 ``catch_up_entry(entries, first_open_period, first_open_date, *, replaces=())``
     The ledger's source-neutral catch-up (shared with leases): for an event that changes locked
     periods, pass the new result's ``period_postings`` of those periods and ``replaces=`` the entries
@@ -59,11 +61,11 @@ from .parsing import parse_contract
 from .engine import apply_event, recognise, recognise_books
 from .events import RevenueEvent, parse_event
 from .policy import RevenuePolicy
-from .postings import ACCOUNT_CODES, all_postings, period_postings, posting_periods
+from .postings import ACCOUNT_CODES, all_postings, event_postings, period_postings, posting_periods
 from .result import RevenueResult
 
 __all__ = [
     "ACCOUNT_CODES", "Contract", "InvalidRevenueInput", "RevenueEvent", "RevenuePolicy", "RevenueResult",
-    "all_postings", "apply_event", "catch_up_entry", "largest_remainder", "parse_contract", "parse_event", "period_postings",
+    "all_postings", "apply_event", "catch_up_entry", "event_postings", "largest_remainder", "parse_contract", "parse_event", "period_postings",
     "posting_periods", "recognise", "recognise_books",
 ]

@@ -13,6 +13,8 @@ Collections (cash) are the ledger's, not the engine's.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..journal import JournalEntry, JournalLine, assert_balanced
 from ..money import from_minor
 from .result import RevenueResult
@@ -87,3 +89,32 @@ def posting_periods(r: RevenueResult) -> list[str]:
 
 def all_postings(r: RevenueResult) -> list[JournalEntry]:
     return [e for key in r.columns.keys for e in period_postings(r, key)]
+
+
+def event_postings(before: RevenueResult, after: RevenueResult, period: str) -> list[JournalEntry]:
+    """The journal effect of an event in ``period``: ``after``'s entries of the period minus
+    ``before``'s, netted per account and dimensions into one balanced entry (none when nothing
+    changes). ``before`` is the run the event supersedes; a period outside either schedule counts
+    as empty. This is the event's own entry (e.g. Example 8's Dr contract asset / Cr revenue
+    91,463.41) for review; the close posts ``period_postings`` of the current run, not both."""
+    net: dict[tuple, Decimal] = {}
+    date_ = None
+    for sign, r in ((1, after), (-1, before)):
+        if period not in r.columns.keys:
+            continue
+        for e in period_postings(r, period):
+            date_ = e.entry_date
+            for ln in e.lines:
+                key = (ln.account, ln.currency, ln.dimensions)
+                net[key] = net.get(key, Decimal(0)) + sign * (ln.debit - ln.credit)
+    lines = []
+    for (acc, ccy, dims), v in sorted(net.items()):
+        if v:
+            z = from_minor(0, ccy)
+            lines.append(JournalLine(acc, v if v > 0 else z, -v if v < 0 else z, ccy, dims))
+    if not lines:
+        return []
+    e = JournalEntry(date_, period, "revenue.event", tuple(lines), f"Revenue {after.standard} {after.external_id} "
+                     f"event effect {period}")
+    assert_balanced(e)
+    return [e]

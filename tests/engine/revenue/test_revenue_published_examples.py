@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from backend.engine.errors import EngineError
-from backend.engine.revenue import RevenuePolicy, all_postings, period_postings
+from backend.engine.revenue import RevenuePolicy, all_postings, event_postings, period_postings
 from revenue_helpers import by_period, contract, po, run, sum_periods
 
 MONTHLY = RevenuePolicy(ratable_convention="monthly")
@@ -367,6 +367,10 @@ def test_example_8_cumulative_catch_up():
     assert s["transaction_price_after"]["total"] == "1350000.00"
     assert s["catch_up_adjustment"] == "91463.41"
     assert by_period(r)["2022-02"] == "91463.41"
+    before = run(data)
+    eff, = event_postings(before, r, "2022-02")
+    assert sorted((ln.account, str(ln.debit), str(ln.credit)) for ln in eff.lines) == [
+        ("CONTRACT_ASSET", "91463.41", "0.00"), ("REVENUE", "0.00", "91463.41")]
     # the printed $91,200 is 51.2 % (rounded progress) × 1,350,000 − 600,000; at full precision the
     # progress is 420/820 = 51.2195 %, hence 91,463.41
 
