@@ -258,7 +258,7 @@ def parse_contract(data: Mapping[str, Any]) -> Contract:
         if not po_ids or set(po_ids) == ids:
             c.add("discount_allocation.po_ids", "invalid_subset", "the discount goes to a proper subset of the POs.")
         da = DiscountAllocation(po_ids, c.cents(draw, "bundle_price", "discount_allocation.bundle_price"),
-                                c.text(draw, "rationale", "discount_allocation.rationale"))
+                                c.text(draw, "rationale", "discount_allocation.rationale", required=True))
     if variable and variable.allocated_to and variable.allocated_to not in ids:
         c.add("transaction_price.variable.allocated_to", "unknown_po_id", "no such PO in this contract.")
     if variable and variable.type == VOLUME_DISCOUNT and not any(po.quantity for po in pos):
@@ -278,7 +278,8 @@ def parse_contract(data: Mapping[str, Any]) -> Contract:
     if craw:
         a = c.choice(craw, "assessment", "collectibility.assessment", COLLECTIBILITY, None)
         if a:
-            coll = Collectibility(a, c.text(craw, "rationale", "collectibility.rationale"))
+            coll = Collectibility(a, c.text(craw, "rationale", "collectibility.rationale",
+                                            required=a != "probable"))
     billing = parse_billing(c, _list(c, data, "billing", "billing"), "billing")
     if c.errors:
         raise InvalidRevenueInput(c.errors)

@@ -78,7 +78,11 @@ def test_ssp_from_the_matrix_effective_at_inception_per_unit():
 def test_discount_allocation_conditions_are_checked():
     pos = [po("A", ssp="40"), po("B", ssp="55"), po("C", ssp="45")]
     with pytest.raises(EngineError) as e:
-        run(contract(pos, fixed="110", discount_allocation={"po_ids": ["B", "C"], "bundle_price": "60"}))
+        run(contract(pos, fixed="110", discount_allocation={"po_ids": ["B", "C"], "bundle_price": "60",
+                                                            "rationale": "B and C sold together for 60"}))
+    with pytest.raises(InvalidRevenueInput) as e2:
+        parse_contract(contract(pos, fixed="100", discount_allocation={"po_ids": ["B", "C"]}))
+    assert ("discount_allocation.rationale", "required") in fields(e2)
     assert (e.value.code, e.value.field) == ("discount_allocation_conditions_not_met", "discount_allocation.bundle_price")
 
 
