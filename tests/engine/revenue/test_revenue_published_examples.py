@@ -76,6 +76,46 @@ def test_example_34_case_c_residual_outside_range_is_refused():
     assert e.value.details["residual"] == "5.00"
 
 
+ROYALTY = "sales-based royalty: recognised only as the sales occur (55-65)"
+
+
+def test_example_35_case_a_variable_consideration_to_one_po():
+    """ASC 606-10-55-270..274: licence X fixed $800 (its SSP), licence Y a 3 % royalty (estimate
+    $1,000 ≈ Y's SSP): the royalty goes to Y alone and the $800 to X (32-40, 32-41). Y transfers at
+    inception, X a month later; royalties are revenue as the customer's sales occur (here $120)."""
+    v = {"type": "royalty", "method": "expected_value", "estimate": "1000", "included": "0",
+         "constraint_reason": ROYALTY, "allocated_to": "Y",
+         "allocation_rationale": "royalty relates to Y only; $1,000 ≈ Y's SSP, $800 ≈ X's (32-40)"}
+    data = contract([po("X", ssp="800", delivered_date="2021-02-01"), po("Y", ssp="1000", delivered_date="2021-01-01")],
+                    fixed="800", tp={"variable": v})
+    sales = {"type": "VARIABLE_CONSIDERATION_REASSESSMENT", "effective_date": "2021-03-31",
+             "changes": {"variable": {"method": "expected_value", "estimate": "1000", "included": "120",
+                                      "constraint_reason": ROYALTY}}}
+    r = run(data, events=[sales])
+    assert r.events[0]["allocation_after"] == {"X": "800.00", "Y": "120.00"}
+    assert by_period(r) == {"2021-01": "0.00", "2021-02": "800.00", "2021-03": "120.00"}
+
+
+def test_example_35_case_b_variable_consideration_by_relative_ssp():
+    """ASC 606-10-55-275..278: X fixed $300 + 5 % royalty on Y, allocated by SSP (800 : 1,000): Y
+    transfers at inception → $167 (166.67); X three months later → $133 (133.33). A first royalty
+    of $200 is spread the same way: $111 (111.11) to Y at once, $89 (88.89) when X transfers."""
+    v = {"type": "royalty", "method": "expected_value", "estimate": "1500", "included": "0",
+         "constraint_reason": ROYALTY}
+    data = contract([po("X", ssp="800", delivered_date="2021-04-01"), po("Y", ssp="1000", delivered_date="2021-01-01")],
+                    fixed="300", tp={"variable": v})
+    sales = {"type": "VARIABLE_CONSIDERATION_REASSESSMENT", "effective_date": "2021-01-31",
+             "changes": {"variable": {"method": "expected_value", "estimate": "1500", "included": "200",
+                                      "constraint_reason": ROYALTY}}}
+    base = run(data)
+    assert alloc(base) == {"X": Decimal("133.33"), "Y": Decimal("166.67")}
+    r = run(data, events=[sales])
+    assert r.events[0]["catch_up_adjustment"] == "111.11"
+    rev = by_period(r)
+    assert rev["2021-01"] == "277.78" and rev["2021-04"] == "222.22"  # 166.67 + 111.11; 133.33 + 88.89
+    assert {k: whole(v) for k, v in alloc(r).items()} == {"X": 222, "Y": 278}
+
+
 # ------------------------------------------------------------------ transaction price (step 3)
 
 def _ex23(estimate, included, reason=""):
