@@ -94,7 +94,7 @@ def _apply(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]], path:
         prog, dlv = dict(ev.progress), dict(ev.delivered)
         for k, po in enumerate(st.tl.pos):
             if po.id in prog or po.id in dlv:
-                merged = {p.date: p for p in po.progress if p.date < E}
+                merged = {p.date: p for p in po.progress}
                 merged.update((p.date, p) for p in prog.get(po.id, ()))  # a new point replaces one of its date
                 pts = tuple(merged[d] for d in sorted(merged))
                 st.tl.pos[k] = dataclasses.replace(po, progress=pts, delivered_date=dlv.get(po.id, po.delivered_date))

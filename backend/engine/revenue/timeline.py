@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any, Mapping, Sequence
 
 from .allocation import Allocation, allocate, reallocate, spread, to_units
-from .contract import VOLUME_DISCOUNT, Contract, PerformanceObligation
+from .contract import Contract, PerformanceObligation
 from .patterns import Progress, never, progress_for, rhu
 from .policy import RevenuePolicy
 from .price import FinancingPlan, TransactionPrice, financing_plan, transaction_price
@@ -96,18 +96,13 @@ class Inception:
 
 
 def build_inception(c: Contract, policy: RevenuePolicy, ssp_rows: Sequence[Mapping[str, Any]] = ()) -> Inception:
-    """Steps 3-5 at inception, plus one step per later dated volume-discount estimate."""
+    """Steps 3-5 at inception (later dated estimates and events are steps added by the replay)."""
     fin = financing_plan(c, policy)
     tp = transaction_price(c, c.start_date, fin)
     alloc = allocate(c, resolve_ssps(c, ssp_rows), tp.total, tp.variable_included)
     fracs = [progress_for(po, policy.ratable_convention) for po in c.performance_obligations]
     tl = Timeline(list(c.performance_obligations),
                   [Step(date.min, [0] * len(fracs), list(alloc.amounts), fracs, tp, "inception")])
-    v = c.transaction_price.variable
-    if v is not None and v.type == VOLUME_DISCOUNT:
-        for e in v.estimates:
-            if e.as_of > c.start_date:
-                vc_step(tl, c, alloc, e.as_of, transaction_price(c, e.as_of, fin), "volume estimate")
     return Inception(tl, alloc, fin, tp)
 
 

@@ -175,6 +175,15 @@ def test_example_24_reassessment_event_reports_the_catch_up():
     assert sum_periods(r, "2018-04", "2018-06") == Decimal("44250.00")
 
 
+def test_example_24_with_an_event_before_the_later_estimate():
+    """Events and dated estimates replay in one date order: a progress update on 30 April, before
+    the 15 May estimate, changes nothing in the quarter figures."""
+    ev = {"type": "PROGRESS_UPDATE", "effective_date": "2018-04-30",
+          "changes": {"progress": {"product_a": [{"date": "2018-04-30", "units_delivered": "75"}]}}}
+    r = run(_ex24(), events=[ev])
+    assert sum_periods(r, "2018-04", "2018-06") == Decimal("44250.00")
+
+
 def test_example_29_advance_payment_financing_component():
     """ASC 606-10-55-240..243: $4,000 paid at signing, transfer in 2 years, 6 % incremental borrowing
     rate: interest $494 (= 4,000 × (1.06² − 1) = 494.40), revenue $4,494 on transfer."""
