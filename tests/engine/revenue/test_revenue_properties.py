@@ -52,7 +52,16 @@ def contracts(draw):
     fixed = draw(money)
     bills = draw(st.lists(st.tuples(st.integers(0, 1200), money), max_size=6))
     tp = {"fixed": fixed}
-    if draw(st.booleans()):
+    if any(p.get("quantity") for p in pos) and draw(st.booleans()):
+        days = sorted(draw(st.lists(st.integers(1, 600), max_size=3)))
+        tp["variable"] = {"type": "volume_discount", "method": "most_likely_amount", "list_unit_price": "10",
+                          "discounted_unit_price": "9", "threshold_units": "80",
+                          "estimates": [{"as_of": START.isoformat(), "expect_threshold_exceeded": False}]
+                          + [{"as_of": (START + timedelta(days=d)).isoformat(),
+                              "expect_threshold_exceeded": draw(st.booleans())} for d in dict.fromkeys(days)]}
+        fixed = str(Decimal(fixed) + 10 * 100 * sum(1 for p in pos if p.get("quantity")))
+        tp["fixed"] = fixed
+    elif draw(st.booleans()):
         est = draw(st.integers(0, 100_000))
         inc = draw(st.integers(0, est))
         tp["variable"] = {"type": "bonus", "method": "most_likely_amount", "estimate": str(est), "included": str(inc),
