@@ -109,6 +109,7 @@ class RevenueResult:
             "allocation": {p: s(v) for p, v in zip(self.po_ids, self.allocation)},
             "periods": periods,
             "rpo": {"as_of": r.as_of.isoformat(), "total": s(r.total),
+                    "transaction_price": None if r.transaction_price is None else s(r.transaction_price),
                     "time_bands": {"within_12_months": s(r.within_12_months), "after_12_months": s(r.after_12_months),
                                    "by_year": {y: s(v) for y, v in r.by_year.items()},
                                    "unscheduled": s(r.unscheduled)},

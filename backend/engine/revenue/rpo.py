@@ -28,6 +28,7 @@ class Rpo:
     by_year: dict[str, int]
     unscheduled: int
     omitted: list[dict] = field(default_factory=list)
+    transaction_price: int | None = None  # in force at as_of (dated estimates may change it later)
 
 
 def _duration_within_year(c: Contract, tl: Timeline) -> bool:
@@ -43,7 +44,8 @@ def compute_rpo(c: Contract, tl: Timeline, policy: RevenuePolicy, standard: str,
     omitted: list[dict] = []
     if "one_year_or_less" in ex and _duration_within_year(c, tl):
         omitted.append({"scope": "contract", "expedient": "one_year_or_less", "reference": "50-14(a); IFRS 15.121(a)"})
-        return Rpo(as_of, 0, 0, 0, {}, 0, omitted)
+        return Rpo(as_of, 0, 0, 0, {}, 0, omitted, sum(b + a for b, a in zip(tl.step_at(as_of).base,
+                                                                             tl.step_at(as_of).alloc)))
     step = tl.step_at(as_of)
     n = len(tl.pos)
     keep = [True] * n
@@ -52,6 +54,7 @@ def compute_rpo(c: Contract, tl: Timeline, policy: RevenuePolicy, standard: str,
             keep[i] = False
             omitted.append({"scope": po.id, "expedient": "right_to_invoice", "reference": "50-14(b); IFRS 15.121(b)"})
     full = [b + a for b, a in zip(step.base, step.alloc)]
+    price = sum(full)
     now = tl.cum(as_of)
     vc = c.transaction_price.variable
     if "variable_consideration_allocated" in ex and vc is not None and vc.allocated_to:
@@ -77,4 +80,4 @@ def compute_rpo(c: Contract, tl: Timeline, policy: RevenuePolicy, standard: str,
         if prev - r:
             by_year[str(y)] = prev - r
         prev = r
-    return Rpo(as_of, total, in12, total - in12, by_year, prev, omitted)
+    return Rpo(as_of, total, in12, total - in12, by_year, prev, omitted, price)
