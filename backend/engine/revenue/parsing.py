@@ -258,7 +258,8 @@ def parse_contract(data: Mapping[str, Any]) -> Contract:
         if not po_ids or set(po_ids) == ids:
             c.add("discount_allocation.po_ids", "invalid_subset", "the discount goes to a proper subset of the POs.")
         da = DiscountAllocation(po_ids, c.cents(draw, "bundle_price", "discount_allocation.bundle_price"),
-                                c.text(draw, "rationale", "discount_allocation.rationale", required=True))
+                                c.text(draw, "rationale", "discount_allocation.rationale")
+                                or "the input allocates the discount to these POs (32-37)")
     if variable and variable.allocated_to and variable.allocated_to not in ids:
         c.add("transaction_price.variable.allocated_to", "unknown_po_id", "no such PO in this contract.")
     if variable and variable.type == VOLUME_DISCOUNT and not any(po.quantity for po in pos):
