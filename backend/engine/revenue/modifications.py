@@ -25,7 +25,7 @@ from ..errors import EngineError
 from .allocation import largest_remainder, to_units
 from .contract import PerformanceObligation, ProgressPoint
 from .events import RevenueEvent
-from .patterns import ONE, Progress, fraction, never, progress_for, ratable_daily, ratable_monthly, remaining_from
+from .patterns import Progress, done, fraction, never, progress_for, ratable_daily, ratable_monthly, remaining_from
 from .ssp import lookup_ssp
 from .state import State
 from .timeline import Step, vc_step
@@ -67,7 +67,7 @@ def propose(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) -> t
             return "separate_contract", (f"adds distinct goods priced at their SSP {ssp} (25-12): "
                                          "a separate contract; the original is unchanged")
     before = ev.effective_date - ONE_DAY
-    open_pos = [k for k, f in enumerate(st.tl.step_at(before).fracs) if f(before) != ONE and k not in st.removed]
+    open_pos = [k for k, f in enumerate(st.tl.step_at(before).fracs) if k not in st.removed and not done(f, before)]
     if open_pos and all(st.tl.pos[k].pattern == "percent_complete" for k in open_pos) and not ev.add_performance_obligations:
         return "cumulative_catch_up", ("remaining goods are not distinct: a single performance obligation "
                                        "partially satisfied, measured by progress (25-13(b))")

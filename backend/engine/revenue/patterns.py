@@ -148,6 +148,12 @@ def remaining_from(f: Progress, before: date) -> Progress:
     return g
 
 
+def done(f: Progress, d: date) -> bool:
+    """Complete by the end of ``d`` (fractions come unreduced, e.g. (365, 365))."""
+    n, den = f(d)
+    return n == den
+
+
 def fraction(f: Progress, d: date) -> Fraction:
     n, den = f(d)
     return Fraction(n, den)

@@ -334,3 +334,18 @@ def test_consideration_payable_reduces_the_price():
     r = run(data)
     assert r.to_dict()["transaction_price"]["total"] == "13500000.00"
     assert by_period(r)["2021-01"] == "1350000.00"
+
+
+def test_completed_pos_do_not_count_when_the_treatment_is_proposed():
+    """Support ended (ratable, complete) and the build is part done: only the build remains, a single
+    partially satisfied PO → cumulative catch-up (25-13(b))."""
+    data = contract([po("support", pattern="ratable", ssp="1200", end_date="2021-03-31"),
+                     po("build", pattern="percent_complete", ssp="8800",
+                        progress=[{"date": "2021-06-30", "percent": "50"}])], fixed="10000")
+    ev = {"type": "MODIFICATION", "effective_date": "2021-07-01", "changes": {"consideration_delta": "1000"}}
+    r = run(data, events=[ev])
+    s = r.events[-1]
+    assert s["treatment"] == "cumulative_catch_up"
+    # the extra 1,000 follows the inception basis: 120 to the finished support at once, 880 to the build
+    assert s["allocation_after"] == {"support": "1320.00", "build": "9680.00"}
+    assert s["catch_up_adjustment"] == "560.00"  # 120 + 50 % × 880
