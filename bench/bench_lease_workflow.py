@@ -25,7 +25,8 @@ from backend.db.migrate import upgrade  # noqa: E402
 from backend.db.session import Database  # noqa: E402
 from backend.engine.leases import LeasePolicy, compute_schedules, parse_lease  # noqa: E402
 from backend.jobs.worker import Worker  # noqa: E402
-from backend.services.leases import close as lease_close
+from backend.services.leases import close as lease_close  # noqa: F401,E402  (registers leases)
+from backend.services.ledger import close as ledger_close  # noqa: E402
 from backend.services.leases import drafts as leases
 from backend.services import tenancy  # noqa: E402
 from backend.services.platform.context import Actor, Runtime  # noqa: E402
@@ -143,7 +144,7 @@ def main() -> None:
     compute_in_jobs = sum(r["timings"]["compute_seconds"] for r in results)
 
     t0 = time.perf_counter()
-    req = lease_close.request_close(rt, actor, "E1", args.period, None)
+    req = ledger_close.request_close(rt, actor, "lease", "E1", args.period, None)
     _drain(rt) if args.workers == 1 else _drain_parallel(rt, args.workers)
     t_close = time.perf_counter() - t0
     with rt.db.session(actor.tenant_id) as s:
@@ -151,11 +152,11 @@ def main() -> None:
 
         totals = [c.totals for c in s.query(CloseRun).all()]
     t0 = time.perf_counter()
-    again = lease_close.request_close(rt, actor, "E1", args.period, None)
+    again = ledger_close.request_close(rt, actor, "lease", "E1", args.period, None)
     t_rerequest = time.perf_counter() - t0
     # Re-running the close job itself (as after a crash): every entry is found, none written.
     t0 = time.perf_counter()
-    rerun = [lease_close.run_close(rt, actor.tenant_id, c["close_id"], job_id=c["job_id"], worker_id="bench",
+    rerun = [ledger_close.run_close(rt, actor.tenant_id, c["close_id"], job_id=c["job_id"], worker_id="bench",
                                    actor_user_id=actor.user_id, actor_kind="human", request_id=None)
              for c in req["closes"]]
     t_rerun = time.perf_counter() - t0

@@ -14,16 +14,6 @@ def initial_recognition(rt, job: ClaimedJob) -> dict:
                                           actor_kind=p.get("actor_kind") or "human", request_id=job.request_id)
 
 
-@handler("lease.monthly_close")
-def monthly_close(rt, job: ClaimedJob) -> dict:
-    from backend.services.leases import close as lease_close
-
-    p = job.payload
-    return lease_close.run_close(rt, job.tenant_id, p["close_id"], job_id=job.id, worker_id=job.worker_id,
-                                 actor_user_id=p.get("actor_user_id"), actor_kind=p.get("actor_kind"),
-                                 request_id=job.request_id)
-
-
 @handler("lease.event")
 def lease_event(rt, job: ClaimedJob) -> dict:
     from backend.services.leases import events as lease_events
@@ -33,7 +23,6 @@ def lease_event(rt, job: ClaimedJob) -> dict:
 
 @on_give_up("lease.initial_recognition")
 @on_give_up("lease.event")
-@on_give_up("lease.monthly_close")
 def report_failure(rt, job: ClaimedJob, code: str, message: str) -> None:
     from backend.services.leases import runs as lease_runs
 

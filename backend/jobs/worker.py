@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from backend.engine.errors import EngineError
-from backend.jobs import housekeeping, lease_tasks, registry, webhook_tasks  # noqa: F401 (importing registers handlers)
+from backend.jobs import housekeeping, lease_tasks, ledger_tasks, registry, webhook_tasks  # noqa: F401 (registers handlers)
 from backend.jobs.queue import ClaimedJob, PermanentJobError, claim, complete, fail, heartbeat
 
 log = logging.getLogger("ledger_layer.jobs")

@@ -84,7 +84,7 @@ def _job(rt, tenant: str, *, done: int, total: int, job_id: str | None = None) -
 
     with rt.db.session(tenant, write=True) as s:
         if job_id is None:
-            job_id = enqueue(s, kind="lease.monthly_close", payload={}, now=rt.clock(), tenant_id=tenant).id
+            job_id = enqueue(s, kind="ledger.monthly_close", payload={}, now=rt.clock(), tenant_id=tenant).id
         s.execute(update(Job).where(Job.id == job_id).values(status="running", progress_done=done,
                                                              progress_total=total))
     return job_id

@@ -14,9 +14,10 @@ from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.fields import Day, Period, text
 from backend.api.schemas.leases import Standard
-from backend.services.leases import close as lease_close
+from backend.services.leases import close as lease_close  # noqa: F401  (registers leases as a ledger source)
 from backend.services.leases import events as lease_events
 from backend.services.leases import runs as lease_runs
+from backend.services.ledger import close as ledger_close
 from backend.services.platform.context import Actor
 from backend.services.platform.pagination import DEFAULT_LIMIT
 
@@ -79,6 +80,6 @@ def get_run(run_id: str, request: Request, actor: Annotated[Actor, Depends(requi
              summary="Queue the lease close of a period (idempotent per entity × standard × period)")
 def monthly_close(body: CloseIn, request: Request, actor: Annotated[Actor, Depends(require("close.run"))],
                   idempotency_key: IdempotencyKeyHeader = None):
-    return respond(request, actor, lambda: lease_close.request_close(runtime(request), actor, body.entity,
-                                                                     body.period, body.standards),
+    return respond(request, actor, lambda: ledger_close.request_close(runtime(request), actor, "lease",
+                                                                      body.entity, body.period, body.standards),
                    body=body, status_code=202, idempotency_key=idempotency_key)

@@ -331,12 +331,10 @@ def report_job_failure(rt: Runtime, tenant_id: str, job_id: str, kind: str, payl
     """An engine job gave up: ``engine.failed`` (and a failed close is marked so), in one transaction."""
     now = rt.clock()
     with rt.db.session(tenant_id, write=True) as s:
-        if kind == "lease.monthly_close":
-            from backend.db.models import CloseRun
+        if kind == "ledger.monthly_close":
+            from backend.services.ledger.close import mark_failed
 
-            close = s.get(CloseRun, payload.get("close_id"))
-            if close is not None and close.status != "completed":
-                close.status = "failed"
+            mark_failed(s, payload.get("close_id"))
         who = {"user_id": payload.get("actor_user_id"), "actor_kind": payload.get("actor_kind"), "channel": "engine"}
         data = {"job_id": job_id, "kind": kind, "error": {"code": code, "message": message},
                 **{k: payload[k] for k in ("lease_ids", "lease_id", "close_id", "standards", "event") if k in payload}}
