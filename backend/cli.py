@@ -23,7 +23,7 @@ def _settings():
         err = exc.errors()[0]
         field = "LEDGER_" + str(err["loc"][0]).upper() if err.get("loc") else "settings"
         typer.echo(f"Configuration error: {field}: {err['msg']}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def _runtime(settings=None):
@@ -34,7 +34,7 @@ def _runtime(settings=None):
         return build_runtime(settings)
     except ValueError as exc:
         typer.echo(f"Configuration error: {exc}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def _migrate(settings) -> None:
@@ -45,7 +45,7 @@ def _migrate(settings) -> None:
     except Exception as exc:  # a start-up failure should read as one line, not a traceback
         typer.echo(f"Database error: could not migrate {settings.database_url}: {exc.__class__.__name__}: "
                    f"{str(exc).splitlines()[0]}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -129,7 +129,7 @@ def tokens_create(
         out = admin.mint_token(rt, email=email, tenant_kind=tenant, name=name, account_id=account_id)
     except LookupError as exc:
         typer.echo(str(exc), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     typer.echo(f"token {out['id']} for {email} in {tenant}: {out['token']}")
 
 
@@ -150,7 +150,7 @@ def tokens_revoke(token_id: str = typer.Argument(..., help="Token id (see `token
 
     if not admin.revoke_token(_runtime(), token_id):
         typer.echo(f"No token {token_id}.", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     typer.echo(f"Revoked {token_id}.")
 
 
@@ -167,7 +167,7 @@ def users_reset_link(
         out = web_sessions.create_reset_link(_runtime(settings), email=email, account_id=account_id)
     except LookupError as exc:
         typer.echo(str(exc), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     base = settings.public_base_url.rstrip("/")
     typer.echo(f"One-time link for {out['email']} (valid {out['expires_in_hours']} h, works once):\n\n"
                f"    {base}/dashboard/password/{out['secret']}\n")

@@ -118,7 +118,7 @@ def receiver():
     server.shutdown()
 
 
-def test_dashboard_end_to_end_in_chromium(page, live_server, rt, receiver, drain):
+def test_dashboard_end_to_end_in_chromium(page, live_server, rt, receiver, drain):  # noqa: F811  (the imported fixture)
     shots = []
     # Sign up → straight to "create your first token".
     page.go("/dashboard/signup")

@@ -132,7 +132,7 @@ def test_schedule_invariants(data, policy):
             for k, v in r.items():
                 if isinstance(v, Decimal) and not k.endswith("_functional") and k != "fx_gain_loss":
                     assert quantize(v, ccy) == v, (k, v)
-        q = lambda x: quantize(x, ccy)  # noqa: E731
+        q = lambda x, ccy=ccy: quantize(x, ccy)  # noqa: E731
         # cash_paid: every payment in the row of its date, so it sums to the lease payments
         assert sum(r["cash_paid"] for r in rows) == sum(Decimal(f["amount"]) for f in s.cash_flows)
         assert s.interest_convention == policy.interest_convention

@@ -32,7 +32,8 @@ def _same_file(fresh: bytes, committed: bytes) -> None:
     assert _parts(fresh) == _parts(committed), \
         "workbook_templates/leases.xlsx is stale: run .venv/bin/python -m backend.workbooks.template"
     if fresh != committed:
-        warnings.warn(f"template parts match but the zip bytes differ (zlib {zlib.ZLIB_RUNTIME_VERSION})")
+        warnings.warn(f"template parts match but the zip bytes differ (zlib {zlib.ZLIB_RUNTIME_VERSION})",
+                      stacklevel=2)
 
 
 def test_committed_template_is_regenerated_identically():

@@ -84,7 +84,7 @@ def accrue_interest(
     # interest of the open period (prev -> next payment instant), computed once
     period_interest: Decimal | None = None
     grid: list | None = None  # periodic: the open period's month boundaries and accrued factors
-    for r, b in enumerate(row_instants):
+    for _r, b in enumerate(row_instants):
         while next_inst <= b and j < n:
             i = bal * rates[j]
             bal += i - amts[j]

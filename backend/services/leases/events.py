@@ -169,7 +169,7 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
                          details={"lease_id": lease.id, "standard": std, "run_type": lineage_new["run_type"],
                                   "supersedes_run_id": current.id, "caught_up_periods": caught_up})
         if new_lease_id:
-            for std, rid in out["runs"].items():
+            for rid in out["runs"].values():
                 run = s.get(LeaseRun, rid)
                 er = run.summary["event_result"]
                 run.summary = {**run.summary, "event_result": {**er, "summary": {**er["summary"],
