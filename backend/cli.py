@@ -64,7 +64,7 @@ def serve(
     """Migrate, create the demo account on an empty database, and serve the API."""
     import uvicorn
 
-    from backend.api.app import create_app
+    from backend.serving import serving_app
     from backend.services.platform import tenancy
 
     settings = _settings()
@@ -76,7 +76,7 @@ def serve(
         typer.echo(f"Sandbox OWNER token (shown once, store it now):\n\n    {boot.token}\n")
         typer.echo(f"Try: curl -H 'Authorization: Bearer {boot.token}' "
                    f"http://{host or settings.host}:{port or settings.port}/v1/me")
-    uvicorn.run(create_app(rt), host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(serving_app(rt), host=host or settings.host, port=port or settings.port, log_level="info")
 
 
 @app.command()

@@ -1,7 +1,6 @@
 """The FastAPI application factory."""
 from __future__ import annotations
 
-import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -14,7 +13,6 @@ from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
                                 platform, webhooks)
 from backend.dashboard import router as dashboard_router
-from backend.jobs.worker import start_background
 from backend.services.platform.audit_writer import AuditWriter
 from backend.services.platform.context import Runtime
 
@@ -43,10 +41,7 @@ ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs
 def create_app(rt: Runtime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        worker = start_background(rt) if rt.settings.worker_in_process else None
         yield
-        if worker:
-            await asyncio.to_thread(worker.stop)  # lets the job in hand finish
         rt.audit_writer.flush()
         rt.db.dispose()
 

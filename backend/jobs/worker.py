@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from backend.engine.errors import EngineError
+from backend.services.platform.context import Runtime
 from backend.jobs import housekeeping, lease_tasks, ledger_tasks, registry, webhook_tasks  # noqa: F401 (registers handlers)
 from backend.jobs.queue import ClaimedJob, PermanentJobError, claim, complete, fail, heartbeat
 
@@ -197,12 +198,11 @@ def stop_on_signals(stop: threading.Event, *, sigint: bool = True) -> None:
 
 def run_process(imports: list[str], options: dict, child: bool = False) -> None:
     """One worker process: its own Runtime (engines are per process), signals, the poll loop."""
-    from backend.bootstrap import build_runtime
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     registry.load(imports)
-    rt = build_runtime()
+    rt = Runtime.from_settings()
     stop = threading.Event()
     stop_on_signals(stop, sigint=not child)
     try:

@@ -79,7 +79,7 @@ def test_two_processes_sharing_redis_enforce_one_budget(tmp_path, settings, rt, 
     env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_SECRET_KEY": rt.secret_key,
            "LEDGER_REDIS_URL": REDIS_URL, "LEDGER_WORKER_IN_PROCESS": "false"}
     ports = [_free_port(), _free_port()]
-    procs = [subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "backend.bootstrap:asgi_app",
+    procs = [subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "backend.serving:asgi_app",
                                "--port", str(p), "--log-level", "warning"], env=env, cwd=tmp_path)
              for p in ports]
     try:

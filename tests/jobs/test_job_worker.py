@@ -164,13 +164,13 @@ def test_heartbeats_keep_a_long_job_leased_to_its_live_worker(rt, tmp_path, load
 def test_the_api_process_runs_jobs_when_worker_in_process(rt, settings, put, load):
     from fastapi.testclient import TestClient
 
-    from backend.api.app import create_app
+    from backend.serving import serving_app
     from backend.services.platform.context import Runtime
     from backend.db.session import Database
 
     live = Runtime(settings=settings.model_copy(update={"worker_in_process": True}),
                    db=Database(settings.database_url), secret_key=rt.secret_key)
-    with TestClient(create_app(live)):
+    with TestClient(serving_app(live)):
         with live.db.session(system=True, write=True) as s:
             from backend.jobs import enqueue
 

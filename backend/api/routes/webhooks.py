@@ -14,9 +14,9 @@ from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.fields import Url, text
 from backend.api.schemas.identity import SecretShownOnce
 from backend.services.webhooks import endpoints as webhooks
+from backend.services.webhooks.endpoints import EVENT_TYPES
 from backend.services.platform.context import Actor
 from backend.services.platform.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from backend.webhooks.catalogue import EVENT_TYPES
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["webhooks"])
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (default {DEFAULT_LIMIT}, max {MAX_LIMIT})")]

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from backend.dashboard.web import Ctx, DashboardRoute, guard
 from backend.services.webhooks import endpoints as webhooks
 from backend.services.platform.errors import InvalidInput
-from backend.webhooks.catalogue import EVENT_TYPES
+from backend.services.webhooks.endpoints import EVENT_TYPES
 
 router = APIRouter(route_class=DashboardRoute)
 

@@ -39,6 +39,14 @@ class Runtime:
     # Set by the API app: pending per-request audit rows are flushed before the trail is read.
     audit_writer: Any = None
 
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "Runtime":
+        """The process-wide Runtime of a server or worker process (settings from the environment)."""
+        from backend.settings import get_settings
+
+        settings = settings or get_settings()
+        return cls(settings=settings, db=Database(settings.database_url), secret_key=settings.resolved_secret_key())
+
     def flush_audit(self) -> None:
         if self.audit_writer is not None:
             self.audit_writer.flush()

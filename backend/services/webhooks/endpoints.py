@@ -16,7 +16,7 @@ from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Conflict, InvalidInput, NotFound
 from backend.services.platform.pagination import Page, SortSpec, paginate
 from backend.webhooks import secret_box, signing
-from backend.webhooks.catalogue import EVENT_TYPES
+from backend.webhooks.catalogue import EVENT_TYPES  # noqa: F401  (the catalogue the doors show)
 from backend.webhooks.delivery import UnsafeUrl, check_url
 from backend.webhooks.outbox import JOB_KIND, JOB_MAX_ATTEMPTS, JOB_PRIORITY
 
