@@ -25,7 +25,8 @@ from backend.engine.leases import (LeasePolicy, compute_schedule, fill_functiona
 from backend.engine.leases.events import apply_events, parse_event
 
 from lease_helpers import annual_totals, whole
-from test_lease_published_examples import IE13, IE17, PWC_PURCHASE_OPTION
+from lease_helpers import PWC_PURCHASE_OPTION
+from test_lease_published_examples import IE13, IE17
 
 
 def test_implicit_rate_requested_by_input():

@@ -40,6 +40,11 @@ class PolicyIn(BaseModel):
     asc_substantially_all_threshold: Rate | None = None
     current_portion_method: Literal["principal_next_12_months"] | None = None
     asc_restoration_in_rou: bool | None = None
+    interest_convention: Literal["periodic", "actual_days"] | None = Field(None, description=(
+        "periodic (default): each payment period is one compounding period of equal length; months inside a "
+        "longer payment period compound at the monthly equivalent rate. actual_days: accrue by day count."))
+    depreciation_convention: Literal["calendar_month", "daily"] | None = Field(None, description=(
+        "calendar_month (default): equal amounts per full calendar month, part months by days; daily: by days"))
 
     @field_validator("asc_major_part_threshold", "asc_substantially_all_threshold")
     @classmethod

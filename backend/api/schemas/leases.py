@@ -17,6 +17,9 @@ class Escalation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     percent: Percent
     every_months: int = Field(ge=1, le=120)
+    rounding: Literal["each_step", "from_base"] = Field(
+        "each_step", description="each_step (default): each escalated payment is rounded to the cent, as invoiced; "
+                                 "from_base: base × (1 + p)^n rounded once")
 
 
 class PaymentStream(BaseModel):
@@ -70,7 +73,11 @@ class LeaseFields(BaseModel):
     payments: list[PaymentStream] | None = Field(None, max_length=MAX_PAYMENT_STREAMS)
     other_payments: list[OtherPayment] | None = Field(None, max_length=MAX_OTHER_PAYMENTS)
     residual_value_guarantee: ResidualValueGuarantee | None = None
-    discount_rate: Rate | None = None
+    discount_rate: Rate | Literal["implicit"] | None = Field(None, description=(
+        "Annual rate as a fraction (\"0.05\"), or \"implicit\" to solve the rate implicit in the lease "
+        "(IFRS 16.26, ASC 842-20-30-3) from fair_value and unguaranteed_residual_value. Precedence: a rate "
+        "given here, then \"implicit\" when asked, then the entity's IBR matrix."))
+    unguaranteed_residual_value: Money | None = Field(None, description="for the implicit rate")
     rate_convention: Literal["nominal", "effective"] | None = None
     compounding_interval_months: Literal[1, 3, 6, 12] | None = None
     initial_direct_costs: Money | None = None
@@ -78,6 +85,8 @@ class LeaseFields(BaseModel):
     prepaid_lease_payments: Money | None = None
     restoration_costs: Money | None = None
     useful_life_months: int | None = Field(None, ge=1, le=1200)
+    economic_life_months: int | None = Field(None, ge=1, le=1200,
+                                             description="of the underlying asset (ASC 842 major-part test)")
     transfer_of_ownership: bool | None = None
     purchase_option: PurchaseOption | None = None
     fair_value: Money | None = None

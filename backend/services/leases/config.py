@@ -5,16 +5,16 @@ record of why it was chosen, and an FX-rate lookup.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from backend.db.models import Entity, FxRate, IbrRate, LeasePolicyVersion
 from backend.engine.errors import EngineError
+from backend.engine.fx_rates import FxTable
 from backend.engine.leases import LeasePolicy
+from backend.engine.leases.ibr import IbrMatrix, check_ibr_matrix
 from backend.engine.money import D
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
@@ -81,20 +81,7 @@ def put_policy(rt: Runtime, actor: Actor, entity_code: str, data: dict, effectiv
 
 def put_ibr_matrix(rt: Runtime, actor: Actor, entity_code: str, effective_date: date, rates: list[dict]) -> dict:
     """Add a new matrix version: every (currency, band) row applies from ``effective_date``."""
-    errors = []
-    for i, r in enumerate(rates):
-        if r["term_from_months"] > r["term_to_months"]:
-            errors.append({"field": f"rates[{i}].term_to_months", "code": "invalid_band",
-                           "message": "term_to_months must not be below term_from_months"})
-    by_ccy: dict[str, list[tuple[int, int]]] = {}
-    for r in rates:
-        by_ccy.setdefault(r["currency"], []).append((r["term_from_months"], r["term_to_months"]))
-    for ccy, bands in by_ccy.items():
-        bands.sort()
-        for (a0, a1), (b0, _b1) in zip(bands, bands[1:]):
-            if b0 <= a1:
-                errors.append({"field": "rates", "code": "overlapping_bands",
-                               "message": f"{ccy}: term bands {a0}-{a1} and {b0}-… overlap"})
+    errors = check_ibr_matrix(rates)
     if errors:
         raise InvalidInput("The IBR matrix has invalid rows.", code="invalid_ibr_matrix", details=errors)
     with rt.db.session(actor.tenant_id, write=True) as s:
@@ -125,30 +112,9 @@ def get_ibr_matrix(rt: Runtime, actor: Actor, entity_code: str) -> dict:
         return _matrix_view(entity, s.scalars(select(IbrRate).where(IbrRate.entity_id == entity.id)).all())
 
 
-class IbrLookup:
-    """All IBR rows of an entity in memory, for resolving many leases at once."""
-
-    def __init__(self, rows):
-        self.rows = sorted(rows, key=lambda r: (r.effective_date, r.matrix_version))
-
-    @classmethod
-    def load(cls, s, entity_id: str) -> "IbrLookup":
-        return cls(s.scalars(select(IbrRate).where(IbrRate.entity_id == entity_id)).all())
-
-    def resolve(self, currency: str, term_months: int, as_of: date) -> tuple[Decimal, dict] | None:
-        """The rate of the newest matrix effective on ``as_of`` whose band holds the term."""
-        best = None
-        for r in self.rows:
-            if r.effective_date > as_of or r.currency != currency:
-                continue
-            if r.term_from_months <= term_months <= r.term_to_months:
-                best = r  # rows are in effective order, so the last match is the newest
-        if best is None:
-            return None
-        return D(best.rate), {"source": "ibr_matrix", "matrix_version": best.matrix_version,
-                              "effective_date": best.effective_date.isoformat(), "currency": currency,
-                              "term_band": f"{best.term_from_months}-{best.term_to_months} months",
-                              "term_months": term_months, "rate": str(best.rate)}
+def load_ibr(s, entity_id: str) -> IbrMatrix:
+    """The entity's IBR rows as the engine's lookup (currency × term band × effective date)."""
+    return IbrMatrix(s.scalars(select(IbrRate).where(IbrRate.entity_id == entity_id)).all())
 
 
 # ---------------------------------------------------------------- FX rates
@@ -193,43 +159,9 @@ def list_fx_rates(rt: Runtime, actor: Actor, entity_code: str, *, from_currency:
             for r in s.scalars(stmt)]}
 
 
-class FxTable:
-    """FX lookup for the engine: the rate dated on the day asked, or the latest within the
-    previous 7 days (weekends and holidays); anything older is treated as missing so a stale
-    rate is never used silently."""
-
-    MAX_AGE_DAYS = 7
-
-    def __init__(self, rows):
-        self.series: dict[tuple[str, str], tuple[list[date], list[Decimal]]] = {}
-        for r in sorted(rows, key=lambda r: r.rate_date):
-            dates, values = self.series.setdefault((r.from_currency, r.to_currency), ([], []))
-            dates.append(r.rate_date)
-            values.append(D(r.rate))
-
-    @classmethod
-    def load(cls, s, entity_id: str) -> "FxTable":
-        return cls(s.scalars(select(FxRate).where(FxRate.entity_id == entity_id)).all())
-
-    def __call__(self, from_ccy: str, to_ccy: str, on: date) -> Decimal | None:
-        if from_ccy == to_ccy:
-            return Decimal(1)
-        series = self.series.get((from_ccy, to_ccy))
-        if series is not None:
-            dates, values = series
-            i = bisect.bisect_right(dates, on) - 1
-            if i >= 0 and (on - dates[i]).days <= self.MAX_AGE_DAYS:
-                return values[i]
-        inverse = self.series.get((to_ccy, from_ccy))
-        if inverse is not None:
-            dates, values = inverse
-            i = bisect.bisect_right(dates, on) - 1
-            if i >= 0 and (on - dates[i]).days <= self.MAX_AGE_DAYS:
-                return Decimal(1) / values[i]
-        return None
-
-    def has_pair(self, a: str, b: str) -> bool:
-        return (a, b) in self.series or (b, a) in self.series
+def load_fx(s, entity_id: str) -> FxTable:
+    """The entity's FX rates as the engine's table (dated rate, or the latest within 7 days)."""
+    return FxTable(s.scalars(select(FxRate).where(FxRate.entity_id == entity_id)).all())
 
 
 def entity_by_id(s, entity_id: str) -> Entity:

@@ -11,8 +11,8 @@ from backend.jobs.queue import enqueue
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Conflict, NotFound
-from backend.services.leases.assessment import Assessment, assess
-from backend.services.leases.config import FxTable, IbrLookup, current_policy
+from backend.engine.leases.assessment import Assessment, assess_lease
+from backend.services.leases.config import current_policy, load_fx, load_ibr
 from backend.services.platform.pagination import Page, SortSpec, paginate
 from backend.services.platform.persist import flush_unique
 from backend.services.platform.tenancy import get_entity_by_code
@@ -45,25 +45,33 @@ def _denormalise(lease: Lease) -> None:
     lease.end_date = _parse_date(d.get("end_date"))
 
 
-class Context:
-    """Policy, IBR and FX of one entity, loaded once for many leases."""
+class EntityLeaseRules:
+    """Policy, IBR matrix and FX rates of one entity, loaded once for many leases; the rules
+    themselves are the engine's (``engine.leases.assessment.assess_lease``)."""
 
     def __init__(self, s, entity: Entity):
         self.entity = entity
         self.policy_record = current_policy(s, entity)
         self.policy = self.policy_record.policy
-        self.ibr = IbrLookup.load(s, entity.id)
-        self.fx = FxTable.load(s, entity.id)
+        self.ibr = load_ibr(s, entity.id)
+        self.fx = load_fx(s, entity.id)
 
     def assess(self, data: dict, *, full: bool = True) -> Assessment:
-        return assess({**data, "entity": self.entity.code}, self.policy, self.ibr, self.fx, full=full)
+        return assess_lease({**data, "entity": self.entity.code}, self.policy, self.ibr, self.fx, full=full)
+
+
+def matrix_source(assessed: Assessment) -> dict | None:
+    """The rate's provenance to record on a run when the service supplied it (the IBR matrix); a
+    rate on the lease or solved as the implicit rate is recorded by the engine itself."""
+    src = assessed.rate_source
+    return src if src and src.get("source") == "ibr_matrix" else None
 
 
 def create_drafts(s, actor: Actor, now, entity: Entity, items: list[dict], *, source: str,
                   issues_by_index: dict[int, list[dict]] | None = None,
                   provenance_by_index: dict[int, dict] | None = None) -> list[Lease]:
     """Insert drafts in the caller's unit of work (all or nothing), with their assessed issues."""
-    ctx = Context(s, entity)
+    ctx = EntityLeaseRules(s, entity)
     out = []
     for i, data in enumerate(items):
         data = {k: v for k, v in data.items() if k != "entity"}
@@ -148,7 +156,7 @@ def patch_lease(rt: Runtime, actor: Actor, lease_id: str, version: int, changes:
         before = dict(lease.data)
         data = {**lease.data, **{k: v for k, v in changes.items() if k != "entity"}}
         lease.data = data
-        lease.issues = Context(s, entity).assess(data).issues
+        lease.issues = EntityLeaseRules(s, entity).assess(data).issues
         lease.version += 1
         lease.updated_at = now
         _denormalise(lease)
@@ -161,7 +169,7 @@ def patch_lease(rt: Runtime, actor: Actor, lease_id: str, version: int, changes:
 def validate(rt: Runtime, actor: Actor, lease_id: str) -> dict:
     with rt.db.session(actor.tenant_id, write=True) as s:
         lease, entity = _get(s, lease_id)
-        result = Context(s, entity).assess(lease.data)
+        result = EntityLeaseRules(s, entity).assess(lease.data)
         if lease.status == "draft":
             lease.issues = result.issues
         errors = result.errors
@@ -185,7 +193,7 @@ def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
     now = rt.clock()
     results = []
     with rt.db.session(actor.tenant_id, write=True) as s, s.no_autoflush:
-        contexts: dict[str, Context] = {}
+        contexts: dict[str, EntityLeaseRules] = {}
         to_queue: dict[tuple[str, str], list[Lease]] = {}
         wanted = list(dict.fromkeys(lease_ids))
         loaded: dict[str, Lease] = {}
@@ -197,7 +205,7 @@ def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
                 results.append({"lease_id": lease_id, "status": "not_found", "errors": [], "job_ids": []})
                 continue
             if lease.entity_id not in contexts:
-                contexts[lease.entity_id] = Context(s, s.get(Entity, lease.entity_id))
+                contexts[lease.entity_id] = EntityLeaseRules(s, s.get(Entity, lease.entity_id))
             ctx = contexts[lease.entity_id]
             if lease.status != "draft":
                 results.append({"lease_id": lease.id, "status": "already_" + lease.status, "errors": [],

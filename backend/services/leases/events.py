@@ -23,7 +23,7 @@ from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Conflict, InvalidInput, NotFound
 from backend.services.ledger.writer import Provenance, write_entries_many
-from backend.services.leases.drafts import Context, create_drafts, lease_view
+from backend.services.leases.drafts import EntityLeaseRules, matrix_source, create_drafts, lease_view
 from backend.services.leases.runs import NewRun, load_schedule, persist_runs, route_lease_entries, run_view
 from backend.webhooks.outbox import emit_many
 from backend.services.ledger.locks import load_locks
@@ -51,17 +51,17 @@ def _history(s, lease_id: str, standard: str) -> tuple[LeaseRun, list[dict]]:
     return current, events
 
 
-def _replay(ctx: Context, lease: Lease, standard: str, lineage: list[dict]):
+def _replay(ctx: EntityLeaseRules, lease: Lease, standard: str, lineage: list[dict]):
     assessed = ctx.assess(lease.data, full=False)
     if assessed.errors:
         e = assessed.errors[0]
         raise Conflict(f"The lease input no longer computes: {e['field']}: {e['message']}", code=e["code"])
     events = [parse_event(x["run_type"], x["effective_date"], x["changes"]) for x in lineage]
     return apply_events(assessed.terms, ctx.policy, standard, events, discount_rate=assessed.discount_rate,
-                        fx_rates=ctx.fx, lease_id=lease.id, discount_rate_source=assessed.rate_source)
+                        fx_rates=ctx.fx, lease_id=lease.id, discount_rate_source=matrix_source(assessed))
 
 
-def _books(ctx: Context, standards: list[str] | None) -> list[str]:
+def _books(ctx: EntityLeaseRules, standards: list[str] | None) -> list[str]:
     stds = standards or list(ctx.policy.enabled_standards)
     bad = [x for x in stds if x not in ctx.policy.enabled_standards]
     if bad:
@@ -82,7 +82,7 @@ def request_run(rt: Runtime, actor: Actor, *, lease_id: str, run_type: str, effe
         if lease.status == "draft":
             raise Conflict("The lease is a draft: edit it with PATCH; engine runs change confirmed leases.",
                            code="lease_not_confirmed")
-        ctx = Context(s, s.get(Entity, lease.entity_id))
+        ctx = EntityLeaseRules(s, s.get(Entity, lease.entity_id))
         preview = {}
         for std in _books(ctx, standards):
             _current, lineage = _history(s, lease.id, std)
@@ -120,7 +120,7 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
         if lease is None:
             raise PermanentJobError("The lease no longer exists.", code="lease_not_found")
         entity = s.get(Entity, lease.entity_id)
-        ctx, locks = Context(s, entity), load_locks(s, entity.id)
+        ctx, locks = EntityLeaseRules(s, entity), load_locks(s, entity.id)
         new_lease_id = None
         for std in payload["standards"]:
             done = s.scalar(select(LeaseRun.id).where(LeaseRun.lease_id == lease.id, LeaseRun.standard == std,
@@ -186,12 +186,12 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
     return out
 
 
-def _replay_initial(ctx: Context, lease: Lease, standard: str):
+def _replay_initial(ctx: EntityLeaseRules, lease: Lease, standard: str):
     from backend.engine.leases import compute_schedule
 
     assessed = ctx.assess(lease.data, full=False)
     return compute_schedule(assessed.terms, ctx.policy, standard, discount_rate=assessed.discount_rate,
-                            fx_rates=ctx.fx, lease_id=lease.id, discount_rate_source=assessed.rate_source)
+                            fx_rates=ctx.fx, lease_id=lease.id, discount_rate_source=matrix_source(assessed))
 
 
 def _separate_lease(s, tenant_id, actor_user_id, actor_kind: str, now, entity: Entity, lease: Lease,

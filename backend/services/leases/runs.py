@@ -29,7 +29,7 @@ from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput, NotFound
 from backend.services.ledger.writer import Provenance, write_entries_many
-from backend.services.leases.drafts import Context
+from backend.services.leases.drafts import EntityLeaseRules, matrix_source
 from backend.services.platform.pagination import Page, SortSpec, paginate
 from backend.services.ledger.locks import load_locks
 from backend.webhooks.outbox import emit_many
@@ -258,7 +258,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
     with rt.db.session(tenant_id) as s:
         done = {(lid, std) for lid, std in s.execute(select(LeaseRun.lease_id, LeaseRun.standard).where(
             LeaseRun.lease_id.in_(lease_ids), LeaseRun.run_type == "INITIAL_RECOGNITION"))}
-        contexts: dict[str, Context] = {}
+        contexts: dict[str, EntityLeaseRules] = {}
         locks: dict[str, PeriodLocks] = {}
         new_runs, journal_batches, failed, audit_rows = [], [], [], []
         for lease in s.scalars(select(Lease).where(Lease.id.in_(lease_ids)).order_by(Lease.id)):
@@ -270,7 +270,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
                                "message": "The lease is not confirmed."})
                 continue
             if lease.entity_id not in contexts:
-                contexts[lease.entity_id] = Context(s, s.get(Entity, lease.entity_id))
+                contexts[lease.entity_id] = EntityLeaseRules(s, s.get(Entity, lease.entity_id))
                 locks[lease.entity_id] = load_locks(s, lease.entity_id)
             ctx = contexts[lease.entity_id]
             assessed = ctx.assess(lease.data, full=False)
@@ -281,7 +281,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
             try:
                 scheds = compute_schedules(assessed.terms, ctx.policy, todo, discount_rate=assessed.discount_rate,
                                            fx_rates=ctx.fx, lease_id=lease.id,
-                                           discount_rate_source=assessed.rate_source)
+                                           discount_rate_source=matrix_source(assessed))
             except EngineError as exc:
                 failed.append({"lease_id": lease.id, "code": exc.code, "message": exc.message})
                 continue
