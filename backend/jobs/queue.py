@@ -152,10 +152,13 @@ def _owned(job_id: str, worker_id: str, attempt: int | None):
 
 def complete(db: Database, job_id: str, worker_id: str, result: dict[str, Any], now: datetime, *,
              attempt: int | None = None) -> bool:
-    """Mark the job succeeded; False when this worker no longer owns it (nothing changes then)."""
+    """Mark the job done — ``succeeded``, or ``completed_with_failures`` when its result lists items
+    that failed (a batch job that finished but not for everything); False when this worker no longer
+    owns the job (nothing changes then)."""
+    status = "completed_with_failures" if result.get("failed") else "succeeded"
     with db.session(system=True, write=True) as s:
         return s.execute(update(T).where(_owned(job_id, worker_id, attempt)).values(
-            status="succeeded", result=result, finished_at=now, locked_by=None, locked_until=None,
+            status=status, result=result, finished_at=now, locked_by=None, locked_until=None,
             error_code=None, error_message=None).returning(T.c.id)).first() is not None
 
 

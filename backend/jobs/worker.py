@@ -123,7 +123,9 @@ class Worker:
         problem = _result_problem(result)
         if problem:
             return failed("invalid_result", problem, True)
-        return "succeeded" if complete(db, job.id, job.worker_id, result, clock(), attempt=job.attempt) else None
+        if not complete(db, job.id, job.worker_id, result, clock(), attempt=job.attempt):
+            return None
+        return "completed_with_failures" if result.get("failed") else "succeeded"
 
     @contextmanager
     def _heartbeat(self, jobs: list[ClaimedJob]) -> Iterator[set[str]]:

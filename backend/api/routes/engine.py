@@ -1,6 +1,7 @@
 """Engine runs and monthly close."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -11,11 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
-from backend.api.schemas.common import ERROR_RESPONSES
+from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.fields import Day, Period, text
 from backend.api.schemas.leases import Standard
 from backend.services.leases import close as lease_close  # noqa: F401  (registers leases as a ledger source)
 from backend.services.leases import events as lease_events
+from backend.services.leases import failures as lease_failures
 from backend.services.leases import runs as lease_runs
 from backend.services.ledger import close as ledger_close
 from backend.services.platform.context import Actor
@@ -69,6 +71,27 @@ def list_runs(request: Request, actor: Annotated[Actor, Depends(require("engine.
               lease_id: str | None = None, standard: Standard | None = None, run_type: str | None = None):
     return page_out(lease_runs.list_runs(runtime(request), actor, limit=limit, cursor=cursor, sort=sort,
                                          lease_id=lease_id, standard=standard, run_type=run_type))
+
+
+class DlqItemOut(BaseModel):
+    lease_id: str
+    entity: str
+    external_id: str
+    status: str
+    failure: dict[str, Any] = Field(description="code (the engine rule), message, field, run_type, standards, "
+                                                "inputs_hash, job_id, failed_at")
+    created_at: datetime
+
+
+@router.get("/engine/dlq", operation_id="list_failed_lease_runs", response_model=Page[DlqItemOut],
+            summary="Leases whose recognition or event run failed (the dead-letter queue)",
+            description="Fix the input (PATCH is not possible after confirm: use an engine run) or the "
+                        "configuration (IBR matrix, FX rates, policy), then POST /v1/leases/{id}/recalculate.")
+def list_dlq(request: Request, actor: Annotated[Actor, Depends(require("engine.read"))],
+             limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, sort: Sort = None,
+             entity: str | None = None, code: str | None = None):
+    return page_out(lease_failures.list_dlq(runtime(request), actor, limit=limit, cursor=cursor, sort=sort,
+                                            entity=entity, code=code))
 
 
 @router.get("/engine/runs/{run_id}", operation_id="get_engine_run")

@@ -28,9 +28,10 @@ class JobErrorOut(BaseModel):
 class JobOut(BaseModel):
     id: str
     kind: str
-    status: Literal["queued", "running", "succeeded", "failed", "dead"] = Field(
-        description="`queued` (also while waiting to retry), `running`, `succeeded`; `failed`: a permanent "
-                    "error; `dead`: every attempt failed")
+    status: Literal["queued", "running", "succeeded", "completed_with_failures", "failed", "dead"] = Field(
+        description="`queued` (also while waiting to retry), `running`, `succeeded`; `completed_with_failures`: "
+                    "the job finished but some of its items failed (see `result.failed`, `result.counts` and "
+                    "GET /v1/engine/dlq); `failed`: a permanent error; `dead`: every attempt failed")
     progress: ProgressOut
     result: dict[str, Any] | None
     error: JobErrorOut | None = Field(description="The last attempt's error (kept while a retry is queued)")

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from backend.api.deps import require, runtime
@@ -15,6 +16,7 @@ from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.fields import Currency
 from backend.api.schemas.leases import ConfirmIn, LeaseCreate, LeaseOut, LeasePatch, Standard
 from backend.services.leases import workbook_import as lease_import
+from backend.services.leases import failures as lease_failures
 from backend.services.leases import runs as lease_runs
 from backend.services.leases import drafts as leases
 from backend.services.leases.workbook_import import WorkbookRefused
@@ -96,6 +98,25 @@ def confirm(body: ConfirmIn, request: Request, actor: Annotated[Actor, Depends(r
             idempotency_key: IdempotencyKeyHeader = None):
     return respond(request, actor, lambda: leases.confirm(runtime(request), actor, body.lease_ids), body=body,
                    status_code=202, idempotency_key=idempotency_key)
+
+
+class RecalculateOut(BaseModel):
+    lease_id: str
+    status: Literal["queued", "up_to_date"]
+    job_id: str | None
+    standards: list[str] | None = None
+    message: str | None = None
+
+
+@router.post("/leases/{lease_id}/recalculate", operation_id="recalculate_lease", response_model=RecalculateOut,
+             summary="Run recognition again for the books of a confirmed lease that have no run (after a fix)",
+             description="A lease in the dead-letter list (GET /v1/engine/dlq) is retried once its input or "
+                         "configuration is fixed. Idempotent: books that already have a run are skipped, and a "
+                         "lease with nothing to redo answers `up_to_date`.")
+def recalculate(lease_id: str, request: Request, actor: Annotated[Actor, Depends(require("leases.confirm"))],
+                idempotency_key: IdempotencyKeyHeader = None):
+    return respond(request, actor, lambda: lease_failures.recalculate(runtime(request), actor, lease_id),
+                   model=RecalculateOut, idempotency_key=idempotency_key)
 
 
 @router.get("/leases/{lease_id}/schedule", operation_id="get_lease_schedule",

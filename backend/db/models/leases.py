@@ -77,6 +77,8 @@ class Lease(IdMixin, TenantScoped, Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     recognition_job_ids: Mapped[list] = mapped_column(JSON, default=list)  # the jobs confirm queued
+    # The last failed run (engine rule, message, field, inputs hash, job) until a run succeeds: the DLQ.
+    recognition_failure: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class LeaseRun(IdMixin, TenantScoped, Base):

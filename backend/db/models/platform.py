@@ -47,7 +47,8 @@ class Job(IdMixin, Base):
     tenant_id: Mapped[str | None] = mapped_column(String(26), ForeignKey("tenants.id"), nullable=True, index=True)
     kind: Mapped[str] = mapped_column(String(60))
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued running succeeded failed dead
+    # queued running succeeded completed_with_failures failed dead
+    status: Mapped[str] = mapped_column(String(24), default="queued")
     priority: Mapped[int] = mapped_column(Integer, default=100)
     run_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -30,6 +30,7 @@ from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput, NotFound
 from backend.services.ledger.writer import Provenance, write_entries_many
 from backend.services.leases.drafts import EntityLeaseRules, matrix_source
+from backend.services.leases.failures import failure, record_outcomes
 from backend.services.platform.pagination import Page, SortSpec, paginate
 from backend.services.ledger.locks import load_locks
 from backend.webhooks.outbox import emit_many
@@ -276,14 +277,14 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
             assessed = ctx.assess(lease.data, full=False)
             if assessed.errors:
                 e = assessed.errors[0]
-                failed.append({"lease_id": lease.id, "code": e["code"], "message": f"{e['field']}: {e['message']}"})
+                failed.append(failure(lease, ctx, todo, e["code"], f"{e['field']}: {e['message']}", e["field"]))
                 continue
             try:
                 scheds = compute_schedules(assessed.terms, ctx.policy, todo, discount_rate=assessed.discount_rate,
                                            fx_rates=ctx.fx, lease_id=lease.id,
                                            discount_rate_source=matrix_source(assessed))
             except EngineError as exc:
-                failed.append({"lease_id": lease.id, "code": exc.code, "message": exc.message})
+                failed.append(failure(lease, ctx, todo, exc.code, exc.message, exc.field))
                 continue
             for std, sched in scheds.items():
                 run_id = new_id()
@@ -312,6 +313,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
             journal_batches = [b for b in journal_batches if b[0].run_id in keep]
             audit_rows = [a for a in audit_rows if a["resource_id"] in keep]
         persist_runs(s, tenant_id, new_runs, job_id=job_id, actor_user_id=actor_user_id, now=now)
+        record_outcomes(s, {r.lease.id for r in new_runs}, failed, job_id=job_id, now=now)
         written = write_entries_many(s, journal_batches, now)
         if audit_rows:
             audit.append_many(s, audit_rows)
@@ -322,8 +324,10 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
             *[("engine.failed", {"run_type": "INITIAL_RECOGNITION", "job_id": job_id, **f}) for f in failed]])
     # Durations for operators (and the workflow benchmark's persistence figure), not accounting data.
     timings = {"compute_seconds": round(computed - started, 3), "write_seconds": round(time.perf_counter() - computed, 3)}
+    succeeded = len({r.lease.id for r in new_runs})
     return {"standards": list(standards), "runs_created": len(new_runs), "already_done": len(done),
-            "journal_entries": written, "failed": failed, "timings": timings}
+            "journal_entries": written, "failed": failed, "timings": timings,
+            "counts": {"leases": len(lease_ids), "succeeded": succeeded, "failed": len(failed)}}
 
 
 def report_job_failure(rt: Runtime, tenant_id: str, job_id: str, kind: str, payload: dict, code: str,
@@ -335,6 +339,12 @@ def report_job_failure(rt: Runtime, tenant_id: str, job_id: str, kind: str, payl
             from backend.services.ledger.close import mark_failed
 
             mark_failed(s, payload.get("close_id"))
+        lease_ids = payload.get("lease_ids") or ([payload["lease_id"]] if payload.get("lease_id") else [])
+        if lease_ids:  # the whole job gave up: every lease it carried is in the dead-letter list
+            run_type = "INITIAL_RECOGNITION" if kind == "lease.initial_recognition" else payload.get("run_type")
+            record_outcomes(s, set(), [{"lease_id": lid, "code": code, "message": message, "field": None,
+                                        "run_type": run_type, "standards": payload.get("standards")}
+                                       for lid in lease_ids], job_id=job_id, now=now)
         who = {"user_id": payload.get("actor_user_id"), "actor_kind": payload.get("actor_kind"), "channel": "engine"}
         data = {"job_id": job_id, "kind": kind, "error": {"code": code, "message": message},
                 **{k: payload[k] for k in ("lease_ids", "lease_id", "close_id", "standards", "event") if k in payload}}
