@@ -16,6 +16,7 @@ from backend.engine.leases.result import PERIOD_FIELDS
 from backend.services.ledger import export as journal_export
 from backend.services.ledger import queries as journal_queries
 from backend.services.ledger import journals
+from backend.services.leases import run_reads
 from backend.services.leases import runs as lease_runs
 from backend.services.leases import drafts as leases
 from backend.services.platform.context import Actor, Runtime
@@ -76,7 +77,7 @@ def pull_schedule(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -
     schedules, missing = [], []
     for lid in ids:
         try:
-            schedules.append((leases.get_lease(rt, actor, lid), lease_runs.get_schedule(rt, actor, lid, standard)))
+            schedules.append((leases.get_lease(rt, actor, lid), run_reads.get_schedule(rt, actor, lid, standard)))
         except NotFound as exc:
             missing.append(exc.message)
     if not schedules:

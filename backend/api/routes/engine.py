@@ -18,7 +18,7 @@ from backend.api.schemas.leases import Standard
 from backend.services.leases import close as lease_close  # noqa: F401  (registers leases as a ledger source)
 from backend.services.leases import events as lease_events
 from backend.services.leases import failures as lease_failures
-from backend.services.leases import runs as lease_runs
+from backend.services.leases import run_reads
 from backend.services.ledger import close as ledger_close
 from backend.services.platform.context import Actor
 from backend.services.platform.pagination import DEFAULT_LIMIT
@@ -69,7 +69,7 @@ def run_engine(body: EngineRunIn, request: Request, actor: Annotated[Actor, Depe
 def list_runs(request: Request, actor: Annotated[Actor, Depends(require("engine.read"))],
               limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, sort: Sort = None,
               lease_id: str | None = None, standard: Standard | None = None, run_type: str | None = None):
-    return page_out(lease_runs.list_runs(runtime(request), actor, limit=limit, cursor=cursor, sort=sort,
+    return page_out(run_reads.list_runs(runtime(request), actor, limit=limit, cursor=cursor, sort=sort,
                                          lease_id=lease_id, standard=standard, run_type=run_type))
 
 
@@ -96,7 +96,7 @@ def list_dlq(request: Request, actor: Annotated[Actor, Depends(require("engine.r
 
 @router.get("/engine/runs/{run_id}", operation_id="get_engine_run")
 def get_run(run_id: str, request: Request, actor: Annotated[Actor, Depends(require("engine.read"))]):
-    return lease_runs.get_run(runtime(request), actor, run_id)
+    return run_reads.get_run(runtime(request), actor, run_id)
 
 
 @router.post("/engine/monthly-close", operation_id="monthly_close", status_code=202,

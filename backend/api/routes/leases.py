@@ -17,7 +17,7 @@ from backend.api.schemas.fields import Currency
 from backend.api.schemas.leases import ConfirmIn, LeaseCreate, LeaseOut, LeasePatch, Standard
 from backend.services.leases import workbook_import as lease_import
 from backend.services.leases import failures as lease_failures
-from backend.services.leases import runs as lease_runs
+from backend.services.leases import run_reads
 from backend.services.leases import drafts as leases
 from backend.services.leases.workbook_import import WorkbookRefused
 from backend.services.platform.context import Actor
@@ -123,4 +123,4 @@ def recalculate(lease_id: str, request: Request, actor: Annotated[Actor, Depends
             summary="The monthly schedule of the current run (or of `run_id`); money as strings")
 def schedule(lease_id: str, request: Request, actor: Annotated[Actor, Depends(require("leases.read"))],
              standard: Standard, run_id: str | None = None):
-    return lease_runs.get_schedule(runtime(request), actor, lease_id, standard, run_id)
+    return run_reads.get_schedule(runtime(request), actor, lease_id, standard, run_id)

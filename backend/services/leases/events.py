@@ -24,7 +24,8 @@ from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Conflict, InvalidInput, NotFound
 from backend.services.ledger.writer import Provenance, write_entries_many
 from backend.services.leases.drafts import EntityLeaseRules, matrix_source, create_drafts, lease_view
-from backend.services.leases.runs import NewRun, load_schedule, persist_runs, route_lease_entries, run_view
+from backend.services.leases.run_reads import run_view
+from backend.services.leases.runs import NewRun, load_schedule, persist_runs, route_lease_entries
 from backend.webhooks.outbox import emit_many
 from backend.services.ledger.locks import load_locks
 
