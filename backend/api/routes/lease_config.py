@@ -11,6 +11,7 @@ from backend.api.deps import require, runtime
 from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.fields import PERIOD_PATTERN, Currency, Day, FxRate, Period, Rate, UnsignedMoney, text
 from backend.services.leases import config as lease_config
+from backend.services.leases import fx_refresh
 from backend.services.ledger import locks as period_locks
 from backend.services.platform.context import Actor
 
@@ -146,7 +147,7 @@ def get_fx(request: Request, actor: Annotated[Actor, Depends(require("lease_conf
 
 @router.put("/fx-rates", operation_id="put_fx_rates", summary="Upsert FX rates (units of to_currency per from_currency)")
 def put_fx(body: FxRatesIn, request: Request, actor: Annotated[Actor, Depends(require("lease_config.write"))]):
-    return lease_config.put_fx_rates(runtime(request), actor, body.entity, [r.model_dump() for r in body.rates])
+    return fx_refresh.put_fx_rates(runtime(request), actor, body.entity, [r.model_dump() for r in body.rates])
 
 
 @router.get("/lease/period-locks", operation_id="get_period_locks",

@@ -19,6 +19,7 @@ from backend.dashboard.web import Ctx, DashboardRoute, guard
 from backend.services.ledger import account_mapping
 from backend.services.platform import dashboard_views
 from backend.services.leases import config as lease_config
+from backend.services.leases import fx_refresh
 from backend.services.ledger import locks as period_locks
 from backend.services.platform import tenancy
 from backend.services.platform.errors import InvalidInput
@@ -114,7 +115,7 @@ def put_ibr(code: str, ctx: Ctx = guard("lease_config.write")):
 def put_fx(code: str, ctx: Ctx = guard("lease_config.write")):
     rows = pasted_rows(ctx.field("rows"), ("from_currency", "to_currency", "date", "rate"))
     body = parse(FxRatesIn, {"entity": code, "rates": rows})
-    out = lease_config.put_fx_rates(ctx.rt, ctx.actor, code, [r.model_dump() for r in body.rates])
+    out = fx_refresh.put_fx_rates(ctx.rt, ctx.actor, code, [r.model_dump() for r in body.rates])
     return ctx.redirect(f"/entities/{code}", f"{out['upserted']} FX rates saved ({len(out['changed'])} changed).")
 
 
