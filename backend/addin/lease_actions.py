@@ -14,17 +14,7 @@ from backend.services.leases import drafts as leases
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Conflict, NotFound, ServiceError, Unprocessable
 from backend.workbooks import ExtractResult
-
-
-def _nearest(prov: dict[str, str], path: str) -> str:
-    """The cell of ``path`` or of its closest parent field; the row's Lease ID cell otherwise."""
-    p = path
-    while p:
-        if p in prov:
-            return prov[p]
-        cut = max(p.rfind("."), p.rfind("["))
-        p = p[:cut] if cut > 0 else ""
-    return prov.get("external_id", prov["_row"])
+from backend.workbooks.extract_result import nearest
 
 
 def _result(ok: bool, message: str, book=None, **extra) -> dict:
@@ -58,7 +48,7 @@ def _row_lines(ex: Extracted, i: int, engine_issues: list[dict] | None = None) -
         if blank:  # a missing value: point at its empty cell, not at the row's Lease ID
             msg = issue["message"].split(": ", 1)[1] if issue.get("cell") else issue["message"]
             issue = {**issue, "sheet": None, "cell": None, "message": msg}
-        fallback = blank or (_nearest(prov, path) if path else prov.get("external_id"))
+        fallback = blank or (nearest(prov, path) if path else prov.get("external_id"))
         sheet, cell, line = issue_line(issue, fallback)
         if line in seen:
             continue
