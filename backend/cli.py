@@ -60,6 +60,8 @@ def migrate() -> None:
 def serve(
     host: Optional[str] = typer.Option(None, help="Bind address (default LEDGER_HOST or 127.0.0.1)"),
     port: Optional[int] = typer.Option(None, help="Port (default LEDGER_PORT or 8000)"),
+    workers: Optional[int] = typer.Option(None, min=1, help="Job worker processes beside the API (default "
+                                                            "LEDGER_WORKER_PROCESSES, or one per core; 1 = a thread)"),
 ) -> None:
     """Migrate, create the demo account on an empty database, and serve the API."""
     import uvicorn
@@ -76,7 +78,7 @@ def serve(
         typer.echo(f"Sandbox OWNER token (shown once, store it now):\n\n    {boot.token}\n")
         typer.echo(f"Try: curl -H 'Authorization: Bearer {boot.token}' "
                    f"http://{host or settings.host}:{port or settings.port}/v1/me")
-    uvicorn.run(serving_app(rt), host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(serving_app(rt, workers), host=host or settings.host, port=port or settings.port, log_level="info")
 
 
 @app.command()

@@ -10,20 +10,23 @@ from fastapi import FastAPI
 
 from backend.api.app import create_app
 from backend.bootstrap import build_runtime
-from backend.jobs.worker import start_background
+from backend.jobs.worker import WorkerPool, default_worker_processes, start_background
 from backend.services.platform.context import Runtime
 
 
-def serving_app(rt: Runtime) -> FastAPI:
-    """The API with the job worker running inside it while it serves (if ``worker_in_process``)."""
+def serving_app(rt: Runtime, workers: int | None = None) -> FastAPI:
+    """The API with job workers running while it serves (unless ``worker_in_process`` is off):
+    one thread inside the process for ``workers=1``, else that many worker processes beside it
+    (default: ``LEDGER_WORKER_PROCESSES``, or one per core)."""
     app = create_app(rt)
     if not rt.settings.worker_in_process:
         return app
+    count = workers or rt.settings.worker_processes or default_worker_processes()
     inner = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(a: FastAPI):
-        worker = start_background(rt)
+        worker = start_background(rt) if count <= 1 else WorkerPool(count, rt.settings).start()
         try:
             async with inner(a):
                 yield

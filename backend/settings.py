@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     public_base_url: str = Field("https://localhost:8000", description="Public HTTPS base URL (add-in manifest)")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    worker_in_process: bool = Field(True, description="Run the job worker inside the API process")
+    worker_in_process: bool = Field(True, description="Run job workers with the API process (serve)")
+    worker_processes: int | None = Field(None, ge=1, le=64, description="Worker processes `serve` runs beside the "
+                                                                        "API (default: one per core; 1 = a thread)")
     default_plan: str = Field("starter", description="Rate-limit plan for new tenants")
     webhook_allow_loopback: bool = Field(
         False, description="Development only: let webhook endpoints point at a loopback host (refused in production)"

@@ -198,13 +198,16 @@ def stop_on_signals(stop: threading.Event, *, sigint: bool = True) -> None:
     signal.signal(signal.SIGINT, on_signal if sigint else signal.SIG_IGN)
 
 
-def run_process(imports: list[str], options: dict, child: bool = False) -> None:
-    """One worker process: its own Runtime (engines are per process), signals, the poll loop."""
+def run_process(imports: list[str], options: dict, child: bool = False, settings: dict | None = None) -> None:
+    """One worker process: its own Runtime (engines are per process), signals, the poll loop.
+    ``settings``: the parent's settings (a pool beside a server); otherwise read from the environment."""
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     registry.load(imports)
-    rt = Runtime.from_settings()
+    from backend.settings import Settings
+
+    rt = Runtime.from_settings(Settings(**settings, _env_file=None) if settings else None)
     stop = threading.Event()
     stop_on_signals(stop, sigint=not child)
     try:
@@ -240,3 +243,39 @@ def serve(*, processes: int, imports: list[str], options: dict) -> int:
 
 def start_background(rt) -> BackgroundWorker:
     return BackgroundWorker(rt).start()
+
+
+class WorkerPool:
+    """Worker processes beside a serving process (``ledger-layer serve --workers N``): the same
+    processes ``ledger-layer worker --processes N`` runs, started and stopped with the server."""
+
+    def __init__(self, processes: int, settings, options: dict | None = None):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # no inherited engines, locks or threads
+        # The children take the server's settings (resolved secret included), not the environment's.
+        conf = {**settings.model_dump(exclude={"xlwings_license_key"}), "secret_key": settings.resolved_secret_key()}
+        self.children = [ctx.Process(target=run_process, args=([], options or {}, True, conf),
+                                     name=f"ledger-worker-{i}", daemon=True) for i in range(processes)]
+
+    def start(self) -> "WorkerPool":
+        for child in self.children:
+            child.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM: each finishes its current job and exits; one that does not in time is killed
+        (its job's lease expires and another worker runs it again)."""
+        for child in self.children:
+            if child.is_alive() and child.pid:
+                os.kill(child.pid, signal.SIGTERM)
+        for child in self.children:
+            child.join(timeout)
+            if child.is_alive():
+                child.kill()
+                child.join(5)
+
+
+def default_worker_processes() -> int:
+    """Sized to the machine: one worker process per core, at least one, at most eight."""
+    return max(1, min(8, os.cpu_count() or 1))

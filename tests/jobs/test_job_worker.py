@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import threading
+
+import pytest
 import time
 from datetime import timedelta
 
@@ -170,10 +172,37 @@ def test_the_api_process_runs_jobs_when_worker_in_process(rt, settings, put, loa
 
     live = Runtime(settings=settings.model_copy(update={"worker_in_process": True}),
                    db=Database(settings.database_url), secret_key=rt.secret_key)
-    with TestClient(serving_app(live)):
+    with TestClient(serving_app(live, workers=1)):
         with live.db.session(system=True, write=True) as s:
             from backend.jobs import enqueue
 
             job_id = enqueue(s, kind="test.echo", payload={}, now=live.clock()).id
         assert _wait(lambda: load(job_id).status == "succeeded")
     assert not any(t.name == "ledger-worker" and t.is_alive() for t in threading.enumerate())
+
+
+@pytest.mark.slow
+def test_serve_runs_a_pool_of_worker_processes(rt, settings, load):
+    """#22: `serve --workers N` starts N worker processes beside the API and stops them with it."""
+    from fastapi.testclient import TestClient
+
+    from backend.db.session import Database
+    from backend.jobs.housekeeping import PURGE_IDEMPOTENCY
+    from backend.serving import serving_app
+    from backend.services.platform.context import Runtime
+
+    live = Runtime(settings=settings.model_copy(update={"worker_in_process": True}),
+                   db=Database(settings.database_url), secret_key=rt.secret_key)
+    app = serving_app(live, workers=2)
+    with TestClient(app):
+        import multiprocessing
+
+        pool = [p for p in multiprocessing.active_children() if p.name.startswith("ledger-worker-")]
+        assert len(pool) == 2 and all(p.is_alive() for p in pool)
+        with live.db.session(system=True, write=True) as s:
+            from backend.jobs import enqueue
+
+            job_id = enqueue(s, kind=PURGE_IDEMPOTENCY, payload={}, now=live.clock()).id
+        assert _wait(lambda: load(job_id).status == "succeeded", timeout=60)
+        assert load(job_id).locked_by is None
+    assert not any(p.is_alive() for p in pool)
