@@ -59,7 +59,9 @@ from backend.workbooks import extract_workbook  # noqa: E402
 from backend.workbooks.columns import LEASE_COLUMNS, PAYMENT_COLUMNS  # noqa: E402
 
 
-def build_workbook(n: int, seed: int = 6) -> bytes:
+def build_workbook(n: int, seed: int = 6, entities: tuple[str, ...] = ("UK01", "US01", "DE01")) -> bytes:
+    """A register of ``n`` leases; ``entities`` are written in the Entity column as given (codes or
+    legal names — the headline benchmark uses the demo entities' legal names)."""
     rnd = random.Random(seed)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": True})
@@ -81,7 +83,7 @@ def build_workbook(n: int, seed: int = 6) -> bytes:
         end = start + timedelta(days=rnd.choice([364, 729, 1825, 3652]))
         ref = f"L-{i:06d}"
         leases.write_string(r, col["external_id"], ref)
-        leases.write_string(r, col["entity"], rnd.choice(["UK01", "US01", "DE01"]))
+        leases.write_string(r, col["entity"], rnd.choice(entities))
         leases.write_string(r, col["description"], f"{rnd.choice(['Office', 'Van', 'Forklift', 'Store'])} {i}")
         leases.write_string(r, col["asset_class"], rnd.choice(["property", "vehicle", "equipment"]))
         leases.write_string(r, col["currency"], rnd.choice(["EUR", "USD", "GBP"]))
