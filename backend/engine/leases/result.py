@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import ENGINE_VERSION
 from ..money import quantize
-from .fingerprint import canonical, dumps, sha256_of
+from ..fingerprint import canonical, dumps, sha256_of
 
 # ``payment`` is what reduces the liability; ``cash_paid`` is every lease payment dated in
 # the month (a payment on the commencement date and payments outside the liability

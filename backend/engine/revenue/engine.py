@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from ..calendar import ONE_DAY, add_months
 from ..errors import EngineError
-from ..leases.fingerprint import canonical
+from ..fingerprint import canonical
 from ..money import from_minor
 from .allocation import to_units
 from .balances import build_periods

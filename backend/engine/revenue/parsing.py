@@ -1,7 +1,7 @@
 """``parse_contract``: the API's JSON-like contract to frozen values.
 
 Every field problem is reported at once with its path (``performance_obligations[1].ssp``); the
-lease parser's collector is reused so messages and codes read the same across sources.
+engine's ``FieldCollector`` (shared with the lease parser) keeps messages and codes the same across sources.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
-from ..leases.terms import _Collector
+from ..inputs import FieldCollector
 from ..money import quantize, quantum
 from .contract import (COLLECTIBILITY, COMPOUNDING, PATTERNS, SSP_METHODS, VC_METHODS, VOLUME_DISCOUNT, Billing,
                        Collectibility, Contract, ContractCost, DiscountAllocation, Financing, InvalidRevenueInput,
@@ -19,8 +19,8 @@ from .contract import (COLLECTIBILITY, COMPOUNDING, PATTERNS, SSP_METHODS, VC_ME
 
 
 
-class _C(_Collector):
-    """The lease parser's collector plus a minor-unit check (contract money is on the currency's unit)."""
+class _C(FieldCollector):
+    """The engine's field collector plus a minor-unit check (contract money is on the currency's unit)."""
 
     currency = "USD"
 

@@ -13,8 +13,11 @@ Collections (cash) are the ledger's, not the engine's.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Sequence
 
+from .. import routing
 from ..journal import JournalEntry, JournalLine, assert_balanced
 from ..money import from_minor
 from .result import RevenueResult
@@ -35,6 +38,7 @@ ACCOUNT_CODES = (REVENUE, CONTRACT_ASSET, CONTRACT_LIABILITY, RECEIVABLE, FINANC
 """Every engine account code the revenue engine posts to (the entity maps each to its chart)."""
 
 EVENT = "revenue.period"
+CATCH_UP_EVENT = "revenue.catch_up"
 
 
 def _entry_lines(r: RevenueResult, k: int) -> list[JournalLine]:
@@ -118,3 +122,11 @@ def event_postings(before: RevenueResult, after: RevenueResult, period: str) -> 
                      f"event effect {period}")
     assert_balanced(e)
     return [e]
+
+
+def catch_up_entry(entries: Sequence[JournalEntry], first_open_period: str, first_open_date: date, *,
+                   replaces: Sequence[JournalEntry] = (), event: str = CATCH_UP_EVENT
+                   ) -> tuple[JournalEntry | None, list[str]]:
+    """The ledger's source-neutral catch-up (``routing.catch_up_entry``), labelled ``revenue.catch_up``:
+    entries of locked periods become one netted entry in the first open period."""
+    return routing.catch_up_entry(entries, first_open_period, first_open_date, replaces=replaces, event=event)

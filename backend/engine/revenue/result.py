@@ -9,7 +9,7 @@ from typing import Any
 from .. import ENGINE_VERSION
 from ..errors import EngineError
 from ..money import from_minor
-from ..leases.fingerprint import dumps, sha256_of
+from ..fingerprint import dumps, sha256_of
 from .balances import PeriodColumns
 from .costs import CostColumns
 from .price import TransactionPrice

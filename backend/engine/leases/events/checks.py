@@ -15,7 +15,7 @@ from decimal import Decimal
 from ...errors import EngineError
 from ...money import quantize
 from ..classification import classify_asc842
-from ..fingerprint import canonical
+from ...fingerprint import canonical
 from ..policy import LeasePolicy
 from ..rates import RateBasis
 from ..terms import LeaseTerms

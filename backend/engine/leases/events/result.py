@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...journal import JournalEntry
-from ..fingerprint import canonical
+from ...fingerprint import canonical
 from ..result import LeaseSchedule
 from .model import LeaseEvent
 
