@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from ..errors import EngineError, InvalidLeaseInput
 from .discount import rate_needed
@@ -33,7 +33,7 @@ from .validation import validate_lease
 class Assessment:
     terms: LeaseTerms | None
     discount_rate: Decimal | None
-    rate_source: dict | None
+    rate_source: dict[str, Any] | None
     issues: list[dict] = field(default_factory=list)
 
     @property
@@ -41,11 +41,11 @@ class Assessment:
         return [i for i in self.issues if i["severity"] == "error"]
 
 
-def _issue(severity: str, fld: str | None, code: str, message: str) -> dict:
+def _issue(severity: str, fld: str | None, code: str, message: str) -> dict[str, Any]:
     return {"severity": severity, "field": fld, "code": code, "message": message}
 
 
-def assess_lease(data: dict, policy: LeasePolicy, ibr: IbrMatrix,
+def assess_lease(data: dict[str, Any], policy: LeasePolicy, ibr: IbrMatrix,
                  fx: Callable[[str, str, object], Decimal | None], *, full: bool = True,
                  standards: Iterable[str] | None = None) -> Assessment:
     """Parse, resolve the discount rate and check FX; with ``full`` also run the engine's

@@ -134,7 +134,7 @@ class LeaseTerms:
 # ---------------------------------------------------------------- parsing
 
 
-def _sub(data: Mapping, key: str) -> Mapping | None:
+def _sub(data: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
     v = data.get(key)
     return v if isinstance(v, Mapping) else None
 
@@ -169,7 +169,7 @@ def _parse_stream(c: FieldCollector, s: Any, path: str) -> PaymentStream | None:
                 esc = Escalation(pct, every, rounding or "each_step")
     if start and end and end < start:
         c.add(f"{path}.to", "stream_end_before_start", f"{path}.to is before {path}.from.")
-    if None in (start, end, amount, freq):
+    if start is None or end is None or amount is None or freq is None:
         return None
     return PaymentStream(start, end, amount, freq, timing or "advance", esc, kind or "fixed")
 
@@ -289,7 +289,9 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
         c.add("discount_rate", "rate_out_of_range",
               "discount_rate is an annual fraction between 0 and 1 (0.05 for 5 %).")
 
-    terms_kwargs = dict(
+    # read every field (collecting its problems) before refusing; the values are only used once
+    # there is no problem, when the required ones are all present
+    terms_kwargs: dict[str, Any] = dict(
         entity=c.text(data, "entity", "entity"),
         external_id=c.text(data, "external_id", "external_id"),
         description=c.text(data, "description", "description"),

@@ -6,6 +6,8 @@ Field-format problems are caught earlier by ``parse_lease``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,7 +28,7 @@ class Issue:
     code: str
     message: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"severity": self.severity, "field": self.field, "code": self.code, "message": self.message}
 
 

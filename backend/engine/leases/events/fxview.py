@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
 from ...money import quantize
 from ..fx import append_functional_row, known_rate, rate_lookup
@@ -104,7 +104,7 @@ def _row(sched, d) -> int:
 
 
 def translate_change(v, d, r_before: Decimal, frac: Decimal | None, l_der: Decimal, adj: Decimal,
-                     penalty: Decimal, hits_zero: bool) -> dict:
+                     penalty: Decimal, hits_zero: bool) -> dict[str, Any]:
     """Functional amounts of a partial derecognition and remeasurement (the same steps as in
     the lease currency): liability movements and cash at the spot rate of ``d``; the ROU
     share derecognised from the functional carrying amount; the adjustment a new layer."""
@@ -124,7 +124,7 @@ def translate_change(v, d, r_before: Decimal, frac: Decimal | None, l_der: Decim
             "liab_event": adj_f - l_der_f, "rou_event": ra_f - rb_f}
 
 
-def translate_termination(v, d, l_before: Decimal, r_before: Decimal, penalty: Decimal) -> dict:
+def translate_termination(v, d, l_before: Decimal, r_before: Decimal, penalty: Decimal) -> dict[str, Any]:
     fx = v.fx
     q = lambda x: quantize(x, fx.fc)  # noqa: E731
     spot = fx.get(d)
@@ -135,7 +135,7 @@ def translate_termination(v, d, l_before: Decimal, r_before: Decimal, penalty: D
             "rou_event": -rb_f}
 
 
-def finish_fx(v, sched, k: int, liab_flows, fxa: dict, rou_after: Decimal, cost: Decimal) -> FxState:
+def finish_fx(v, sched, k: int, liab_flows, fxa: dict[str, Any], rou_after: Decimal, cost: Decimal) -> FxState:
     """Functional columns of the new version and the FX state its next event starts from."""
     fx = v.fx
     prior_l, prior_r = fx.row_adjust.get(k, (_ZERO, _ZERO))

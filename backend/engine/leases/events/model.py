@@ -74,8 +74,8 @@ class LeaseEvent:
     residual_value_guarantee: ResidualValueGuarantee | None = None
     fair_value: Decimal | None = None
     termination_payment: Decimal = Decimal(0)
-    new_lease: dict | None = None
-    changes: dict = field(default_factory=dict, compare=False)
+    new_lease: dict[str, Any] | None = None
+    changes: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def is_partial_termination(self) -> bool:
@@ -106,12 +106,12 @@ def _others(c: FieldCollector, raw: Any, path: str) -> tuple[OtherPayment, ...] 
     return None if raw is None else parse_other_payments(c, raw, path)
 
 
-def _require(c: FieldCollector, ch: Mapping, key: str, why: str) -> None:
+def _require(c: FieldCollector, ch: Mapping[str, Any], key: str, why: str) -> None:
     if ch.get(key) in (None, ""):
         c.add(f"changes.{key}", "required", f"changes.{key} is required: {why}")
 
 
-def _forbid(c: FieldCollector, ch: Mapping, key: str, why: str) -> None:
+def _forbid(c: FieldCollector, ch: Mapping[str, Any], key: str, why: str) -> None:
     if ch.get(key) not in (None, ""):
         c.add(f"changes.{key}", "not_applicable", f"changes.{key} does not apply: {why}")
 
@@ -242,6 +242,6 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
     )
 
 
-def _canonical_changes(ch: Mapping[str, Any]) -> dict:
+def _canonical_changes(ch: Mapping[str, Any]) -> dict[str, Any]:
     from ...fingerprint import canonical
     return canonical(dict(ch))

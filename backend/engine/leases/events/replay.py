@@ -131,8 +131,8 @@ class _Classification:
     model: str  # finance | operating: the ROU pattern from d
     classification: str | None
     tests: tuple
-    override: dict | None
-    info: dict | None
+    override: dict[str, Any] | None
+    info: dict[str, Any] | None
     warnings: tuple[dict, ...]
 
 

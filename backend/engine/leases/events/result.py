@@ -44,7 +44,7 @@ class EventResult:
     entries: tuple[JournalEntry, ...]
     summary: dict[str, Decimal | None]
     classification: dict[str, Any] | None = None
-    new_lease: dict | None = None
+    new_lease: dict[str, Any] | None = None
     warnings: tuple[dict, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

@@ -119,7 +119,7 @@ def unamortised_at(v: Version, d: date) -> Decimal:
     return s.unamortised - cum_straight_line(s.unamortised, dt, months, v.terms.currency)
 
 
-def initial_version(schedule: LeaseSchedule, terms: LeaseTerms, lineage: dict) -> Version:
+def initial_version(schedule: LeaseSchedule, terms: LeaseTerms, lineage: dict[str, Any]) -> Version:
     """Version 0: the schedule as computed at commencement."""
     clock = build_clock(terms.commencement_date, terms.end_date)
     rate = RateBasis(schedule.discount_rate, schedule.rate_convention, schedule.compounding_interval_months,
