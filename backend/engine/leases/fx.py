@@ -24,7 +24,7 @@ from .result import LeaseSchedule
 _ZERO = Decimal(0)
 
 # a function (from, to, date) -> rate, or a mapping keyed (from, to, date) or (from, to, "YYYY-MM-DD")
-FxRates = Callable[[str, str, date], Decimal] | Mapping[Any, Any]
+FxRates = Callable[[str, str, date], Decimal | None] | Mapping[Any, Any]  # None: no rate for that date
 
 
 class RateLookup:

@@ -45,7 +45,8 @@ def initial_fx(schedule, fx_rates) -> FxState | None:
 
 def rou_f_at(fx: FxState, schedule, rou: Decimal, cost: Decimal) -> Decimal:
     """Functional ROU carrying amount for a lease-currency carrying amount ``rou``."""
-    q = lambda x: quantize(x, fx.fc)  # noqa: E731
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, fx.fc)
     if fx.rou_f is None:  # as add_functional_columns: accumulated depreciation at the historical rate
         return schedule.initial_rou_asset_functional - q((cost - rou) * schedule.historical_rate)
     return q(fx.rou_f * rou / fx.rou) if fx.rou else q(_ZERO)
@@ -56,7 +57,8 @@ def functional_columns(prev, sched, k: int, fx: FxState, liab_flows, liab_event_
     """Set the functional columns of ``sched`` (rows from ``k`` rebuilt, earlier rows copied).
     ``liab_event_f`` / ``rou_event_f``: total movements booked by events in row ``k``."""
     fc, get = fx.fc, fx.get
-    q = lambda x: quantize(x, fc)  # noqa: E731
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, fc)
     c, pc = sched.columns, prev.columns
     n = len(sched.periods_keys)
     pay_f: list[Decimal | None] = [_ZERO] * (n - k)
@@ -109,7 +111,8 @@ def translate_change(v, d, r_before: Decimal, frac: Decimal | None, l_der: Decim
     the lease currency): liability movements and cash at the spot rate of ``d``; the ROU
     share derecognised from the functional carrying amount; the adjustment a new layer."""
     fx = v.fx
-    q = lambda x: quantize(x, fx.fc)  # noqa: E731
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, fx.fc)
     spot = fx.get(d)
     rb_f = rou_f_at(fx, v.schedule, r_before, v.cost)
     l_der_f, pen_f, adj_f = q(l_der * spot), q(penalty * spot), q(adj * spot)
@@ -126,7 +129,8 @@ def translate_change(v, d, r_before: Decimal, frac: Decimal | None, l_der: Decim
 
 def translate_termination(v, d, l_before: Decimal, r_before: Decimal, penalty: Decimal) -> dict[str, Any]:
     fx = v.fx
-    q = lambda x: quantize(x, fx.fc)  # noqa: E731
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, fx.fc)
     spot = fx.get(d)
     rb_f = rou_f_at(fx, v.schedule, r_before, v.cost)
     l_f, pen_f = q(l_before * spot), q(penalty * spot)

@@ -65,7 +65,8 @@ def continue_rows(prev_cols: dict[str, Any], split: Split, clock: LeaseClock, fl
     on or after ``d``; ``months`` is the depreciation period (finance) or the remaining term
     (operating) from ``d``. Returns columns plus ``sl_total`` (operating) for the segment."""
     k, d, td = split.k, split.d, split.t
-    q = lambda x: quantize(x, currency)  # noqa: E731
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, currency)
     zero = q(_ZERO)
     rows = clock.row_ordinals[k:]
     n = len(rows)
