@@ -34,7 +34,9 @@ from ..money import ROUNDING, quantize
 from .rates import RateBasis
 
 LiabilityFlow = tuple[int, Decimal, Decimal, int, date]
-"""A payment as the interest loop reads it: (instant ordinal, t, amount, row, date)."""
+"""A payment of a measurement: (instant ordinal, t, amount, row, date)."""
+PaymentPoint = tuple[int, Decimal, Decimal]
+"""What the interest loop reads of a payment: (instant ordinal, t, amount)."""
 AccrualState = tuple[int, Decimal, Decimal, Decimal]
 """Where a run stands after its last row: (instant ordinal, t, balance, cumulative interest)."""
 
@@ -44,7 +46,7 @@ _ONE = Decimal(1)
 
 def accrue_interest(
     row_instants: Sequence[int],
-    flows: Sequence[LiabilityFlow],
+    flows: Sequence[PaymentPoint | LiabilityFlow],
     rate: RateBasis,
     *,
     opening: Decimal,

@@ -111,7 +111,9 @@ class LeaseTerms:
     prepaid_lease_payments: Decimal = _ZERO
     restoration_costs: Decimal = _ZERO
     useful_life_months: int | None = None
-    economic_life_months: int | None = None
+    # whole months from parse_lease; an event's classification reassessment passes the fractional
+    # remaining life (``events.checks.reassess_classification``)
+    economic_life_months: int | Decimal | None = None
     transfer_of_ownership: bool = False
     purchase_option: PurchaseOption | None = None
     fair_value: Decimal | None = None

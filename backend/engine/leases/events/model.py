@@ -193,8 +193,9 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
                               "the separate lease cannot commence before the modification's effective date.")
                     new_lease = dict(raw)
                 except InvalidLeaseInput as err:
-                    for e in err.errors:
-                        c.add(f"changes.new_lease.{e['field']}".rstrip("."), e["code"], e["message"])
+                    for problem in err.errors:
+                        c.add(f"changes.new_lease.{problem['field']}".rstrip("."), problem["code"],
+                              problem["message"])
         elif mt is not None:
             _require(c, ch, "discount_rate", "a modification that is not a separate lease is remeasured at a "
                      "revised discount rate (IFRS 16.45(c); ASC 842-10-25-12).")
@@ -234,6 +235,7 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
                 "in scope (it is part of the gain or loss).")
     if c.errors:
         raise InvalidLeaseInput(c.errors)
+    assert eff is not None and penalty is not None  # required / defaulted: a problem would be in c.errors
     return LeaseEvent(
         run_type=rt, effective_date=eff, modification_type=mt, reason=reason, scope_decrease_fraction=frac,
         decrease_method=method, payments=payments, other_payments=others, end_date=end, discount_rate=rate,
@@ -244,4 +246,5 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
 
 def _canonical_changes(ch: Mapping[str, Any]) -> dict[str, Any]:
     from ...fingerprint import canonical
-    return canonical(dict(ch))
+    out: dict[str, Any] = canonical(dict(ch))
+    return out
