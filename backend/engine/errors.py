@@ -31,7 +31,7 @@ class EngineError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"code", "message", "field", "details"}``: what a failed run records and shows
-        (pair it with ``leases.fingerprint.inputs_hash`` of the inputs to retry the same run)."""
+        (pair it with ``fingerprint.inputs_hash`` of the inputs to retry the same run)."""
         return {"code": self.code, "message": self.message, "field": self.field, "details": dict(self.details)}
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid

@@ -5,14 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Mapping
+from typing import Any, Iterable, Mapping
 
 from .errors import EngineError
 
 _ZERO = Decimal(0)
 
 
-def _norm_dims(dims: Mapping[str, object] | tuple | None) -> tuple[tuple[str, str], ...]:
+Dimensions = tuple[tuple[str, str], ...]
+"""A line's dimensions: sorted ``(key, value)`` string pairs (hashable, deterministic)."""
+
+
+def as_dimensions(dims: Mapping[str, object] | Iterable[tuple[object, object]] | None) -> Dimensions:
+    """``JournalLine.dimensions`` from a mapping or pairs: sorted string pairs, ``None`` values as ``""``."""
     if dims is None:
         return ()
     items = dims.items() if isinstance(dims, Mapping) else dims
@@ -31,10 +36,10 @@ class JournalLine:
     debit: Decimal
     credit: Decimal
     currency: str
-    dimensions: tuple[tuple[str, str], ...] = ()
+    dimensions: Dimensions = ()  # a mapping: pass ``as_dimensions(mapping)``
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "dimensions", _norm_dims(self.dimensions))
+        object.__setattr__(self, "dimensions", as_dimensions(self.dimensions))
         for name in ("debit", "credit"):
             v = getattr(self, name)
             if not isinstance(v, Decimal) or not v.is_finite() or v < 0:
@@ -46,7 +51,7 @@ class JournalLine:
     def dims(self) -> dict[str, str]:
         return dict(self.dimensions)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "account": self.account,
             "debit": str(self.debit),
@@ -82,7 +87,7 @@ class JournalEntry:
             out[ln.currency] = (d + ln.debit, c + ln.credit)
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "entry_date": self.entry_date.isoformat(),
             "period": self.period,

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Sequence
 
 from .calendar import parse_period, period_end, period_of
 from .errors import EngineError
-from .journal import JournalEntry, JournalLine, assert_balanced
+from .journal import Dimensions, JournalEntry, JournalLine, assert_balanced
 from .money import quantize
 
 ALL = "ALL"
@@ -72,7 +72,7 @@ def catch_up_entry(entries: Sequence[JournalEntry], first_open_period: str, firs
         raise EngineError("catch_up_date_outside_period",
                           f"{first_open_date.isoformat()} is not in the first open period {first_open_period}.",
                           field="first_open_date")
-    net: dict[tuple, Decimal] = {}
+    net: dict[tuple[str, str, Dimensions], Decimal] = {}
     periods: set[str] = set()
     for sign, group in ((1, entries), (-1, replaces)):
         for e in group:

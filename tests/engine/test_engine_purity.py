@@ -59,3 +59,30 @@ def test_decimal_context_is_left_untouched():
                      LeasePolicy(), "IFRS16")
     after = decimal.getcontext()
     assert (after.prec, after.rounding) == (before.prec, before.rounding)
+
+
+def _engine_imports(path: pathlib.Path) -> set[str]:
+    """Absolute dotted names of the engine modules ``path`` imports (relative imports resolved)."""
+    package = list(path.relative_to(ENGINE.parents[1]).with_suffix("").parts[:-1])  # backend, engine, ...
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            out.add(module)
+            out.update(f"{module}.{a.name}" for a in node.names)
+    return {m for m in out if m.startswith("backend.engine")}
+
+
+def test_leases_and_revenue_do_not_import_each_other():
+    """Shared pieces live at the engine root (inputs, fingerprint, routing, money, ...), never in a sibling."""
+    pairs = (("leases", "revenue"), ("revenue", "leases"))
+    for pkg, other in pairs:
+        files = sorted((ENGINE / pkg).rglob("*.py"))
+        assert files
+        for path in files:
+            bad = {m for m in _engine_imports(path) if m == f"backend.engine.{other}"
+                   or m.startswith(f"backend.engine.{other}.")}
+            assert not bad, (path, sorted(bad))

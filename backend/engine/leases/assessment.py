@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable
+from datetime import date
+from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import EngineError, InvalidLeaseInput
 from .discount import rate_needed
@@ -33,20 +34,20 @@ from .validation import validate_lease
 class Assessment:
     terms: LeaseTerms | None
     discount_rate: Decimal | None
-    rate_source: dict | None
-    issues: list[dict] = field(default_factory=list)
+    rate_source: dict[str, Any] | None
+    issues: list[dict[str, Any]] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[dict]:
+    def errors(self) -> list[dict[str, Any]]:
         return [i for i in self.issues if i["severity"] == "error"]
 
 
-def _issue(severity: str, fld: str | None, code: str, message: str) -> dict:
+def _issue(severity: str, fld: str | None, code: str, message: str) -> dict[str, Any]:
     return {"severity": severity, "field": fld, "code": code, "message": message}
 
 
-def assess_lease(data: dict, policy: LeasePolicy, ibr: IbrMatrix,
-                 fx: Callable[[str, str, object], Decimal | None], *, full: bool = True,
+def assess_lease(data: Mapping[str, Any], policy: LeasePolicy, ibr: IbrMatrix,
+                 fx: Callable[[str, str, date], Decimal | None], *, full: bool = True,
                  standards: Iterable[str] | None = None) -> Assessment:
     """Parse, resolve the discount rate and check FX; with ``full`` also run the engine's
     validation (warnings and errors for the reviewer). Engine jobs on confirmed leases pass
@@ -90,7 +91,8 @@ def assess_lease(data: dict, policy: LeasePolicy, ibr: IbrMatrix,
     return Assessment(terms, rate, source, issues)
 
 
-def _needs_rate(terms: LeaseTerms, policy: LeasePolicy, standards, fx) -> bool:
+def _needs_rate(terms: LeaseTerms, policy: LeasePolicy, standards: Iterable[str] | None,
+                fx: Callable[[str, str, date], Decimal | None]) -> bool:
     try:
         return rate_needed(terms, policy, standards, fx)
     except EngineError:  # the low-value test lacks its commencement rate: reported below

@@ -22,20 +22,22 @@ Placement rules (documented for the API):
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import datetime as _dt
 from datetime import date
+from typing import NamedTuple, Sequence
 from decimal import Decimal
 
 from ..calendar import ONE_DAY, add_months
 from ..money import quantize
 from .terms import LeaseTerms, PaymentStream
+from .timeline import LeaseClock
 
 
 class CashFlow(NamedTuple):
     """One dated lease payment (a NamedTuple: cheap to create by the hundred)."""
 
-    date: date  # the payment date shown to users
-    instant: date  # when it is paid (start of this day)
+    date: _dt.date  # the payment date shown to users
+    instant: _dt.date  # when it is paid (start of this day)
     amount: Decimal
     kind: str  # stream kind, termination_penalty, incentive_receivable, rvg, purchase_option
     source: str  # input path, e.g. payments[0]
@@ -43,16 +45,17 @@ class CashFlow(NamedTuple):
     # months and the instant of payment 0; one-offs keep the defaults
     seq: int = -1
     step: int = 0
-    anchor: date | None = None
+    anchor: _dt.date | None = None
 
 
-def flow_t(f: CashFlow, clock, periodic: bool) -> Decimal:
+def flow_t(f: CashFlow, clock: LeaseClock, periodic: bool) -> Decimal:
     """Lease-month time of a payment. Under the ``periodic`` interest convention every
     payment period of a stream is one equal compounding period: payment k of a stream
     sits k intervals after the stream's first payment (so rent due on the 1st of a lease
     that starts on the 15th still runs in whole months); otherwise, and for one-offs, the
     clock time of its instant (whole lease months plus days of the lease month)."""
     if periodic and f.step:
+        assert f.anchor is not None  # a stream payment (step > 0) records its stream's anchor
         return clock.t(f.anchor) + f.seq * f.step
     return clock.t(f.instant)
 
@@ -69,8 +72,10 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
     append = out.append
     esc = s.escalation
     growth = None
+    every, from_base = 1, False
     if esc is not None and esc.percent:
         growth = Decimal(1) + esc.percent / Decimal(100)
+        every, from_base = esc.every_months, esc.rounding == "from_base"
     period_start_mode = s.timing == "arrears" and s.start <= commencement
     advance = s.timing == "advance"
     kind = s.kind
@@ -94,9 +99,9 @@ def expand_stream(s: PaymentStream, commencement: date, currency: str, source: s
         if d > end:
             break
         if growth is not None:
-            lv = (k * step) // esc.every_months
+            lv = (k * step) // every
             if lv != level:  # the amount only changes when a new escalation step starts
-                if esc.rounding == "from_base":
+                if from_base:
                     amount = quantize(s.amount * growth ** lv, currency)
                 else:
                     for _ in range(lv - level):
@@ -138,7 +143,7 @@ def lease_cash_flows(terms: LeaseTerms, *, include_rvg: bool = True,
     return flows
 
 
-def cash_paid_by_row(flows, commencement: date, rows: int, currency: str) -> list[Decimal]:
+def cash_paid_by_row(flows: Sequence[CashFlow], commencement: date, rows: int, currency: str) -> list[Decimal]:
     """Every payment in the calendar-month row of its date (the schedule's ``cash_paid``):
     those at commencement and those outside the liability included, so the column sums
     to the lease's payments; ``payment`` keeps only what reduces the liability."""

@@ -12,6 +12,8 @@ raises a review warning rather than passing silently.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,9 +27,9 @@ MET, NOT_MET, NOT_ASSESSED = "met", "not_met", "not_assessed"
 class ClassificationResult:
     classification: str | None  # finance | operating | None (exempt)
     exemption: str | None  # short_term | low_value | None
-    tests: tuple[dict, ...] = ()
-    warnings: tuple[dict, ...] = ()
-    override: dict | None = None
+    tests: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[dict[str, Any], ...] = ()
+    override: dict[str, Any] | None = None
 
 
 def exemption_for(terms: LeaseTerms, policy: LeasePolicy, standard: str, term_months: Decimal,
@@ -57,8 +59,8 @@ def classify_asc842(terms: LeaseTerms, policy: LeasePolicy, term_months: Decimal
                     pv_for_test: Decimal) -> ClassificationResult:
     """The five ASC 842-10-25-2 tests with their inputs; ``pv_for_test`` is the PV
     of the lease payments at commencement including the full guaranteed residual."""
-    tests: list[dict] = []
-    warnings: list[dict] = []
+    tests: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
     po = terms.purchase_option
 
     tests.append({"test": "transfer_of_ownership", "reference": "ASC 842-10-25-2(a)",

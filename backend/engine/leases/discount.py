@@ -28,7 +28,7 @@ from .timeline import build_clock
 
 
 def resolve_rate(terms: LeaseTerms, policy: LeasePolicy, discount_rate: Decimal | str | None,
-                 discount_rate_source: Mapping[str, Any] | None) -> tuple[Decimal | None, dict]:
+                 discount_rate_source: Mapping[str, Any] | None) -> tuple[Decimal | None, dict[str, Any]]:
     """The annual rate of the run and its recorded source (rule order in the module doc).
     Raises ``implicit_rate_unsolvable`` / ``fair_value_missing`` (field ``fair_value``)."""
     if discount_rate is not None:

@@ -14,25 +14,33 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import EngineError
 from ..money import D, quantize
+from .cashflows import CashFlow
+from .result import LeaseSchedule
 
 _ZERO = Decimal(0)
 
-FxRates = Callable[[str, str, date], Decimal] | Mapping
+# a function (from, to, date) -> rate, or a mapping keyed (from, to, date) or (from, to, "YYYY-MM-DD")
+FxRates = Callable[[str, str, date], Decimal | None] | Mapping[Any, Any]  # None: no rate for that date
 
 
-def rate_lookup(fx_rates: FxRates | None, src: str, dst: str) -> Callable[[date], Decimal]:
-    """A function date -> rate for one pair; raises ``fx_rate_missing`` naming the pair and date."""
-    cache: dict[date, Decimal] = {}
+class RateLookup:
+    """``lookup(d)``: the rate of one pair on ``d``; raises ``fx_rate_missing`` naming the pair and
+    date. ``cache`` holds the rates used (date -> rate), for the inputs hash."""
 
-    def get(d: date) -> Decimal:
-        r = cache.get(d)
-        if r is not None:
-            return r
-        r = None
+    def __init__(self, fx_rates: FxRates | None, src: str, dst: str) -> None:
+        self.fx_rates, self.src, self.dst = fx_rates, src, dst
+        self.cache: dict[date, Decimal] = {}
+
+    def __call__(self, d: date) -> Decimal:
+        fx_rates, src, dst, cache = self.fx_rates, self.src, self.dst, self.cache
+        hit = cache.get(d)
+        if hit is not None:
+            return hit
+        r: Any = None
         if callable(fx_rates):
             r = fx_rates(src, dst, d)
         elif isinstance(fx_rates, Mapping):
@@ -42,18 +50,21 @@ def rate_lookup(fx_rates: FxRates | None, src: str, dst: str) -> Callable[[date]
         if r is None:
             raise EngineError("fx_rate_missing", f"No {src}->{dst} exchange rate for {d.isoformat()}.",
                               details={"from": src, "to": dst, "date": d.isoformat()})
-        r = D(r)
-        if r <= 0:
+        rate = D(r)
+        if rate <= 0:
             raise EngineError("fx_rate_invalid", f"The {src}->{dst} rate for {d.isoformat()} must be positive.",
                               details={"from": src, "to": dst, "date": d.isoformat()})
-        cache[d] = r
-        return r
-
-    get.cache = cache  # type: ignore[attr-defined]  # the rates used, for the inputs hash
-    return get
+        cache[d] = rate
+        return rate
 
 
-def append_functional_row(new: dict, interest, liability, current, depreciation, rou) -> None:
+def rate_lookup(fx_rates: FxRates | None, src: str, dst: str) -> RateLookup:
+    """A function date -> rate for one pair (``RateLookup``), remembering the rates it used."""
+    return RateLookup(fx_rates, src, dst)
+
+
+def append_functional_row(new: dict[str, list[Decimal | None]], interest: Decimal, liability: Decimal,
+                          current: Decimal, depreciation: Decimal, rou: Decimal) -> None:
     """One month of the functional-currency columns that derive from the translated balances."""
     new["interest_functional"].append(interest)
     new["closing_liability_functional"].append(liability)
@@ -74,7 +85,8 @@ def known_rate(get: Callable[[date], Decimal], d: date) -> Decimal | None:
         return None
 
 
-def _row_payments(sched, flows, get, q) -> list[Decimal | None]:
+def _row_payments(sched: LeaseSchedule, flows: Iterable[CashFlow], get: Callable[[date], Decimal],
+                  q: Callable[[Decimal], Decimal]) -> list[Decimal | None]:
     """Payments per row translated at their own dates; None for a row with a missing rate."""
     n = len(sched.periods_keys)
     c = sched.commencement_date
@@ -82,11 +94,12 @@ def _row_payments(sched, flows, get, q) -> list[Decimal | None]:
     for f in flows:
         k = min(max((f.date.year - c.year) * 12 + f.date.month - c.month, 0), n - 1)
         r = known_rate(get, f.date)
-        out[k] = None if r is None or out[k] is None else out[k] + q(f.amount * r)
+        prev = out[k]
+        out[k] = None if r is None or prev is None else prev + q(f.amount * r)
     return out
 
 
-def add_functional_columns(sched, fc: str, fx_rates: FxRates | None) -> None:
+def add_functional_columns(sched: LeaseSchedule, fc: str, fx_rates: FxRates | None) -> None:
     """Add functional-currency columns to ``sched`` (a LeaseSchedule): liability at closing
     rates with the FX gain/loss as the roll-forward difference, ROU at the historical rate,
     and for an ASC 842 operating lease cost = accretion (closing rate) + ROU reduction
@@ -100,11 +113,14 @@ def add_functional_columns(sched, fc: str, fx_rates: FxRates | None) -> None:
     each row depends only on rates up to its own month end."""
     ccy = sched.currency
     get = rate_lookup(fx_rates, ccy, fc)
-    q = lambda x: quantize(x, fc)  # noqa: E731
+
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, fc)
     hist = get(sched.commencement_date)
     sched.functional_currency = fc
     sched.historical_rate = hist
     cols = dict(sched.columns)
+    amount = sched.amount  # the lease-currency columns (``cols`` only gains functional ones below)
     n = len(sched.periods_keys)
     if sched.exemption is not None:
         pay = _row_payments(sched, sched.flows, get, q)
@@ -114,12 +130,13 @@ def add_functional_columns(sched, fc: str, fx_rates: FxRates | None) -> None:
             if r is None or pay[k] is None:
                 pay[k:] = [None] * (n - k)
                 break
-            cost_f[k] = q(cols["lease_cost"][k] * r)
+            cost_f[k] = q(amount("lease_cost", k) * r)
         cols["lease_cost_functional"] = cost_f
         cols["payment_functional"] = pay
         sched.columns = cols
-        sched.fx_rates_used = {d.isoformat(): str(r) for d, r in sorted(get.cache.items())}
+        sched.fx_rates_used = {d.isoformat(): str(rate) for d, rate in sorted(get.cache.items())}
         return
+    assert sched.initial_liability is not None  # a recognised lease
     sched.initial_liability_functional = l_prev = q(sched.initial_liability * hist)
     # the ROU asset at the historical rate is the sum of its translated parts, so the
     # commencement entry (which posts each part) and the schedule agree to the minor unit
@@ -130,19 +147,20 @@ def add_functional_columns(sched, fc: str, fx_rates: FxRates | None) -> None:
     names = ("interest_functional", "closing_liability_functional", "liability_current_functional",
              "liability_noncurrent_functional", "depreciation_functional", "closing_rou_asset_functional",
              "lease_cost_functional")
-    new: dict[str, list] = {k: [] for k in names}
+    new: dict[str, list[Decimal | None]] = {k: [] for k in names}
     fxgl: list[Decimal | None] = []
     last = n - 1
     for k in range(n):
         r = known_rate(get, sched.period_ends[k])
-        if r is None or pay_f[k] is None:
+        paid = pay_f[k]
+        if r is None or paid is None:
             break
-        i_f = q(cols["interest"][k] * r)
-        l_f = q(cols["closing_liability"][k] * r)
-        fxgl.append(l_f - l_prev - i_f + pay_f[k])
-        cur_f = q(cols["liability_current"][k] * r)
+        i_f = q(amount("interest", k) * r)
+        l_f = q(amount("closing_liability", k) * r)
+        fxgl.append(l_f - l_prev - i_f + paid)
+        cur_f = q(amount("liability_current", k) * r)
         # accumulated depreciation at the historical rate; a fully depreciated asset ends at zero
-        rou_f = rou0_f - q(cols["accumulated_depreciation"][k] * hist)
+        rou_f = rou0_f - q(amount("accumulated_depreciation", k) * hist)
         if k == last and cols["closing_rou_asset"][k] == 0:
             rou_f = _ZERO
         dep_f = r_prev - rou_f
@@ -157,7 +175,7 @@ def add_functional_columns(sched, fc: str, fx_rates: FxRates | None) -> None:
     sched.fx_rates_used = {d.isoformat(): str(r) for d, r in sorted(get.cache.items())}
 
 
-def require_functional_row(sched, k: int) -> None:
+def require_functional_row(sched: LeaseSchedule, k: int) -> None:
     """Refuse to post row ``k`` of a foreign-currency schedule whose closing rate is missing
     (EngineError ``fx_rate_missing`` naming the pair and the month-end date)."""
     fc = sched.functional_currency
@@ -172,7 +190,7 @@ def require_functional_row(sched, k: int) -> None:
                           details={"from": sched.currency, "to": fc, "date": d, "period": sched.periods_keys[k]})
 
 
-def fill_functional_columns(schedule, fx_rates: FxRates | None):
+def fill_functional_columns(schedule: LeaseSchedule, fx_rates: FxRates | None) -> LeaseSchedule:
     """A copy of a commencement schedule (``compute_schedule`` output) with its functional
     columns recomputed from ``fx_rates``: the FX-only fill when later month-end rates
     arrive. The lease-currency columns and every row filled before are unchanged; the

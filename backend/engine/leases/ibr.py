@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable, Protocol
+from typing import Any, Iterable, Mapping, Protocol
 
 from ..money import D
 from .terms import LeaseTerms
@@ -50,7 +50,7 @@ class IbrMatrix:
     def __init__(self, rows: Iterable[IbrRowLike]) -> None:
         self.rows = sorted(rows, key=lambda r: (r.effective_date, r.matrix_version))
 
-    def resolve(self, currency: str, term_months: int, as_of: date) -> tuple[Decimal, dict] | None:
+    def resolve(self, currency: str, term_months: int, as_of: date) -> tuple[Decimal, dict[str, Any]] | None:
         """``(rate, discount_rate_source)`` or None when no row applies."""
         best = None
         for r in self.rows:
@@ -65,28 +65,28 @@ class IbrMatrix:
                               "term_band": f"{best.term_from_months}-{best.term_to_months} months",
                               "term_months": term_months, "rate": str(best.rate)}
 
-    def resolve_for(self, terms: LeaseTerms) -> tuple[Decimal, dict] | None:
+    def resolve_for(self, terms: LeaseTerms) -> tuple[Decimal, dict[str, Any]] | None:
         """The rate for a lease: its currency and term at its commencement date."""
         return self.resolve(terms.currency, ibr_term_months(terms), terms.commencement_date)
 
 
 def resolve_ibr(rows: Iterable[IbrRowLike], currency: str, term_months: int,
-                as_of: date) -> tuple[Decimal, dict] | None:
+                as_of: date) -> tuple[Decimal, dict[str, Any]] | None:
     """One-off form of ``IbrMatrix(rows).resolve(...)``."""
     return IbrMatrix(rows).resolve(currency, term_months, as_of)
 
 
-def check_ibr_matrix(rates: Iterable[dict]) -> list[dict]:
+def check_ibr_matrix(rates: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     """Field errors of a new matrix version (rows with ``currency``, ``term_from_months``,
     ``term_to_months``): inverted bands, and bands of one currency that overlap."""
-    rates = list(rates)
-    errors = []
-    for i, r in enumerate(rates):
+    rows = list(rates)
+    errors: list[dict[str, str]] = []
+    for i, r in enumerate(rows):
         if r["term_from_months"] > r["term_to_months"]:
             errors.append({"field": f"rates[{i}].term_to_months", "code": "invalid_band",
                            "message": "term_to_months must not be below term_from_months"})
     by_ccy: dict[str, list[tuple[int, int]]] = {}
-    for r in rates:
+    for r in rows:
         by_ccy.setdefault(r["currency"], []).append((r["term_from_months"], r["term_to_months"]))
     for ccy, bands in by_ccy.items():
         bands.sort()

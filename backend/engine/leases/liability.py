@@ -33,13 +33,20 @@ from ..calendar import add_months
 from ..money import ROUNDING, quantize
 from .rates import RateBasis
 
+LiabilityFlow = tuple[int, Decimal, Decimal, int, date]
+"""A payment of a measurement: (instant ordinal, t, amount, row, date)."""
+PaymentPoint = tuple[int, Decimal, Decimal]
+"""What the interest loop reads of a payment: (instant ordinal, t, amount)."""
+AccrualState = tuple[int, Decimal, Decimal, Decimal]
+"""Where a run stands after its last row: (instant ordinal, t, balance, cumulative interest)."""
+
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 
 
 def accrue_interest(
     row_instants: Sequence[int],
-    flows: Sequence[tuple],
+    flows: Sequence[PaymentPoint | LiabilityFlow],
     rate: RateBasis,
     *,
     opening: Decimal,
@@ -47,7 +54,7 @@ def accrue_interest(
     start_t: Decimal,
     end_instant: int,
     end_t: Decimal,
-    final_state: list | None = None,
+    final_state: list[AccrualState] | None = None,
 ) -> list[Decimal]:
     """Cumulative exact interest from ``start_instant`` at each row closing instant.
 
@@ -83,7 +90,7 @@ def accrue_interest(
     next_inst = inst[0] if n else end_instant
     # interest of the open period (prev -> next payment instant), computed once
     period_interest: Decimal | None = None
-    grid: list | None = None  # periodic: the open period's month boundaries and accrued factors
+    grid: list[tuple[int, Decimal]] | None = None  # periodic: the open period's month boundaries and accrued factors
     for _r, b in enumerate(row_instants):
         while next_inst <= b and j < n:
             i = bal * rates[j]
@@ -113,7 +120,7 @@ def accrue_interest(
     if final_state is not None:
         # where the run stands after the last row: the open payment period's start,
         # its balance after payments there, and interest accrued up to that start
-        final_state[:] = [prev_inst, prev_t, bal, cum]
+        final_state[:] = [(prev_inst, prev_t, bal, cum)]
     return out
 
 

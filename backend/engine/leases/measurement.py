@@ -11,12 +11,12 @@ termination penalties. Payments at or before commencement go to the ROU asset
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from ..errors import EngineError
 from ..money import quantize
 from .cashflows import CashFlow, lease_cash_flows
+from .liability import LiabilityFlow
 from .policy import LeasePolicy
 from .rates import RateBasis
 from .terms import LeaseTerms
@@ -31,7 +31,7 @@ class Measurement:
     clock: LeaseClock
     rate: RateBasis
     flows: list[CashFlow]  # every lease payment, instant order
-    liability_flows: list[tuple[int, Decimal, Decimal, int, date]]  # (instant ordinal, t, amount, row, date)
+    liability_flows: list[LiabilityFlow]  # (instant ordinal, t, amount, row, date)
     paid_at_commencement: Decimal  # stream/one-off payments at or before commencement
     liability_exact: Decimal
     liability: Decimal  # rounded to the minor unit
@@ -66,7 +66,7 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
                           f"A payment on {f.date.isoformat()} falls after the lease end date.",
                           field=f.source, details={"date": f.date.isoformat()})
     commencement = clock.commencement
-    liab: list[tuple[int, Decimal, Decimal, int, date]] = []
+    liab: list[LiabilityFlow] = []
     at_start = _ZERO
     periodic = policy.interest_convention == "periodic"
     t_of = clock.t
@@ -79,15 +79,21 @@ def measure(terms: LeaseTerms, policy: LeasePolicy, annual_rate: Decimal | None,
             continue
         if f.instant != last_inst:
             # flow_t inlined: this runs once per payment date
-            last_t = t_of(f.anchor) + f.seq * f.step if periodic and f.step else t_of(f.instant)
+            anchor = f.anchor
+            if periodic and f.step:
+                assert anchor is not None  # a stream payment records its stream's anchor
+                last_t = t_of(anchor) + f.seq * f.step
+            else:
+                last_t = t_of(f.instant)
             last_inst = f.instant
             last_ord = last_inst.toordinal()
         d = f.date
         row = (d.year - cy) * 12 + d.month - cm  # inline clock.row_of: this runs once per payment
         liab.append((last_ord, last_t, f.amount, row if row < last_row else last_row, d))
-    m = Measurement(terms, clock, None, flows, liab, at_start, _ZERO, _ZERO)  # type: ignore[arg-type]
     convention, c = resolve_convention(terms, policy)
-    m.rate = RateBasis(_ZERO, convention, c, policy.interest_convention)
+    # the rate's conventions now, its annual rate when discounted (``discount_measurement``)
+    m = Measurement(terms, clock, RateBasis(_ZERO, convention, c, policy.interest_convention), flows, liab,
+                    at_start, _ZERO, _ZERO)
     if discount:
         discount_measurement(m, annual_rate)
     return m
@@ -123,7 +129,8 @@ def discount_measurement(m: Measurement, annual_rate: Decimal | None) -> None:
 def rou_parts(m: Measurement, standard: str, policy: LeasePolicy) -> dict[str, Decimal]:
     """Components of the initial ROU asset, each on the minor unit."""
     t = m.terms
-    q = lambda x: quantize(x, t.currency)  # noqa: E731
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, t.currency)
     restoration = q(t.restoration_costs)
     if standard == "ASC842" and not policy.asc_restoration_in_rou:
         restoration = _ZERO

@@ -70,7 +70,7 @@ class LeasePolicy:
     def low_value_elected(self, asset_class: str) -> bool:
         return ALL in self.low_value_classes or asset_class in self.low_value_classes
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "enabled_standards": list(self.enabled_standards),
             "rate_convention": self.rate_convention,

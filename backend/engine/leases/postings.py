@@ -16,9 +16,12 @@ difference to accrued lease liability.
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
+from datetime import date
 from decimal import Decimal
 
-from ..journal import JournalEntry, JournalLine, assert_balanced
+from ..journal import JournalEntry, JournalLine, as_dimensions, assert_balanced
 from ..money import quantize
 from .fx import require_functional_row
 from .result import LeaseSchedule
@@ -43,9 +46,9 @@ _ZERO = Decimal(0)
 class _Builder:
     """Collects signed amounts per account (positive = debit) into balanced lines."""
 
-    def __init__(self, currency: str, dims: dict) -> None:
+    def __init__(self, currency: str, dims: Mapping[str, Any]) -> None:
         self.currency = currency
-        self.dims = dims
+        self.dims = as_dimensions(dims)
         self.lines: list[JournalLine] = []
         self.zero = quantize(_ZERO, currency)
 
@@ -55,7 +58,8 @@ class _Builder:
         elif signed < 0:
             self.lines.append(JournalLine(account, self.zero, -signed, self.currency, self.dims))
 
-    def entry(self, sched: LeaseSchedule, k: int, event: str, memo: str, entry_date=None) -> JournalEntry | None:
+    def entry(self, sched: LeaseSchedule, k: int, event: str, memo: str,
+              entry_date: date | None = None) -> JournalEntry | None:
         if not self.lines:
             return None
         e = JournalEntry(entry_date or sched.period_ends[k], sched.periods_keys[k], event, tuple(self.lines), memo)
@@ -63,7 +67,7 @@ class _Builder:
         return e
 
 
-def _dims(s: LeaseSchedule) -> dict:
+def _dims(s: LeaseSchedule) -> dict[str, Any]:
     return {"lease_id": s.lease_id or "", "standard": s.standard, "asset_class": s.asset_class,
             "entity": s.entity, "classification": s.classification or s.exemption or ""}
 
@@ -77,8 +81,13 @@ def commencement_postings(s: LeaseSchedule) -> list[JournalEntry]:
     incentives or prepaid rent were settled at commencement (they open the
     accrued / prepaid rent balance that the straight-line expense unwinds)."""
     fx = _functional(s)
-    ccy = s.functional_currency if fx else s.currency
-    conv = (lambda x: quantize(x * s.historical_rate, ccy)) if fx else (lambda x: x)  # noqa: E731
+    ccy = (s.functional_currency or s.currency) if fx else s.currency
+
+    def conv(x: Decimal) -> Decimal:
+        if not fx:
+            return x
+        assert s.historical_rate is not None  # a foreign-currency schedule records its historical rate
+        return quantize(x * s.historical_rate, ccy)
     b = _Builder(ccy, _dims(s))
     parts = s.rou_components
     if s.exemption is not None:
@@ -91,6 +100,7 @@ def commencement_postings(s: LeaseSchedule) -> list[JournalEntry]:
                     entry_date=s.commencement_date)
         return [e] if e else []
     liab = s.initial_liability_functional if fx else s.initial_liability
+    assert liab is not None  # a recognised lease has an initial liability
     # gross lines, as in IFRS 16 IE 13: payment, IDC and incentive shown separately
     credits = [
         (LEASE_LIABILITY_NONCURRENT, liab),
@@ -111,9 +121,8 @@ def period_postings(s: LeaseSchedule, period: str) -> list[JournalEntry]:
     """Balanced entries for one ``YYYY-MM`` period of the schedule."""
     k = s.row_index(period)
     require_functional_row(s, k)
-    c = s.columns
     fx = _functional(s)
-    ccy = s.functional_currency if fx else s.currency
+    ccy = (s.functional_currency or s.currency) if fx else s.currency
     dims = _dims(s)
     out: list[JournalEntry] = []
 
@@ -123,8 +132,8 @@ def period_postings(s: LeaseSchedule, period: str) -> list[JournalEntry]:
             out.append(e)
 
     if s.exemption is not None:
-        cost = c["lease_cost_functional"][k] if fx else c["lease_cost"][k]
-        pay = c["payment_functional"][k] if fx else c["payment"][k]
+        cost = s.amount("lease_cost_functional" if fx else "lease_cost", k)
+        pay = s.amount("payment_functional" if fx else "payment", k)
         b = _Builder(ccy, dims)
         b.post(LEASE_EXPENSE, cost)
         b.post(CASH, -pay)
@@ -133,9 +142,9 @@ def period_postings(s: LeaseSchedule, period: str) -> list[JournalEntry]:
         return out
 
     sfx = "_functional" if fx else ""
-    interest = c["interest" + sfx][k]
-    payment = c["payment" + sfx][k]
-    dep = c["depreciation" + sfx][k]
+    interest = s.amount("interest" + sfx, k)
+    payment = s.amount("payment" + sfx, k)
+    dep = s.amount("depreciation" + sfx, k)
     if s.classification == "operating" and s.standard == "ASC842":
         b = _Builder(ccy, dims)
         b.post(LEASE_EXPENSE, interest + dep)
@@ -156,15 +165,15 @@ def period_postings(s: LeaseSchedule, period: str) -> list[JournalEntry]:
     b.post(CASH, -payment)
     add(b, "lease.payment", "Lease payment")
     if fx:
-        g = c["fx_gain_loss"][k]
+        g = s.amount("fx_gain_loss", k)
         b = _Builder(ccy, dims)
         b.post(FX_GAIN_LOSS, g)
         b.post(LEASE_LIABILITY_NONCURRENT, -g)
         add(b, "lease.fx_remeasurement", "Retranslation of the lease liability at the closing rate")
     # reclass: bring the current account to the schedule's current portion
-    cur = c["liability_current" + sfx]
-    prev_cur = cur[k - 1] if k > 0 else _ZERO
-    move = cur[k] - (prev_cur - payment)
+    cur = "liability_current" + sfx
+    prev_cur = s.amount(cur, k - 1) if k > 0 else _ZERO
+    move = s.amount(cur, k) - (prev_cur - payment)
     b = _Builder(ccy, dims)
     b.post(LEASE_LIABILITY_NONCURRENT, move)
     b.post(LEASE_LIABILITY_CURRENT, -move)

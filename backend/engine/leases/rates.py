@@ -34,9 +34,9 @@ class RateBasis:
     accrual: str = "periodic"  # interest convention inside a payment period (see liability.accrue_interest)
     _base: Decimal = field(init=False)
     _per: Decimal = field(init=False)
-    _cache: dict = field(init=False, default_factory=dict)
-    _rates: dict = field(init=False, default_factory=dict)
-    _monthly: dict = field(init=False, default_factory=dict)  # accrue_interest's compounded_share memo
+    _cache: dict[Decimal, Decimal] = field(init=False, default_factory=dict)
+    _rates: dict[Decimal, Decimal] = field(init=False, default_factory=dict)
+    _monthly: dict[int, Decimal] = field(init=False, default_factory=dict)  # accrue_interest's compounded_share memo
 
     def __post_init__(self) -> None:
         if self.convention == "nominal":

@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .. import ENGINE_VERSION
 from ..money import quantize
-from .fingerprint import canonical, dumps, sha256_of
+from ..fingerprint import canonical, dumps, sha256_of
+
+if TYPE_CHECKING:  # cashflows imports the terms and the clock, not the result
+    from .cashflows import CashFlow
 
 # ``payment`` is what reduces the liability; ``cash_paid`` is every lease payment dated in
 # the month (a payment on the commencement date and payments outside the liability
@@ -55,22 +58,22 @@ class LeaseSchedule:
     initial_liability: Decimal | None
     initial_rou_asset: Decimal | None
     rou_components: dict[str, Decimal]
-    classification_tests: tuple[dict, ...]
-    classification_override: dict | None
-    warnings: tuple[dict, ...]
+    classification_tests: tuple[dict[str, Any], ...]
+    classification_override: dict[str, Any] | None
+    warnings: tuple[dict[str, Any], ...]
     asset_class: str
     entity: str
     periods_keys: tuple[str, ...]
     period_ends: tuple[date, ...]
-    columns: dict[str, list[Decimal | None]]
-    flows: list = field(repr=False, default_factory=list)  # CashFlow values, instant order
+    columns: dict[str, Sequence[Decimal | None]]  # lists while built, tuples once frozen
+    flows: list[CashFlow] = field(repr=False, default_factory=list)  # CashFlow values, instant order
     inputs: Any = field(repr=False, default=None)  # (terms, policy, rate) for the hash
     run_id_given: str | None = None
     initial_liability_functional: Decimal | None = None
     initial_rou_asset_functional: Decimal | None = None
     historical_rate: Decimal | None = None
-    discount_rate_source: dict | None = None
-    fx_rates_used: dict | None = None  # ISO date -> rate, for a foreign-currency lease
+    discount_rate_source: dict[str, Any] | None = None
+    fx_rates_used: dict[str, str] | None = None  # ISO date -> rate, for a foreign-currency lease
     interest_convention: str | None = None  # policy conventions the run used
     depreciation_convention: str | None = None
     engine_version: str = ENGINE_VERSION
@@ -88,7 +91,7 @@ class LeaseSchedule:
         return self._hash
 
     @property
-    def cash_flows(self) -> list[dict]:
+    def cash_flows(self) -> list[dict[str, Any]]:
         """Every lease payment with its date, kind, source field and whether it is in the liability."""
         recognised = self.exemption is None
         c = self.commencement_date
@@ -106,6 +109,13 @@ class LeaseSchedule:
     def rou_residual_at_end(self) -> Decimal | None:
         col = self.columns.get("closing_rou_asset")
         return col[-1] if col else None
+
+    def amount(self, column: str, k: int) -> Decimal:
+        """Row ``k`` of a column this schedule fills (a recognised lease's liability and ROU
+        columns, an exempt lease's cost and payment columns): None there is a bug, not a value."""
+        v = self.columns[column][k]
+        assert v is not None, (column, k)
+        return v
 
     def row_index(self, period: str) -> int:
         try:

@@ -12,7 +12,7 @@ import decimal
 from decimal import Decimal
 from itertools import accumulate
 from operator import add, sub
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import EngineError
 from ..money import quantize
@@ -29,6 +29,8 @@ from .terms import STANDARDS, LeaseTerms
 
 _ZERO = Decimal(0)
 _CONTEXT = CONTEXT  # historical name, imported by state and events
+
+Columns = dict[str, Sequence[Decimal | None]]
 
 
 def compute_schedule(terms: LeaseTerms, policy: LeasePolicy, standard: str, *,
@@ -84,7 +86,8 @@ def compute_schedules(terms: LeaseTerms, policy: LeasePolicy, standards: Iterabl
     return out
 
 
-def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str, LeaseSchedule]:
+def _compute(terms: LeaseTerms, policy: LeasePolicy, stds: tuple[str, ...], rate: Decimal | None,
+             fx_rates: FxRates | None, lease_id: str | None, run_id: str | None) -> dict[str, LeaseSchedule]:
     base = measure(terms, policy, rate, discount=False)
     exempt = exemptions(terms, policy, stds, fx_rates)
     m: Measurement | None = None
@@ -95,11 +98,14 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
         liab_run = _liability_columns(m)
     inputs = (terms, policy, rate)  # canonicalised lazily for the inputs hash
     out: dict[str, LeaseSchedule] = {}
-    shared: dict = {}
+    # "cash" -> the cash_paid column; (ROU asset, depreciation months) -> the depreciation column
+    shared: dict[object, Any] = {}
     for s in stds:
-        if exempt[s] is not None:
-            sched = _exempt_schedule(base, policy, s, exempt[s])
+        exemption = exempt[s]
+        if exemption is not None:
+            sched = _exempt_schedule(base, policy, s, exemption)
         else:
+            assert m is not None and liab_run is not None  # measured above for the recognised books
             sched = _recognised_schedule(m, policy, s, liab_run, shared)
         sched.lease_id = lease_id
         if "cash" not in shared:  # the same payments in every book
@@ -118,7 +124,7 @@ def _compute(terms, policy, stds, rate, fx_rates, lease_id, run_id) -> dict[str,
     return out
 
 
-def _liability_columns(m: Measurement):
+def _liability_columns(m: Measurement) -> dict[str, list[Decimal]]:
     clock = m.clock
     ccy = m.terms.currency
     n = len(clock.row_ends)
@@ -140,7 +146,7 @@ def _liability_columns(m: Measurement):
             "liability_current": current, "liability_noncurrent": noncurrent}
 
 
-def _depreciation_months(terms: LeaseTerms, term: Decimal, warnings: list[dict]) -> Decimal:
+def _depreciation_months(terms: LeaseTerms, term: Decimal, warnings: list[dict[str, Any]]) -> Decimal:
     life = terms.useful_life_months
     po = terms.purchase_option
     if terms.transfer_of_ownership or (po is not None and po.reasonably_certain):
@@ -154,13 +160,13 @@ def _depreciation_months(terms: LeaseTerms, term: Decimal, warnings: list[dict])
     return min(term, Decimal(life)) if life else term
 
 
-def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, liab: dict,
-                         shared: dict) -> LeaseSchedule:
+def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, liab: dict[str, list[Decimal]],
+                         shared: dict[object, Any]) -> LeaseSchedule:
     terms, clock = m.terms, m.clock
     ccy = terms.currency
     n = len(clock.row_ends)
     term = clock.term_months
-    warnings: list[dict] = []
+    warnings: list[dict[str, Any]] = []
     parts = rou_parts(m, standard, policy)
     rou0 = parts["rou_asset"]
     if rou0 < 0:
@@ -175,14 +181,15 @@ def _recognised_schedule(m: Measurement, policy: LeasePolicy, standard: str, lia
         classification = cls.classification
     else:
         classification = "finance"  # IFRS 16 has a single lessee model
-    cols: dict[str, list] = dict(liab)
+    cols: Columns = dict(liab)
     interest = liab["interest"]
     row_x, x_of = clock.axis(policy.depreciation_convention)
     zero = quantize(_ZERO, ccy)
     dep_months: Decimal | None
     if classification == "operating":
         dep_months = term
-        q = lambda x: quantize(x, ccy)  # noqa: E731
+        def q(x: Decimal) -> Decimal:
+            return quantize(x, ccy)
         idc = q(terms.initial_direct_costs)
         inc = q(terms.lease_incentives_received)
         rest = parts["restoration_costs"]
@@ -239,7 +246,8 @@ def _exempt_schedule(m: Measurement, policy: LeasePolicy, standard: str, exempti
     terms, clock = m.terms, m.clock
     ccy = terms.currency
     n = len(clock.row_ends)
-    q = lambda x: quantize(x, ccy)  # noqa: E731
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, ccy)
     pay = [_ZERO] * n
     for f in m.flows:
         pay[clock.row_of(f.date)] += f.amount
@@ -253,8 +261,8 @@ def _exempt_schedule(m: Measurement, policy: LeasePolicy, standard: str, exempti
     for k in range(n):
         s += cost[k] - pay[k]
         accrued.append(s)
-    none = [None] * n
-    cols = {name: none for name in ("opening_liability", "interest", "closing_liability", "liability_current",
+    none: list[Decimal | None] = [None] * n
+    cols: Columns = {name: none for name in ("opening_liability", "interest", "closing_liability", "liability_current",
                                     "liability_noncurrent", "opening_rou_asset", "depreciation",
                                     "closing_rou_asset", "accumulated_depreciation", "fx_gain_loss")}
     cols.update(payment=pay, lease_cost=cost, accrued_lease_liability=accrued, gain_loss=[q(_ZERO)] * n)
@@ -263,7 +271,9 @@ def _exempt_schedule(m: Measurement, policy: LeasePolicy, standard: str, exempti
                  None, None, parts)
 
 
-def _make(m, standard, classification, exemption, cols, warnings, cls, dep_months, liability, rou0, parts):
+def _make(m: Measurement, standard: str, classification: str | None, exemption: str | None, cols: Columns,
+          warnings: list[dict[str, Any]], cls: ClassificationResult, dep_months: Decimal | None,
+          liability: Decimal | None, rou0: Decimal | None, parts: dict[str, Decimal]) -> LeaseSchedule:
     terms, clock = m.terms, m.clock
     recognised = exemption is None
     return LeaseSchedule(

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from .cashflows import CashFlow, flow_t
-from .liability import accrue_interest, round_run
+from .liability import AccrualState, LiabilityFlow, accrue_interest, round_run
 from .measurement import measure
 from .policy import LeasePolicy
 from .rates import RateBasis
@@ -64,26 +64,30 @@ def closing_state(schedule: LeaseSchedule, terms: LeaseTerms, policy: LeasePolic
         m = measure(terms, policy, schedule.discount_rate)
         clock = m.clock
         inst = clock.row_instants[k]
-        fs: list = []
+        fs: list[AccrualState] = []
         accrue_interest(clock.row_ordinals[: k + 1], m.liability_flows, m.rate, opening=m.liability_exact,
                         start_instant=clock._anniv[0], start_t=_ZERO, end_instant=clock.end_ordinal,
                         end_t=clock.term_months, final_state=fs)
-        c = schedule.columns
+        ((anchor_instant, anchor_t, anchor_balance, anchor_interest),) = fs
+        amount = schedule.amount
+        rou_cost = schedule.initial_rou_asset
+        assert rou_cost is not None  # a recognised schedule
         dep_left = None
         if schedule.depreciation_months is not None:
             dep_left = max(schedule.depreciation_months - clock.row_t[k], _ZERO)
         pe = schedule.period_ends[k]
         return LeaseState(
             standard=schedule.standard, period=period, period_end=pe, instant=inst,
-            t=clock.row_t[k], liability=c["closing_liability"][k], rou_asset_cost=schedule.initial_rou_asset,
-            accumulated_depreciation=c["accumulated_depreciation"][k],
-            rou_carrying_amount=c["closing_rou_asset"][k],
+            t=clock.row_t[k], liability=amount("closing_liability", k), rou_asset_cost=rou_cost,
+            accumulated_depreciation=amount("accumulated_depreciation", k),
+            rou_carrying_amount=amount("closing_rou_asset", k),
             remaining_flows=tuple(f for f in m.flows if f.date > pe and f.instant > clock.commencement),
             discount_rate=schedule.discount_rate, rate_convention=schedule.rate_convention,
             compounding_interval_months=schedule.compounding_interval_months,
             remaining_depreciation_months=dep_left,
-            cumulative_interest=sum(c["interest"][: k + 1], _ZERO),
-            anchor_instant=fs[0], anchor_t=fs[1], anchor_balance=fs[2], anchor_cumulative_interest=fs[3],
+            cumulative_interest=sum((amount("interest", j) for j in range(k + 1)), _ZERO),
+            anchor_instant=anchor_instant, anchor_t=anchor_t, anchor_balance=anchor_balance,
+            anchor_cumulative_interest=anchor_interest,
         )
 
 
@@ -97,7 +101,7 @@ def liability_rows_from(state: LeaseState, clock: LeaseClock, flows: list[CashFl
         k0 = clock.row_ends.index(state.period_end) + 1
         rows = clock.row_ordinals[k0:]
         n = len(rows)
-        tup = []
+        tup: list[LiabilityFlow] = []
         pay = [_ZERO] * n
         periodic = rate.accrual == "periodic"
         for f in flows:

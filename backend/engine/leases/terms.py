@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..errors import InvalidLeaseInput
-from ..money import (DATE_MAX, DATE_MIN, MAX_INTEGER_DIGITS, MAX_SCALE, D, date_in_range, is_iso_currency,
-                     within_bounds)
+from ..inputs import FieldCollector
+from ..money import is_iso_currency
 
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 TIMINGS = ("advance", "arrears")
@@ -111,7 +111,9 @@ class LeaseTerms:
     prepaid_lease_payments: Decimal = _ZERO
     restoration_costs: Decimal = _ZERO
     useful_life_months: int | None = None
-    economic_life_months: int | None = None
+    # whole months from parse_lease; an event's classification reassessment passes the fractional
+    # remaining life (``events.checks.reassess_classification``)
+    economic_life_months: int | Decimal | None = None
     transfer_of_ownership: bool = False
     purchase_option: PurchaseOption | None = None
     fair_value: Decimal | None = None
@@ -134,114 +136,12 @@ class LeaseTerms:
 # ---------------------------------------------------------------- parsing
 
 
-class _Collector:
-    """Collects every field problem so the caller sees them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[dict[str, str]] = []
-
-    def add(self, field_: str, code: str, message: str) -> None:
-        self.errors.append({"field": field_, "code": code, "message": message})
-
-    def date(self, data: Mapping, key: str, path: str, required: bool = True) -> date | None:
-        v = data.get(key)
-        if v is None or v == "":
-            if required:
-                self.add(path, "required", f"{path} is required (YYYY-MM-DD).")
-            return None
-        d = v if isinstance(v, date) else None
-        if isinstance(v, str):
-            try:
-                d = date.fromisoformat(v.strip())
-            except ValueError:
-                pass
-        if d is None:
-            self.add(path, "invalid_date", f"{path} must be a date as YYYY-MM-DD, got {v!r}.")
-        elif not date_in_range(d):
-            self.add(path, "date_out_of_range",
-                     f"{path} must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}.")
-            return None
-        return d
-
-    def money(self, data: Mapping, key: str, path: str, *, required: bool = False,
-              default: Decimal | None = None, non_negative: bool = False) -> Decimal | None:
-        v = data.get(key)
-        if v is None or v == "":
-            if required:
-                self.add(path, "required", f"{path} is required.")
-            return default
-        try:
-            d = D(v)
-        except (TypeError, ValueError):
-            self.add(path, "invalid_number",
-                     f"{path} must be a number written as a string or integer, got {v!r}.")
-            return default
-        if not within_bounds(d):
-            self.add(path, "number_out_of_range",
-                     f"{path} may have at most {MAX_INTEGER_DIGITS} digits before the decimal point and "
-                     f"{MAX_SCALE} after it.")
-            return default
-        if non_negative and d < 0:
-            self.add(path, "negative_amount", f"{path} must not be negative.")
-        return d
-
-    def integer(self, data: Mapping, key: str, path: str, *, required: bool = False,
-                minimum: int = 1) -> int | None:
-        v = data.get(key)
-        if v is None or v == "":
-            if required:
-                self.add(path, "required", f"{path} is required.")
-            return None
-        try:
-            if isinstance(v, bool) or isinstance(v, float):
-                raise TypeError
-            d = D(v) if not isinstance(v, int) else Decimal(v)
-            if d != d.to_integral_value():
-                raise ValueError
-            i = int(d)
-        except (TypeError, ValueError):
-            self.add(path, "invalid_integer", f"{path} must be a whole number, got {v!r}.")
-            return None
-        if i < minimum:
-            self.add(path, "out_of_range", f"{path} must be at least {minimum}.")
-            return None
-        return i
-
-    def boolean(self, data: Mapping, key: str, path: str, default: bool | None = False) -> bool | None:
-        v = data.get(key)
-        if v is None or v == "":
-            return default
-        if isinstance(v, bool):
-            return v
-        if isinstance(v, str) and v.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
-            return v.strip().lower() in ("true", "yes", "1")
-        self.add(path, "invalid_boolean", f"{path} must be true or false, got {v!r}.")
-        return default
-
-    def choice(self, data: Mapping, key: str, path: str, options: tuple, default: str | None) -> str | None:
-        v = data.get(key)
-        if v is None or v == "":
-            return default
-        if isinstance(v, str) and v.strip() in options:
-            return v.strip()
-        self.add(path, "invalid_choice", f"{path} must be one of {', '.join(options)}, got {v!r}.")
-        return default
-
-    def text(self, data: Mapping, key: str, path: str, required: bool = False, default: str = "") -> str:
-        v = data.get(key)
-        if v is None or v == "":
-            if required:
-                self.add(path, "required", f"{path} is required.")
-            return default
-        return str(v).strip()
-
-
-def _sub(data: Mapping, key: str) -> Mapping | None:
+def _sub(data: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
     v = data.get(key)
     return v if isinstance(v, Mapping) else None
 
 
-def _parse_stream(c: _Collector, s: Any, path: str) -> PaymentStream | None:
+def _parse_stream(c: FieldCollector, s: Any, path: str) -> PaymentStream | None:
     if not isinstance(s, Mapping):
         c.add(path, "invalid_object", f"{path} must be an object.")
         return None
@@ -271,12 +171,12 @@ def _parse_stream(c: _Collector, s: Any, path: str) -> PaymentStream | None:
                 esc = Escalation(pct, every, rounding or "each_step")
     if start and end and end < start:
         c.add(f"{path}.to", "stream_end_before_start", f"{path}.to is before {path}.from.")
-    if None in (start, end, amount, freq):
+    if start is None or end is None or amount is None or freq is None:
         return None
     return PaymentStream(start, end, amount, freq, timing or "advance", esc, kind or "fixed")
 
 
-def parse_other_payments(c: "_Collector", raw: Any, path: str) -> tuple[OtherPayment, ...]:
+def parse_other_payments(c: FieldCollector, raw: Any, path: str) -> tuple[OtherPayment, ...]:
     """Dated one-off payments at ``path`` (a lease's, or an event's replacement list)."""
     if not isinstance(raw, (list, tuple)):
         c.add(path, "invalid_list", f"{path} must be a list.")
@@ -313,7 +213,7 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
     Raises ``InvalidLeaseInput`` (code ``invalid_lease_input``) listing every
     field problem in ``details["errors"]``.
     """
-    c = _Collector()
+    c = FieldCollector()
     if not isinstance(data, Mapping):
         c.add("", "invalid_object", "the lease must be an object")
         raise InvalidLeaseInput(c.errors)
@@ -391,7 +291,9 @@ def parse_lease(data: Mapping[str, Any]) -> LeaseTerms:
         c.add("discount_rate", "rate_out_of_range",
               "discount_rate is an annual fraction between 0 and 1 (0.05 for 5 %).")
 
-    terms_kwargs = dict(
+    # read every field (collecting its problems) before refusing; the values are only used once
+    # there is no problem, when the required ones are all present
+    terms_kwargs: dict[str, Any] = dict(
         entity=c.text(data, "entity", "entity"),
         external_id=c.text(data, "external_id", "external_id"),
         description=c.text(data, "description", "description"),

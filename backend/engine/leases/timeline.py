@@ -53,8 +53,8 @@ class LeaseClock:
     end_ordinal: int = 0
     row_cal: tuple[Decimal, ...] = ()  # cal() at each row's closing instant
     _anniv: list[int] = field(default_factory=list)  # ordinals of commencement + k months
-    _t_cache: dict = field(default_factory=dict)
-    _cal_cache: dict = field(default_factory=dict)
+    _t_cache: dict[date, Decimal] = field(default_factory=dict)
+    _cal_cache: dict[Decimal, Decimal] = field(default_factory=dict)
 
     def t(self, instant: date) -> Decimal:
         """Lease months from commencement to ``instant`` (negative before it)."""

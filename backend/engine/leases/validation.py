@@ -6,6 +6,8 @@ Field-format problems are caught earlier by ``parse_lease``.
 
 from __future__ import annotations
 
+from typing import Any, Callable, Mapping, Sequence, cast
+
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,10 +15,13 @@ from ..calendar import ONE_DAY
 from ..money import minor_unit
 from .cashflows import expand_stream
 from .policy import LeasePolicy
-from .terms import LeaseTerms
+from .terms import LeaseTerms, PaymentStream
 from .timeline import build_clock
 
 ERROR, WARNING, INFO = "error", "warning", "info"
+
+AddIssue = Callable[[str, str | None, str, str], None]
+"""``add(severity, field, code, message)``"""
 
 
 @dataclass(frozen=True)
@@ -26,14 +31,16 @@ class Issue:
     code: str
     message: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"severity": self.severity, "field": self.field, "code": self.code, "message": self.message}
 
 
 def validate_lease(terms: LeaseTerms, policy: LeasePolicy) -> list[Issue]:
     """All issues found in ``terms`` under ``policy`` (deterministic order)."""
     out: list[Issue] = []
-    add = lambda sev, f, code, msg: out.append(Issue(sev, f, code, msg))  # noqa: E731
+
+    def add(sev: str, f: str | None, code: str, msg: str) -> None:
+        out.append(Issue(sev, f, code, msg))
     c, e = terms.commencement_date, terms.end_date
     if e < c:
         add(ERROR, "end_date", "end_before_commencement", "The end date is before the commencement date.")
@@ -131,14 +138,14 @@ PLAUSIBLE_RATE = (Decimal("0.001"), Decimal("0.25"))
 PLAUSIBLE_PAYMENTS_TO_FAIR_VALUE = Decimal(10)
 
 
-def _implausible(terms: LeaseTerms, add) -> None:
+def _implausible(terms: LeaseTerms, add: AddIssue) -> None:
     rate = terms.discount_rate
     if rate is not None and rate != 0 and not (PLAUSIBLE_RATE[0] <= rate <= PLAUSIBLE_RATE[1]):
         add(WARNING, "discount_rate", "implausible_discount_rate",
             f"A discount rate of {rate * 100:f} % a year is unusual; check it is a fraction (0.05 for 5 %).")
     places = minor_unit(terms.currency)
     for i, s in enumerate(terms.payments):
-        if -s.amount.as_tuple().exponent > places:
+        if -cast(int, s.amount.as_tuple().exponent) > places:  # finite: parse_lease refuses NaN/Infinity
             add(WARNING, f"payments[{i}].amount", "amount_finer_than_currency",
                 f"{s.amount} has more decimals than {terms.currency} uses ({places}); check the amount.")
     fv = terms.fair_value
@@ -150,7 +157,7 @@ def _implausible(terms: LeaseTerms, add) -> None:
                 f"({fv:f}); check both amounts.")
 
 
-def validate_lease_data(data, policy: LeasePolicy) -> list[Issue]:
+def validate_lease_data(data: Mapping[str, Any], policy: LeasePolicy) -> list[Issue]:
     """Validate a raw JSON-like lease: field problems from ``parse_lease`` as errors,
     then (when it parses) the business checks of ``validate_lease``."""
     from ..errors import InvalidLeaseInput
@@ -163,7 +170,7 @@ def validate_lease_data(data, policy: LeasePolicy) -> list[Issue]:
     return validate_lease(terms, policy)
 
 
-def _overlaps(streams) -> list[tuple[int, int]]:
+def _overlaps(streams: Sequence[PaymentStream]) -> list[tuple[int, int]]:
     """(j, i) for each stream j that overlaps an earlier-listed stream i of the same kind.
 
     Sort and sweep per kind, O(n log n): a stream overlaps what came before it in start order

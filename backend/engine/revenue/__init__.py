@@ -27,9 +27,9 @@ Public API
     ``JournalEntry`` of a period (dated at period end) on ``ACCOUNT_CODES``.
 ``event_postings(before, after, period)``
     An event's own journal effect in a period (the new run's entries minus the superseded run's).
-``catch_up_entry(entries, first_open_period, first_open_date, *, replaces=())``
-    The ledger's source-neutral catch-up (shared with leases): for an event that changes locked
-    periods, pass the new result's ``period_postings`` of those periods and ``replaces=`` the entries
+``catch_up_entry(entries, first_open_period, first_open_date, *, replaces=(), event="revenue.catch_up")``
+    The ledger's source-neutral catch-up (``backend.engine.routing``, shared with leases), labelled
+    ``revenue.catch_up``: for an event that changes locked periods, pass the new result's ``period_postings`` of those periods and ``replaces=`` the entries
     already posted there; one netted entry lands in the first open period.
 ``largest_remainder(total_units, weights)``
     The cents rule of allocations.
@@ -54,18 +54,18 @@ Conventions
 - Judgements are inputs with rationale; the engine checks, computes and records, never guesses.
 """
 
-from ..leases.events.entries import catch_up_entry
 from .allocation import largest_remainder
 from .contract import Contract, InvalidRevenueInput
 from .parsing import parse_contract
 from .engine import apply_event, recognise, recognise_books
 from .events import RevenueEvent, parse_event
 from .policy import RevenuePolicy
-from .postings import ACCOUNT_CODES, all_postings, event_postings, period_postings, posting_periods
+from .postings import (ACCOUNT_CODES, all_postings, catch_up_entry, event_postings, period_postings,
+                       posting_periods)
 from .result import RevenueResult
 
 __all__ = [
     "ACCOUNT_CODES", "Contract", "InvalidRevenueInput", "RevenueEvent", "RevenuePolicy", "RevenueResult",
-    "all_postings", "apply_event", "catch_up_entry", "event_postings", "largest_remainder", "parse_contract", "parse_event", "period_postings",
-    "posting_periods", "recognise", "recognise_books",
+    "all_postings", "apply_event", "catch_up_entry", "event_postings", "largest_remainder", "parse_contract",
+    "parse_event", "period_postings", "posting_periods", "recognise", "recognise_books",
 ]

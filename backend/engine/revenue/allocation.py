@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd
-from typing import Sequence
+from typing import Sequence, cast
 
 from ..errors import EngineError
 from ..money import minor_unit
@@ -21,11 +21,12 @@ from .contract import Contract
 def _as_ints(ws: Sequence[Fraction | Decimal | int]) -> list[int]:
     """Weights scaled to integers with the same ratios (exact), so the split is integer arithmetic."""
     if all(type(w) is int for w in ws):
-        return list(ws)
+        return list(cast(Sequence[int], ws))
     if all(type(w) is int or type(w) is Decimal for w in ws):
-        e = max((-w.as_tuple().exponent for w in ws if type(w) is Decimal), default=0)
+        # finite Decimals (the parsers refuse NaN and Infinity), so the exponent is an int
+        e = max((-cast(int, w.as_tuple().exponent) for w in ws if isinstance(w, Decimal)), default=0)
         e = max(e, 0)
-        return [int(w.scaleb(e)) if type(w) is Decimal else w * 10 ** e for w in ws]
+        return [int(w.scaleb(e)) if isinstance(w, Decimal) else cast(int, w) * 10 ** e for w in ws]
     fr = [Fraction(w) for w in ws]
     den = 1
     for f in fr:
@@ -73,14 +74,14 @@ def allocate(c: Contract, ssps: list[Decimal | None], tp_total: Decimal, vc_incl
     v = c.transaction_price.variable
     vc_po = c.po_index(v.allocated_to) if v is not None and v.allocated_to else None
     to_alloc = tp_total - (vc_included if vc_po is not None else 0)
-    if vc_po is not None:
+    if vc_po is not None and v is not None:  # vc_po is set only with variable consideration
         notes.append(f"variable consideration {vc_included} allocated entirely to {pos[vc_po].id}: "
                      f"{v.allocation_rationale} (32-39..40)")
     da = c.discount_allocation
     subset = {c.po_index(x) for x in da.po_ids} if da else set()
     bundle_disc = None
     if da and da.bundle_price is not None:
-        bundle_disc = sum((ssps[k] for k in subset if ssps[k] is not None), Decimal(0)) - da.bundle_price
+        bundle_disc = sum((s for k in subset if (s := ssps[k]) is not None), Decimal(0)) - da.bundle_price
     for k, (po, s) in enumerate(zip(pos, ssps)):
         if s is not None and po.ssp_range and not (po.ssp_range[0] <= s <= po.ssp_range[1]):
             raise EngineError("ssp_outside_range", f"the SSP {s} is outside the PO's own observed range "
@@ -97,7 +98,9 @@ def allocate(c: Contract, ssps: list[Decimal | None], tp_total: Decimal, vc_incl
                               field="discount_allocation.bundle_price")
         others = sum((s for s in ssps if s is not None), Decimal(0)) - (bundle_disc or 0)
         residual = to_alloc - others
-        lo, hi = pos[k].ssp_range
+        rng = pos[k].ssp_range
+        assert rng is not None  # parse_po: the residual approach requires ssp_range
+        lo, hi = rng
         if not (lo <= residual <= hi):
             raise EngineError("residual_ssp_outside_range",
                               f"the residual {residual} is outside the observed SSP range {lo}-{hi}; "
@@ -106,7 +109,9 @@ def allocate(c: Contract, ssps: list[Decimal | None], tp_total: Decimal, vc_incl
                               details={"residual": str(residual), "low": str(lo), "high": str(hi)})
         ssps[k] = residual
         notes.append(f"{pos[k].id}: residual SSP {residual} within the observed range {lo}-{hi} (32-34(c))")
-    wsum = sum(ssps, Decimal(0))
+    resolved = [s for s in ssps if s is not None]
+    assert len(resolved) == len(ssps)  # at most one residual PO (parse_contract), now resolved
+    wsum = sum(resolved, Decimal(0))
     discount = wsum - to_alloc
     if da:
         if discount <= 0:
@@ -116,12 +121,13 @@ def allocate(c: Contract, ssps: list[Decimal | None], tp_total: Decimal, vc_incl
             raise EngineError("discount_allocation_conditions_not_met",
                               f"the bundle's discount {bundle_disc} is not the contract's discount {discount} (32-37(c)).",
                               field="discount_allocation.bundle_price")
-        sub_ssp = sum((ssps[k] for k in subset), Decimal(0))
-        weights = [Fraction(s) * (Fraction(sub_ssp - discount) / Fraction(sub_ssp)) if k in subset else Fraction(s)
-                   for k, s in enumerate(ssps)]
+        sub_ssp = sum((resolved[k] for k in subset), Decimal(0))
+        weights: list[Fraction | Decimal | int] = [
+            Fraction(s) * (Fraction(sub_ssp - discount) / Fraction(sub_ssp)) if k in subset else Fraction(s)
+            for k, s in enumerate(resolved)]
         notes.append(f"discount {discount} allocated to {', '.join(da.po_ids)} only: {da.rationale} (32-37)")
     else:
-        weights = list(ssps)
+        weights = list(resolved)
         notes.append("relative stand-alone selling prices (32-31)")
     if vc_po is not None and len(ssps) > 1:
         # 32-40(b)/32-41: the PO taking the variable consideration is paid by it; the rest of the price
@@ -131,7 +137,7 @@ def allocate(c: Contract, ssps: list[Decimal | None], tp_total: Decimal, vc_incl
     amounts = list(base)
     if vc_po is not None:
         amounts[vc_po] += to_units(vc_included, ccy)
-    return Allocation(tuple(ssps), tuple(amounts), tuple(base), vc_po, tuple(notes))
+    return Allocation(tuple(resolved), tuple(amounts), tuple(base), vc_po, tuple(notes))
 
 
 def reallocate(alloc: Allocation, new_total: int, new_vc: int | None) -> tuple[int, ...]:

@@ -21,9 +21,9 @@ from ..calendar import days_in_month, iter_month_ends
 from ..money import minor_unit, quantize
 from .allocation import to_units
 from .contract import Contract
-from .patterns import ONE, ZERO, Frac
+from .patterns import ONE, ZERO, Frac, Progress
 from .price import FinancingPlan
-from .timeline import Timeline
+from .timeline import Step, Timeline
 
 _ZERO = Decimal(0)
 
@@ -49,7 +49,7 @@ def month_ends(first: date, last: date) -> tuple[tuple[str, ...], tuple[date, ..
     return tuple(f"{d.year:04d}-{d.month:02d}" for d in ends), ends
 
 
-def _fractions(f, ds: list[date], ords: list[int], months: list[int]) -> list[Frac]:
+def _fractions(f: Progress, ds: list[date], ords: list[int], months: list[int]) -> list[Frac]:
     """``f`` over many dates at once, using the description each progress function carries."""
     kind = getattr(f, "kind", None)
     if kind is None:
@@ -79,7 +79,7 @@ def cum_columns(tl: Timeline, ends: tuple[date, ...]) -> list[list[int]]:
     column: the dates are cut into runs under one step, and each PO's progress over a run is
     computed in one pass."""
     ords = [s.start.toordinal() for s in tl.steps]
-    runs: list[tuple[object, list[date]]] = []
+    runs: list[tuple[Step, list[date]]] = []
     for d in ends:
         s = tl.steps[max(bisect_right(ords, d.toordinal()) - 1, 0)] if len(ords) > 1 else tl.steps[0]
         if runs and runs[-1][0] is s:

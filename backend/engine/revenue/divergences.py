@@ -7,6 +7,8 @@ Only differences the engine models are flagged: the collectibility threshold (25
 
 from __future__ import annotations
 
+from typing import Any
+
 from .contract import Contract
 from .policy import ASC_ONLY_RPO_EXPEDIENTS, RevenuePolicy
 
@@ -18,8 +20,8 @@ def contract_exists(c: Contract, standard: str) -> bool:
     return a == "probable" or (a == "more_likely_than_not" and standard == "IFRS15")
 
 
-def divergences(c: Contract, policy: RevenuePolicy, standard: str) -> list[dict]:
-    out: list[dict] = []
+def divergences(c: Contract, policy: RevenuePolicy, standard: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     if c.collectibility and c.collectibility.assessment == "more_likely_than_not":
         out.append({
             "code": "collectibility_threshold", "standard": standard,

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from ..calendar import ONE_DAY, add_months
 from ..errors import EngineError
-from ..leases.fingerprint import canonical
+from ..fingerprint import canonical
 from ..money import from_minor
 from .allocation import to_units
 from .balances import build_periods
@@ -27,7 +27,7 @@ from .policy import ASC_ONLY_RPO_EXPEDIENTS, STANDARDS, RevenuePolicy
 from .result import RevenueResult
 from .rpo import Rpo, compute_rpo
 from .state import State
-from .timeline import Step, build_inception, vc_step
+from .timeline import Inception, Step, build_inception, vc_step
 
 
 def _alloc_dict(st: State) -> dict[str, str]:
@@ -39,7 +39,7 @@ def _eval(st: State, step: Step, d: date) -> int:
     return sum(st.tl.cum(d, step))
 
 
-def _apply(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]], path: str) -> dict:
+def _apply(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]], path: str) -> dict[str, Any]:
     E = ev.effective_date
     if E < st.contract.start_date:
         raise EngineError("effective_date_before_start", "the event is dated before the contract starts.",
@@ -80,6 +80,7 @@ def _apply(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]], path:
             st.set_variable(ev.variable)
             vc_step(st.tl, st.contract, st.alloc, E, st.tp_at(E), "variable consideration reassessed")
             adj = sum(st.tl.cum(E)) - before
+            assert st.variable is not None  # set_variable just set it
             rationale = f"estimate {st.variable[0]}, included {st.variable[1]}: {ev.variable.constraint_reason or 'unconstrained'}"
         else:
             v = st.contract.transaction_price.variable
@@ -123,7 +124,7 @@ def _horizon(st: State, costs_end: date) -> tuple[date, date]:
 
 
 def _replay(contract: Contract, policy: RevenuePolicy, ssp_rows: Sequence[Mapping[str, Any]],
-            events: Sequence[RevenueEvent]):
+            events: Sequence[RevenueEvent]) -> tuple[Inception, State, list[dict[str, Any]]]:
     inc = build_inception(contract, policy, ssp_rows)
     st = State(contract, policy, inc.timeline, inc.allocation, inc.financing, list(inc.allocation.ssps))
     queue: list[tuple[date, int, int, Any]] = []
@@ -135,7 +136,7 @@ def _replay(contract: Contract, policy: RevenuePolicy, ssp_rows: Sequence[Mappin
             raise EngineError("effective_date_before_previous_event", "events are applied in effective-date order.",
                               field=f"events[{k}].effective_date")
     queue += [(ev.effective_date, 1, k, ev) for k, ev in enumerate(events)]
-    summaries = []
+    summaries: list[dict[str, Any]] = []
     for d, kind, k, item in sorted(queue, key=lambda q: (q[0], q[1], q[2])):
         if kind == 0:
             vc_step(st.tl, st.contract, st.alloc, d, st.tp_at(d), "volume estimate")
@@ -170,7 +171,7 @@ def recognise_books(contract: Contract, policy: RevenuePolicy, standards: Sequen
         base_rationale.append(f"variable consideration constrained: {vc.constraint_reason} (32-11)")
     inputs = _Inputs(contract, policy, tuple(ssp_rows), tuple(events), as_of)
     periods: dict[bool, Any] = {}
-    rpos: dict[tuple, Any] = {}
+    rpos: dict[tuple[str, ...], Rpo] = {}
     out: dict[str, RevenueResult] = {}
     for standard in standards:
         exists = contract_exists(contract, standard)
@@ -200,9 +201,9 @@ class _Inputs:
 
     def __init__(self, *parts: Any) -> None:
         self.parts = parts
-        self._canon: dict | None = None
+        self._canon: dict[str, Any] | None = None
 
-    def canonical(self) -> dict:
+    def canonical(self) -> dict[str, Any]:
         if self._canon is None:
             contract, policy, rows, events, as_of = self.parts
             self._canon = {"contract": canonical(contract), "policy": policy.to_dict(),
@@ -220,7 +221,7 @@ def recognise(contract: Contract, policy: RevenuePolicy, standard: str, ssp_rows
 
 def apply_event(contract: Contract, prior_events: Sequence[RevenueEvent], event: RevenueEvent, policy: RevenuePolicy,
                 standard: str, ssp_rows: Sequence[Mapping[str, Any]] = (),
-                as_of: date | None = None) -> tuple[RevenueResult, dict]:
+                as_of: date | None = None) -> tuple[RevenueResult, dict[str, Any]]:
     """The new run after ``event`` (replayed from the original input and ``prior_events``) and the
     event's summary ``{treatment, rationale, transaction_price_before, transaction_price_after,
     allocation_after, catch_up_adjustment, …}``."""

@@ -47,7 +47,7 @@ class RevenueEvent:
     delivered: tuple[tuple[str, date], ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def lineage(self) -> dict:
+    def lineage(self) -> dict[str, Any]:
         """What the service stores to replay this event (the request as given)."""
         return dict(self.raw)
 
@@ -56,13 +56,13 @@ class RevenueEvent:
         return bool(self.add_performance_obligations) or any(q > 0 for _, q in self.quantity_delta)
 
 
-def _per_po(c: _C, v: Any, path: str, amount: bool = True) -> tuple:
+def _per_po(c: _C, v: Any, path: str, amount: bool = True) -> tuple[tuple[str, Decimal | date], ...]:
     if v is None:
         return ()
     if not isinstance(v, Mapping):
         c.add(path, "invalid_object", f"{path} is an object keyed by PO id.")
         return ()
-    out = []
+    out: list[tuple[str, Decimal | date]] = []
     for k in sorted(v):
         x = c.money({"v": v[k]}, "v", f"{path}.{k}", required=True) if amount else c.date({"v": v[k]}, "v", f"{path}.{k}")
         if x is not None:
@@ -120,5 +120,6 @@ def parse_event(data: Mapping[str, Any], currency: str = "USD") -> RevenueEvent:
             c.add("changes", "empty_progress_update", "give progress points or delivery dates.")
     if c.errors:
         raise InvalidRevenueInput(c.errors)
+    assert etype is not None and eff is not None  # both required: a missing one is in c.errors
     return RevenueEvent(type=etype, effective_date=eff, treatment=treatment,
                         rationale=c.text(data, "rationale", "rationale"), raw=dict(data), **kw)

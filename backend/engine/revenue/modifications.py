@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from functools import partial
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
@@ -55,6 +56,7 @@ def unit_ssp_at(st: State, k: int, on: date, rows: Sequence[Mapping[str, Any]]) 
             return lookup_ssp(dataclasses.replace(po, quantity=None), st.contract.currency, on, rows, "changes")
         except EngineError:
             pass  # no row effective at the modification date: the inception SSP stands
+    assert po.quantity is not None  # a quantity change names a PO with a quantity
     return st.ssps[k] / po.quantity
 
 
@@ -80,6 +82,7 @@ def _po_after(st: State, k: int, ev: RevenueEvent) -> PerformanceObligation:
     changes: dict[str, Any] = {}
     q = dict(ev.quantity_delta).get(po.id)
     if q:
+        assert po.quantity is not None  # a quantity change names a PO with a quantity
         if po.quantity + q <= 0:
             raise EngineError("quantity_not_positive", "the quantity after the change must be positive.",
                               field=f"changes.quantity_delta.{po.id}")
@@ -94,6 +97,7 @@ def _po_after(st: State, k: int, ev: RevenueEvent) -> PerformanceObligation:
     cost_pts = [p for p in po.progress if p.costs_incurred_to_date is not None]
     if delta is not None and cost_pts:
         last = [p for p in cost_pts if p.date <= ev.effective_date][-1:] or cost_pts[:1]
+        assert last[0].total_expected_costs is not None  # parse_contract: costs to date come with the total
         # the measure at the modification: costs to date over the revised total; points dated later
         # were recorded with the total expected then, so they stand as given
         pt = ProgressPoint(ev.effective_date, costs_incurred_to_date=last[0].costs_incurred_to_date,
@@ -126,11 +130,15 @@ def _remaining_weight(st: State, k: int, new: PerformanceObligation, E: date, f_
     old = st.tl.pos[k]
     ssp = Fraction(st.ssps[k])
     if old.pattern == "ratable":
+        # parse_po gives a ratable PO both dates; a modification keeps them
+        assert old.start_date is not None and old.end_date is not None
+        assert new.start_date is not None and new.end_date is not None
         days = (old.end_date - old.start_date).days + 1
         left = (new.end_date - max(E, new.start_date)).days + 1
         return ssp * max(left, 0) / days
     if old.quantity and (any(p.units_delivered is not None for p in old.progress) or new.quantity != old.quantity):
         done = f_before * Fraction(old.quantity)
+        assert new.quantity is not None  # the same PO after the change keeps a quantity
         return ssp / Fraction(old.quantity) * (Fraction(new.quantity) - done)
     return ssp * (1 - f_before)
 
@@ -139,13 +147,15 @@ def _remaining_progress(st: State, new: PerformanceObligation, E: date, before: 
     conv = st.policy.ratable_convention
     if new.pattern == "ratable":
         fn = ratable_monthly if conv == "monthly" else ratable_daily
+        assert new.start_date is not None and new.end_date is not None  # parse_po: a ratable PO has both
         return fn(max(E, new.start_date), new.end_date)
     f = progress_for(new, conv)
     if new.quantity and units_before:
-        left = Fraction(new.quantity) - units_before
+        qty = Fraction(new.quantity)
+        left = qty - units_before
 
         def g(d: date) -> tuple[int, int]:
-            v = (fraction(f, d) * Fraction(new.quantity) - units_before) / left
+            v = (fraction(f, d) * qty - units_before) / left
             v = min(max(v, Fraction(0)), Fraction(1))
             return (v.numerator, v.denominator)
         return g
@@ -178,7 +188,9 @@ def prospective(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) 
     pool = unrecognised + to_units(tp_after.total - tp_before.total, ccy) + credit
     for x in ev.remove_po_ids:
         st.removed.add(st.index(x, "changes.remove_po_ids"))
-    weights, fracs, base = [], [], []
+    weights: list[Fraction] = []
+    fracs: list[Progress] = []
+    base: list[int] = []
     for k, po in enumerate(tl.pos):
         f_before = fraction(prev.fracs[k], before)
         base.append(cum[k] - credits[k])
@@ -191,7 +203,7 @@ def prospective(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) 
             continue
         weights.append(_remaining_weight(st, k, new, E, f_before))
         ub = f_before * Fraction(po.quantity) if po.quantity else Fraction(0)
-        st.makers[k] = lambda p, E=E, before=before, ub=ub: _remaining_progress(st, p, E, before, ub)
+        st.makers[k] = partial(_remaining_progress, st, E=E, before=before, units_before=ub)
         fracs.append(st.makers[k](new))
     for i, po in enumerate(ev.add_performance_obligations):
         if po.id in tl.po_ids:
@@ -211,13 +223,13 @@ def prospective(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) 
     tl.prospective = True
 
 
-def separate_contract(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) -> dict:
+def separate_contract(st: State, ev: RevenueEvent, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     if ev.remove_po_ids or ev.new_end_date or ev.credit or ev.variable or ev.expected_costs_delta:
         raise EngineError("separate_contract_changes_existing",
                           "a separate contract only adds goods; other changes make it a modification of this one.",
                           field="treatment")
     c = st.contract
-    pos: list[dict] = []
+    pos: list[dict[str, Any]] = []
     for po_id, q in ev.quantity_delta:
         k = st.index(po_id, "changes.quantity_delta")
         po = st.tl.pos[k]

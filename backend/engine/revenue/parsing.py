@@ -1,7 +1,7 @@
 """``parse_contract``: the API's JSON-like contract to frozen values.
 
 Every field problem is reported at once with its path (``performance_obligations[1].ssp``); the
-lease parser's collector is reused so messages and codes read the same across sources.
+engine's ``FieldCollector`` (shared with the lease parser) keeps messages and codes the same across sources.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
-from ..leases.terms import _Collector
+from ..inputs import FieldCollector
 from ..money import quantize, quantum
 from .contract import (COLLECTIBILITY, COMPOUNDING, PATTERNS, SSP_METHODS, VC_METHODS, VOLUME_DISCOUNT, Billing,
                        Collectibility, Contract, ContractCost, DiscountAllocation, Financing, InvalidRevenueInput,
@@ -19,19 +19,19 @@ from .contract import (COLLECTIBILITY, COMPOUNDING, PATTERNS, SSP_METHODS, VC_ME
 
 
 
-class _C(_Collector):
-    """The lease parser's collector plus a minor-unit check (contract money is on the currency's unit)."""
+class _C(FieldCollector):
+    """The engine's field collector plus a minor-unit check (contract money is on the currency's unit)."""
 
     currency = "USD"
 
-    def cents(self, data: Mapping, key: str, path: str, **kw: Any) -> Decimal | None:
+    def cents(self, data: Mapping[str, Any], key: str, path: str, **kw: Any) -> Decimal | None:
         v = self.money(data, key, path, **kw)
         if v is not None and quantize(v, self.currency) != v:
             self.add(path, "not_minor_unit", f"{path} has more decimals than {self.currency} allows.")
         return v
 
 
-def _list(c: _C, data: Mapping, key: str, path: str) -> list:
+def _list(c: _C, data: Mapping[str, Any], key: str, path: str) -> list[Any]:
     v = data.get(key)
     if v is None:
         return []
@@ -41,7 +41,7 @@ def _list(c: _C, data: Mapping, key: str, path: str) -> list:
     return list(v)
 
 
-def _obj(c: _C, v: Any, path: str) -> Mapping | None:
+def _obj(c: _C, v: Any, path: str) -> Mapping[str, Any] | None:
     if v is None or type(v) is dict:  # the common case first: isinstance on Mapping is slow
         return v
     if not isinstance(v, Mapping):
@@ -50,7 +50,7 @@ def _obj(c: _C, v: Any, path: str) -> Mapping | None:
     return v
 
 
-def parse_variable(c: _C, v: Mapping, path: str) -> VariableConsideration:
+def parse_variable(c: _C, v: Mapping[str, Any], path: str) -> VariableConsideration:
     vtype = c.text(v, "type", f"{path}.type", required=True)
     method = c.choice(v, "method", f"{path}.method", VC_METHODS, None)
     if v.get("method") in (None, ""):
@@ -107,35 +107,35 @@ def parse_variable(c: _C, v: Mapping, path: str) -> VariableConsideration:
     return out
 
 
-def _progress(c: _C, raw: list, path: str) -> tuple[ProgressPoint, ...]:
-    out = []
+def _progress(c: _C, raw: list[Any], path: str) -> tuple[ProgressPoint, ...]:
+    out: list[ProgressPoint] = []
     for i, p in enumerate(raw):
         pp = f"{path}[{i}]"
         if _obj(c, p, pp) is None:
             continue
         d = c.date(p, "date", f"{pp}.date")
-        pt = ProgressPoint(d, c.money(p, "percent", f"{pp}.percent", non_negative=True),
-                           c.money(p, "costs_incurred_to_date", f"{pp}.costs_incurred_to_date", non_negative=True),
-                           c.money(p, "total_expected_costs", f"{pp}.total_expected_costs", non_negative=True),
-                           c.money(p, "units_delivered", f"{pp}.units_delivered", non_negative=True))
-        kinds = (pt.percent is not None) + (pt.costs_incurred_to_date is not None) + (pt.units_delivered is not None)
+        percent = c.money(p, "percent", f"{pp}.percent", non_negative=True)
+        costs = c.money(p, "costs_incurred_to_date", f"{pp}.costs_incurred_to_date", non_negative=True)
+        total = c.money(p, "total_expected_costs", f"{pp}.total_expected_costs", non_negative=True)
+        units = c.money(p, "units_delivered", f"{pp}.units_delivered", non_negative=True)
+        kinds = (percent is not None) + (costs is not None) + (units is not None)
         if kinds != 1:
             c.add(pp, "invalid_progress", "give one of percent, costs_incurred_to_date or units_delivered.")
-        elif pt.percent is not None and pt.percent > 100:
+        elif percent is not None and percent > 100:
             c.add(f"{pp}.percent", "out_of_range", "percent is at most 100.")
-        elif pt.costs_incurred_to_date is not None and not pt.total_expected_costs:
+        elif costs is not None and not total:
             c.add(f"{pp}.total_expected_costs", "required", "total_expected_costs (> 0) is required.")
-        elif pt.costs_incurred_to_date is not None and pt.costs_incurred_to_date > pt.total_expected_costs:
+        elif costs is not None and total is not None and costs > total:
             c.add(f"{pp}.costs_incurred_to_date", "out_of_range", "costs to date exceed the total expected.")
         elif d is not None:
-            out.append(pt)
+            out.append(ProgressPoint(d, percent, costs, total, units))
     dates = [p.date for p in out]
     if dates != sorted(dates) or len(set(dates)) != len(dates):
         c.add(path, "progress_not_in_date_order", f"{path} must be in strictly increasing date order.")
     return tuple(out)
 
 
-def parse_po(c: _C, p: Mapping, path: str, contract_start: date | None) -> PerformanceObligation | None:
+def parse_po(c: _C, p: Mapping[str, Any], path: str, contract_start: date | None) -> PerformanceObligation | None:
     po_id = c.text(p, "id", f"{path}.id", required=True)
     pattern = c.choice(p, "pattern", f"{path}.pattern", PATTERNS, None)
     if p.get("pattern") in (None, ""):
@@ -186,7 +186,7 @@ def parse_po(c: _C, p: Mapping, path: str, contract_start: date | None) -> Perfo
         progress=progress, right_to_invoice=bool(c.boolean(p, "right_to_invoice", f"{path}.right_to_invoice")))
 
 
-def parse_billing(c: _C, raw: list, path: str) -> tuple[Billing, ...]:
+def parse_billing(c: _C, raw: list[Any], path: str) -> tuple[Billing, ...]:
     out = []
     q = quantum(c.currency)
     for i, b in enumerate(raw):
@@ -202,10 +202,10 @@ def parse_billing(c: _C, raw: list, path: str) -> tuple[Billing, ...]:
         p = f"{path}[{i}]"
         if _obj(c, b, p) is None:
             continue
-        d = c.date(b, "date", f"{p}.date")
-        a = c.cents(b, "amount", f"{p}.amount", required=True)
-        if d is not None and a is not None:
-            out.append(Billing(d, a))
+        bd = c.date(b, "date", f"{p}.date")
+        ba = c.cents(b, "amount", f"{p}.amount", required=True)
+        if bd is not None and ba is not None:
+            out.append(Billing(bd, ba))
     return tuple(sorted(out, key=lambda b: b.date))
 
 
@@ -277,14 +277,14 @@ def parse_contract(data: Mapping[str, Any]) -> Contract:
     coll = None
     craw = _obj(c, data.get("collectibility"), "collectibility")
     if craw:
-        a = c.choice(craw, "assessment", "collectibility.assessment", COLLECTIBILITY, None)
-        if a:
-            coll = Collectibility(a, c.text(craw, "rationale", "collectibility.rationale",
-                                            required=a != "probable"))
+        assessment = c.choice(craw, "assessment", "collectibility.assessment", COLLECTIBILITY, None)
+        if assessment:
+            coll = Collectibility(assessment, c.text(craw, "rationale", "collectibility.rationale",
+                                                     required=assessment != "probable"))
     billing = parse_billing(c, _list(c, data, "billing", "billing"), "billing")
     if c.errors:
         raise InvalidRevenueInput(c.errors)
-    assert start is not None and fixed is not None
+    assert start is not None and fixed is not None and payable is not None  # required / defaulted
     return Contract(
         entity=c.text(data, "entity", "entity"), external_id=c.text(data, "external_id", "external_id"),
         customer=c.text(data, "customer", "customer"), currency=c.currency, start_date=start,

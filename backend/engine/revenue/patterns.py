@@ -16,7 +16,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date
 from fractions import Fraction
-from typing import Callable
+from decimal import Decimal
+from typing import Any, Callable, cast
 
 from ..calendar import ONE_DAY, add_months, days_in_month
 from .contract import PerformanceObligation, ProgressPoint
@@ -25,6 +26,13 @@ Frac = tuple[int, int]
 Progress = Callable[[date], Frac]
 ZERO: Frac = (0, 1)
 ONE: Frac = (1, 1)
+
+
+def described(f: Progress, *kind: Any) -> Progress:
+    """``f`` with ``f.kind = kind``: each function also describes itself so hot loops can run it over
+    many dates (``balances``); a progress function without ``kind`` is called date by date."""
+    f.__dict__["kind"] = kind  # a plain function attribute (``getattr(f, "kind", None)`` reads it)
+    return f
 
 
 def rhu(x: int, den: int) -> int:
@@ -38,7 +46,7 @@ def never(d: date) -> Frac:
     return ZERO
 
 
-never.kind = ("never",)  # each function also describes itself so hot loops can run it over many dates
+described(never, "never")
 
 
 def at_point(when: date | None) -> Progress:
@@ -47,8 +55,7 @@ def at_point(when: date | None) -> Progress:
 
     def f(d: date) -> Frac:
         return ONE if d >= when else ZERO
-    f.kind = ("point", when.toordinal())
-    return f
+    return described(f, "point", when.toordinal())
 
 
 def ratable_daily(start: date, end: date) -> Progress:
@@ -58,8 +65,7 @@ def ratable_daily(start: date, end: date) -> Progress:
     def f(d: date) -> Frac:
         k = d.toordinal() - s0
         return (0 if k < 0 else total if k > total else k, total)
-    f.kind = ("daily", s0, total)
-    return f
+    return described(f, "daily", s0, total)
 
 
 def monthly_count(start: date, end: date) -> int:
@@ -82,25 +88,28 @@ def ratable_monthly(start: date, end: date) -> Progress:
             return (0, n)
         m = d.year * 12 + d.month - base + (1 if d.day == days_in_month(d.year, d.month) else 0)
         return (m if m < n else n, n)
-    f.kind = ("monthly", start.toordinal(), base, n)
-    return f
+    return described(f, "monthly", start.toordinal(), base, n)
 
 
-def exact(d) -> Fraction:
+def exact(d: Decimal | int) -> Fraction:
     """A Decimal (or int) as an exact Fraction, without the slow generic conversion."""
-    if type(d) is int:
+    if isinstance(d, int):
         return Fraction(d)
-    sign, digits, exp = d.as_tuple()
+    sign, digits, exp_ = d.as_tuple()
+    exp = cast(int, exp_)  # finite: the parsers refuse NaN and Infinity
     n = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
     return Fraction(n * 10 ** exp, 1) if exp >= 0 else Fraction(n, 10 ** -exp)
 
 
-def point_fraction(p: ProgressPoint, quantity) -> Fraction:
+def point_fraction(p: ProgressPoint, quantity: Decimal | int | None) -> Fraction:
     if p.percent is not None:
         f = exact(p.percent) / 100
     elif p.units_delivered is not None:
+        assert quantity is not None, "parse_po requires a quantity for units_delivered progress"
         f = exact(p.units_delivered) / exact(quantity)
     else:
+        # parse_contract: a point without percent or units has costs to date and total expected costs
+        assert p.costs_incurred_to_date is not None and p.total_expected_costs is not None
         f = exact(p.costs_incurred_to_date) / exact(p.total_expected_costs)
     return min(max(f, Fraction(0)), Fraction(1))
 
@@ -112,11 +121,10 @@ def stepwise(points: list[tuple[date, Fraction]]) -> Progress:
     def f(d: date) -> Frac:
         k = bisect_right(ords, d.toordinal())
         return vals[k - 1] if k else ZERO
-    f.kind = ("steps", ords, vals)
-    return f
+    return described(f, "steps", ords, vals)
 
 
-def progress_points(po: PerformanceObligation, quantity=None) -> list[tuple[date, Fraction]]:
+def progress_points(po: PerformanceObligation, quantity: Decimal | int | None = None) -> list[tuple[date, Fraction]]:
     q = quantity if quantity is not None else po.quantity
     pts = [(p.date, point_fraction(p, q)) for p in po.progress]
     if po.delivered_date is not None and po.pattern != "ratable":
@@ -127,6 +135,8 @@ def progress_points(po: PerformanceObligation, quantity=None) -> list[tuple[date
 def progress_for(po: PerformanceObligation, convention: str) -> Progress:
     if po.pattern == "ratable":
         fn = ratable_monthly if convention == "monthly" else ratable_daily
+        # parse_po gives a ratable PO its end date and (default: the contract's) start date
+        assert po.start_date is not None and po.end_date is not None
         return fn(po.start_date, po.end_date)
     if po.progress:
         return stepwise(progress_points(po))

@@ -33,7 +33,7 @@ class RevenuePolicy:
     costs_to_obtain_expedient: bool = True
     rpo_expedients: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"enabled_standards": list(self.enabled_standards), "ratable_convention": self.ratable_convention,
                 "financing_expedient": self.financing_expedient,
                 "costs_to_obtain_expedient": self.costs_to_obtain_expedient,

@@ -13,9 +13,12 @@ Collections (cash) are the ledger's, not the engine's.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Sequence
 
-from ..journal import JournalEntry, JournalLine, assert_balanced
+from .. import routing
+from ..journal import Dimensions, JournalEntry, JournalLine, as_dimensions, assert_balanced
 from ..money import from_minor
 from .result import RevenueResult
 
@@ -35,6 +38,7 @@ ACCOUNT_CODES = (REVENUE, CONTRACT_ASSET, CONTRACT_LIABILITY, RECEIVABLE, FINANC
 """Every engine account code the revenue engine posts to (the entity maps each to its chart)."""
 
 EVENT = "revenue.period"
+CATCH_UP_EVENT = "revenue.catch_up"
 
 
 def _entry_lines(r: RevenueResult, k: int) -> list[JournalLine]:
@@ -43,11 +47,11 @@ def _entry_lines(r: RevenueResult, k: int) -> list[JournalLine]:
     zero = from_minor(0, ccy)
     lines: list[JournalLine] = []
 
-    def post(account: str, signed: int, dims: dict | None = None) -> None:
+    def post(account: str, signed: int, dims: dict[str, str] | None = None) -> None:
         if signed:
             amt = from_minor(abs(signed), ccy)
             lines.append(JournalLine(account, amt if signed > 0 else zero, zero if signed > 0 else amt, ccy,
-                                     dims or base))
+                                     as_dimensions(dims or base)))
 
     c = r.columns
     post(RECEIVABLE, c.billed[k])
@@ -97,8 +101,8 @@ def event_postings(before: RevenueResult, after: RevenueResult, period: str) -> 
     changes). ``before`` is the run the event supersedes; a period outside either schedule counts
     as empty. This is the event's own entry (e.g. Example 8's Dr contract asset / Cr revenue
     91,463.41) for review; the close posts ``period_postings`` of the current run, not both."""
-    net: dict[tuple, Decimal] = {}
-    date_ = None
+    net: dict[tuple[str, str, Dimensions], Decimal] = {}
+    date_: date | None = None
     for sign, r in ((1, after), (-1, before)):
         if period not in r.columns.keys:
             continue
@@ -114,7 +118,16 @@ def event_postings(before: RevenueResult, after: RevenueResult, period: str) -> 
             lines.append(JournalLine(acc, v if v > 0 else z, -v if v < 0 else z, ccy, dims))
     if not lines:
         return []
+    assert date_ is not None  # lines come from some period entry, which sets it
     e = JournalEntry(date_, period, "revenue.event", tuple(lines), f"Revenue {after.standard} {after.external_id} "
                      f"event effect {period}")
     assert_balanced(e)
     return [e]
+
+
+def catch_up_entry(entries: Sequence[JournalEntry], first_open_period: str, first_open_date: date, *,
+                   replaces: Sequence[JournalEntry] = (), event: str = CATCH_UP_EVENT
+                   ) -> tuple[JournalEntry | None, list[str]]:
+    """The ledger's source-neutral catch-up (``routing.catch_up_entry``), labelled ``revenue.catch_up``:
+    entries of locked periods become one netted entry in the first open period."""
+    return routing.catch_up_entry(entries, first_open_period, first_open_date, replaces=replaces, event=event)

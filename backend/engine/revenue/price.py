@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
 from ..calendar import add_months
 from ..errors import EngineError
@@ -52,6 +52,8 @@ def variable_at(c: Contract, d: date) -> tuple[Decimal, Decimal]:
             raise EngineError("volume_estimate_missing", "no threshold estimate is dated on or before the date.",
                               field=f"{_VC}.estimates", details={"date": d.isoformat()})
         price = v.discounted_unit_price if est[-1].expect_threshold_exceeded else v.list_unit_price
+        # parse_variable requires both unit prices for a volume discount
+        assert price is not None and v.list_unit_price is not None
         amount = quantize(volume_units(c) * (price - v.list_unit_price), ccy)
         return amount, amount
     return check_variable(v, ccy)
@@ -59,11 +61,16 @@ def variable_at(c: Contract, d: date) -> tuple[Decimal, Decimal]:
 
 def check_variable(v: VariableConsideration, ccy: str, path: str = _VC) -> tuple[Decimal, Decimal]:
     computed = outcome_estimate(v)
-    est = v.estimate if v.estimate is not None else quantize(computed, ccy)
+    if v.estimate is not None:
+        est = v.estimate
+    else:
+        assert computed is not None  # parse_variable: the estimate or the outcomes it comes from
+        est = quantize(computed, ccy)
     if computed is not None and v.estimate is not None and quantize(computed, ccy) != v.estimate:
         raise EngineError("estimate_disagrees_with_outcomes", f"the outcomes give {quantize(computed, ccy)}.",
                           field=f"{path}.estimate")
     inc = v.included
+    assert inc is not None  # parse_variable: ``included`` is a required judgement
     if inc > est:
         raise EngineError("included_above_estimate", "the constraint can only reduce the estimate (32-11).",
                           field=f"{path}.included")
@@ -113,11 +120,14 @@ def _none(rationale: str) -> FinancingPlan:
 
 def transfer_date(c: Contract) -> date:
     f = c.transaction_price.financing
+    assert f is not None  # only asked for a contract with a financing component
     if f.transfer_date is not None:
         return f.transfer_date
     dates = {po.delivered_date for po in c.performance_obligations}
     if len(dates) == 1 and None not in dates and all(po.pattern == "point_in_time" for po in c.performance_obligations):
-        return dates.pop()
+        only = dates.pop()
+        assert only is not None  # checked above
+        return only
     raise EngineError("financing_transfer_date_required",
                       "state the transfer date the financing component is measured to.",
                       field="transaction_price.financing.transfer_date")
@@ -162,7 +172,7 @@ class TransactionPrice:
     def total(self) -> Decimal:
         return self.fixed + self.variable_included + self.financing_adjustment - self.consideration_payable
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"fixed": str(self.fixed), "variable_estimate": str(self.variable_estimate),
                 "variable_included": str(self.variable_included),
                 "financing_adjustment": str(self.financing_adjustment),

@@ -9,7 +9,7 @@ from typing import Any
 from .. import ENGINE_VERSION
 from ..errors import EngineError
 from ..money import from_minor
-from ..leases.fingerprint import dumps, sha256_of
+from ..fingerprint import dumps, sha256_of
 from .balances import PeriodColumns
 from .costs import CostColumns
 from .price import TransactionPrice
@@ -39,13 +39,13 @@ class RevenueResult:
     allocation: tuple[int, ...]
     columns: PeriodColumns
     rpo: Rpo
-    divergences: list[dict]
+    divergences: list[dict[str, Any]]
     costs: CostColumns
     rationale: list[str]
     contract_exists: bool
-    policy: dict
+    policy: dict[str, Any]
     inputs: Any = field(repr=False, default=None)
-    events: list[dict] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
     engine_version: str = ENGINE_VERSION
     _hash: str | None = field(default=None, repr=False)
 
@@ -86,7 +86,9 @@ class RevenueResult:
     # ------------------------------------------------------------ output contract
     def to_dict(self, *, contract_id: str | None = None, run_id: str | None = None) -> dict[str, Any]:
         m = self.m
-        s = lambda u: str(m(u))  # noqa: E731
+
+        def s(u: int) -> str:
+            return str(m(u))
         c = self.columns
         periods = []
         for k, key in enumerate(c.keys):

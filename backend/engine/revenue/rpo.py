@@ -9,6 +9,8 @@ IFRS 15.121) are applied by policy: an ASC-only expedient only in the ASC 606 bo
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,21 +29,22 @@ class Rpo:
     after_12_months: int
     by_year: dict[str, int]
     unscheduled: int
-    omitted: list[dict] = field(default_factory=list)
+    omitted: list[dict[str, Any]] = field(default_factory=list)  # amount_units: int
     transaction_price: int | None = None  # in force at as_of (dated estimates may change it later)
 
 
 def _duration_within_year(c: Contract, tl: Timeline) -> bool:
-    ends = [po.end_date or po.delivered_date for po in tl.pos]
-    ends += [p.date for po in tl.pos for p in po.progress]
-    if any(e is None for e in ends[: len(tl.pos)]):
+    last = [po.end_date or po.delivered_date for po in tl.pos]
+    ends = [e for e in last if e is not None]
+    if len(ends) < len(last):
         return False
+    ends += [p.date for po in tl.pos for p in po.progress]
     return max(ends) <= add_months(c.start_date, 12)
 
 
 def compute_rpo(c: Contract, tl: Timeline, policy: RevenuePolicy, standard: str, as_of: date) -> Rpo:
     ex = [e for e in policy.rpo_expedients if standard == "ASC606" or e not in ASC_ONLY_RPO_EXPEDIENTS]
-    omitted: list[dict] = []
+    omitted: list[dict[str, Any]] = []
     if "one_year_or_less" in ex and _duration_within_year(c, tl):
         omitted.append({"scope": "contract", "expedient": "one_year_or_less", "reference": "50-14(a); IFRS 15.121(a)"})
         return Rpo(as_of, 0, 0, 0, {}, 0, omitted, sum(b + a for b, a in zip(tl.step_at(as_of).base,

@@ -33,7 +33,7 @@ What the service stores and does
 - Separate lease: create a lease from ``result.new_lease`` (and set ``new_lease_id``).
 """
 
-from .entries import catch_up_entry
+from ...routing import catch_up_entry
 from .model import LeaseEvent, parse_event
 from .replay import apply_events
 from .result import EventResult

@@ -86,6 +86,7 @@ def resolve(ev: LeaseEvent, standard: str, term_fraction: Decimal | None) -> Bra
                                             "classification reassessed 842-10-25-1).",
         }
         revised = r not in ("index_change", "rvg_change")
+        assert r is not None  # parse_event requires the reason of a REMEASUREMENT
         return Branch(f"{pre}.remeasurement.{r}", (texts[r],), revised_rate=revised,
                       reassess_classification=asc and revised)
     mt = ev.modification_type
@@ -117,6 +118,7 @@ def resolve(ev: LeaseEvent, standard: str, term_fraction: Decimal | None) -> Bra
                        "whole liability change is taken against the ROU, no gain or loss; classification reassessed."
                        if asc else "The end date does not move earlier: remeasured at the revised rate.",),
                       reassess_classification=asc)
+    assert mt is not None  # parse_event requires the modification_type of a MODIFICATION
     return Branch(f"{pre}.other_modification",
                   (f"{mt.replace('_', ' ').capitalize()}: not a separate lease and not a decrease in scope, so the "
                    "liability is remeasured at the revised rate and the ROU adjusted by the same amount, no P&L "

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Any
 
 from ...errors import EngineError
 from ...money import quantize
-from ..classification import classify_asc842
-from ..fingerprint import canonical
+from ..classification import ClassificationResult, classify_asc842
+from ...fingerprint import canonical
 from ..policy import LeasePolicy
 from ..rates import RateBasis
-from ..terms import LeaseTerms
+from ..terms import LeaseTerms, PaymentStream
+from ..timeline import LeaseClock
 from .model import LeaseEvent
 from .version import Version
 
 
-def fail(code: str, msg: str, i: int, fld: str, **details) -> EngineError:
+def fail(code: str, msg: str, i: int, fld: str, **details: Any) -> EngineError:
     return EngineError(code, msg, field=f"events[{i}].{fld}", details={"event_index": i, **details})
 
 
@@ -44,30 +46,33 @@ def check(v: Version, ev: LeaseEvent, i: int) -> None:
     if ev.end_date is not None and ev.end_date < d:
         raise fail("end_date_before_effective_date", "The new end date is before the effective date; use a "
                     "TERMINATION to end the lease.", i, "changes.end_date")
-    if ev.modification_type == "extend_term" and ev.end_date <= t.end_date:
-        raise fail("end_date_not_later", "extend_term needs an end date after the current one "
-                    f"({t.end_date.isoformat()}).", i, "changes.end_date")
-    if ev.modification_type == "shorten_term" and ev.end_date >= t.end_date:
-        raise fail("end_date_not_earlier", "shorten_term needs an end date before the current one "
-                    f"({t.end_date.isoformat()}).", i, "changes.end_date")
+    if ev.modification_type in ("extend_term", "shorten_term"):
+        assert ev.end_date is not None  # parse_event requires the new end date for these
+        if ev.modification_type == "extend_term" and ev.end_date <= t.end_date:
+            raise fail("end_date_not_later", "extend_term needs an end date after the current one "
+                        f"({t.end_date.isoformat()}).", i, "changes.end_date")
+        if ev.modification_type == "shorten_term" and ev.end_date >= t.end_date:
+            raise fail("end_date_not_earlier", "shorten_term needs an end date before the current one "
+                        f"({t.end_date.isoformat()}).", i, "changes.end_date")
 
 
 def new_terms(v: Version, ev: LeaseEvent) -> LeaseTerms:
     t = v.terms
     end = ev.end_date or t.end_date
+    streams: tuple[PaymentStream, ...]
     if ev.payments is not None:
         streams = ev.payments
     else:
         # unchanged streams: a shorter term cuts them; a longer one continues the streams
         # that ran to the old end on the same terms (give ``payments`` to say otherwise)
-        streams = []
+        kept: list[PaymentStream] = []
         for s in t.payments:
             if s.start > end:
                 continue
             if s.end > end or (end > t.end_date and s.end == t.end_date):
                 s = dataclasses.replace(s, end=end)
-            streams.append(s)
-        streams = tuple(streams)
+            kept.append(s)
+        streams = tuple(kept)
     return dataclasses.replace(
         t, end_date=end, payments=streams,
         other_payments=ev.other_payments if ev.other_payments is not None else t.other_payments,
@@ -88,8 +93,8 @@ def depreciation_months(t: LeaseTerms, term: Decimal, td: Decimal) -> Decimal:
     return min(rem_term, life)
 
 
-def reassess_classification(t: LeaseTerms, ev: LeaseEvent, policy: LeasePolicy, clock, td: Decimal, rate: RateBasis,
-              l_after_exact: Decimal):
+def reassess_classification(t: LeaseTerms, ev: LeaseEvent, policy: LeasePolicy, clock: LeaseClock, td: Decimal,
+                            rate: RateBasis, l_after_exact: Decimal) -> ClassificationResult:
     """ASC 842-10-25-2 tests at the effective date: remaining term vs remaining economic
     life, PV of the remaining payments (plus the full guaranteed residual) vs fair value."""
     rem_term = clock.term_months - td

@@ -12,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from ...calendar import period_of
-from ...journal import JournalEntry, JournalLine, assert_balanced
+from ...journal import JournalEntry, JournalLine, as_dimensions, assert_balanced
 from ...money import quantize
 from ..postings import (CASH, GAIN_LOSS, LEASE_LIABILITY_NONCURRENT, ROU_ACCUMULATED_DEPRECIATION, ROU_ASSET,
                         _dims)
 from ..result import LeaseSchedule
-from ...routing import catch_up_entry  # noqa: F401  (the lease package's public name for the ledger rule)
+from ...routing import catch_up_entry as catch_up_entry  # re-exported: the lease package's name for the ledger rule
 
 _ZERO = Decimal(0)
 
@@ -27,7 +27,7 @@ class EntryBuilder:
 
     def __init__(self, schedule: LeaseSchedule, currency: str | None = None) -> None:
         self.currency = currency or schedule.currency
-        self.dims = _dims(schedule)
+        self.dims = as_dimensions(_dims(schedule))
         self.zero = quantize(_ZERO, self.currency)
         self.lines: list[JournalLine] = []
 

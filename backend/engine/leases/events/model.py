@@ -32,8 +32,9 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ...errors import InvalidLeaseInput
-from ..terms import (OtherPayment, PaymentStream, PurchaseOption, ResidualValueGuarantee,
-                     _Collector, _parse_stream, _sub, parse_lease, parse_other_payments)
+from ...inputs import FieldCollector
+from ..terms import (OtherPayment, PaymentStream, PurchaseOption, ResidualValueGuarantee, _parse_stream, _sub,
+                     parse_lease, parse_other_payments)
 
 RUN_TYPES = ("MODIFICATION", "REMEASUREMENT", "TERMINATION", "CATCH_UP")
 MODIFICATION_TYPES = ("separate_lease", "decrease_scope", "extend_term", "shorten_term",
@@ -73,8 +74,8 @@ class LeaseEvent:
     residual_value_guarantee: ResidualValueGuarantee | None = None
     fair_value: Decimal | None = None
     termination_payment: Decimal = Decimal(0)
-    new_lease: dict | None = None
-    changes: dict = field(default_factory=dict, compare=False)
+    new_lease: dict[str, Any] | None = None
+    changes: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def is_partial_termination(self) -> bool:
@@ -87,7 +88,7 @@ class LeaseEvent:
                 "changes": self.changes}
 
 
-def _streams(c: _Collector, raw: Any, path: str) -> tuple[PaymentStream, ...] | None:
+def _streams(c: FieldCollector, raw: Any, path: str) -> tuple[PaymentStream, ...] | None:
     if raw is None:
         return None
     if not isinstance(raw, (list, tuple)):
@@ -101,16 +102,16 @@ def _streams(c: _Collector, raw: Any, path: str) -> tuple[PaymentStream, ...] | 
     return tuple(out)
 
 
-def _others(c: _Collector, raw: Any, path: str) -> tuple[OtherPayment, ...] | None:
+def _others(c: FieldCollector, raw: Any, path: str) -> tuple[OtherPayment, ...] | None:
     return None if raw is None else parse_other_payments(c, raw, path)
 
 
-def _require(c: _Collector, ch: Mapping, key: str, why: str) -> None:
+def _require(c: FieldCollector, ch: Mapping[str, Any], key: str, why: str) -> None:
     if ch.get(key) in (None, ""):
         c.add(f"changes.{key}", "required", f"changes.{key} is required: {why}")
 
 
-def _forbid(c: _Collector, ch: Mapping, key: str, why: str) -> None:
+def _forbid(c: FieldCollector, ch: Mapping[str, Any], key: str, why: str) -> None:
     if ch.get(key) not in (None, ""):
         c.add(f"changes.{key}", "not_applicable", f"changes.{key} does not apply: {why}")
 
@@ -121,7 +122,7 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
     Raises ``InvalidLeaseInput`` (code ``invalid_lease_input``) listing every problem in
     ``details["errors"]`` with paths such as ``changes.scope_decrease_fraction``.
     """
-    c = _Collector()
+    c = FieldCollector()
     ch: Mapping[str, Any] = changes if changes is not None else {}
     if not isinstance(ch, Mapping):
         c.add("changes", "invalid_object", "changes must be an object.")
@@ -192,8 +193,9 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
                               "the separate lease cannot commence before the modification's effective date.")
                     new_lease = dict(raw)
                 except InvalidLeaseInput as err:
-                    for e in err.errors:
-                        c.add(f"changes.new_lease.{e['field']}".rstrip("."), e["code"], e["message"])
+                    for problem in err.errors:
+                        c.add(f"changes.new_lease.{problem['field']}".rstrip("."), problem["code"],
+                              problem["message"])
         elif mt is not None:
             _require(c, ch, "discount_rate", "a modification that is not a separate lease is remeasured at a "
                      "revised discount rate (IFRS 16.45(c); ASC 842-10-25-12).")
@@ -233,6 +235,7 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
                 "in scope (it is part of the gain or loss).")
     if c.errors:
         raise InvalidLeaseInput(c.errors)
+    assert eff is not None and penalty is not None  # required / defaulted: a problem would be in c.errors
     return LeaseEvent(
         run_type=rt, effective_date=eff, modification_type=mt, reason=reason, scope_decrease_fraction=frac,
         decrease_method=method, payments=payments, other_payments=others, end_date=end, discount_rate=rate,
@@ -241,6 +244,7 @@ def parse_event(run_type: str, effective_date: Any, changes: Mapping[str, Any] |
     )
 
 
-def _canonical_changes(ch: Mapping[str, Any]) -> dict:
-    from ..fingerprint import canonical
-    return canonical(dict(ch))
+def _canonical_changes(ch: Mapping[str, Any]) -> dict[str, Any]:
+    from ...fingerprint import canonical
+    out: dict[str, Any] = canonical(dict(ch))
+    return out

@@ -27,7 +27,7 @@ from ..rates import CONTEXT, RateBasis
 from ..result import LeaseSchedule
 from ..schedule import compute_schedule
 from ..terms import LeaseTerms
-from ..timeline import build_clock
+from ..timeline import LeaseClock, build_clock
 from . import entries as je
 from .branches import Branch, resolve
 from .checks import check, depreciation_months, fail, reassess_classification
@@ -99,6 +99,7 @@ def _apply(v: Version, ev: LeaseEvent, i: int, policy: LeasePolicy, standard: st
 
     pay = new_payments(v, ev, i, new_terms, clock)
     rate_value = ev.discount_rate if br.revised_rate else v.segment.rate.annual_rate
+    assert rate_value is not None  # parse_event requires a revised rate where the branch revises it
     old = v.segment.rate
     rate = RateBasis(rate_value, old.convention, old.compounding_interval_months, old.accrual)
     l_after_exact = pv_at(pay.flows, d, clock, rate)
@@ -130,13 +131,14 @@ class _Classification:
 
     model: str  # finance | operating: the ROU pattern from d
     classification: str | None
-    tests: tuple
-    override: dict | None
-    info: dict | None
-    warnings: tuple[dict, ...]
+    tests: tuple[dict[str, Any], ...]
+    override: dict[str, Any] | None
+    info: dict[str, Any] | None
+    warnings: tuple[dict[str, Any], ...]
 
 
-def _reassess(v: Version, ev: LeaseEvent, br: Branch, policy: LeasePolicy, terms: LeaseTerms, clock, td: Decimal,
+def _reassess(v: Version, ev: LeaseEvent, br: Branch, policy: LeasePolicy, terms: LeaseTerms, clock: LeaseClock,
+              td: Decimal,
               rate: RateBasis, l_after_exact: Decimal) -> _Classification:
     s = v.schedule
     if not br.reassess_classification:
@@ -157,9 +159,9 @@ def _reassess(v: Version, ev: LeaseEvent, br: Branch, policy: LeasePolicy, terms
 
 
 def _next_version(v: Version, ev: LeaseEvent, br: Branch, policy: LeasePolicy, before: Before, pay: Payments,
-                  terms: LeaseTerms, clock, rate: RateBasis, cls: _Classification, der: Derecognition,
-                  rem: Remeasurement, posting: Posting, l_after_exact: Decimal, l_after: Decimal,
-                  lineage) -> tuple[Version, LeaseSchedule]:
+                  terms: LeaseTerms, clock: LeaseClock, rate: RateBasis, cls: _Classification,
+                  der: Derecognition, rem: Remeasurement, posting: Posting, l_after_exact: Decimal, l_after: Decimal,
+                  lineage: tuple[dict[str, Any], ...]) -> tuple[Version, LeaseSchedule]:
     """The rows from the effective month on, the new schedule and the version the next event starts from."""
     d, td, ccy = ev.effective_date, before.split.t, v.terms.currency
     u_after = _ZERO
@@ -189,6 +191,7 @@ def _next_version(v: Version, ev: LeaseEvent, br: Branch, policy: LeasePolicy, b
         warnings=v.schedule.warnings + cls.warnings, discount_rate_source=source, run_id_given=None, _hash=None)
     fx_new = None
     if v.fx is not None:
+        assert posting.fx_amounts is not None  # posted in the functional currency too
         fx_new = finish_fx(v, sched, before.split.k, [f for f in flows if f.instant > terms.commencement_date],
                            posting.fx_amounts, rem.rou_after, rem.cost_after)
     seg = Segment(start=d, t=td, rate=rate, model=cls.model, rou=rem.rou_after, months=months, sl_total=sl_total,
@@ -206,7 +209,8 @@ def _instant(f: CashFlow) -> date:
     return f.instant
 
 
-def _pass_through(v: Version, ev: LeaseEvent, i: int, br: Branch, lineage) -> tuple[Version, EventResult]:
+def _pass_through(v: Version, ev: LeaseEvent, i: int, br: Branch,
+                  lineage: tuple[dict[str, Any], ...]) -> tuple[Version, EventResult]:
     """Events that leave the schedule as it is (separate lease, ASC index change, catch-up)."""
     pending = ev.index_value if br.name == "asc842.index_change_deferred" else v.index_pending
     nv = dataclasses.replace(v, last_effective=ev.effective_date, index_pending=pending, lineage=lineage)
@@ -230,7 +234,7 @@ def _pass_through(v: Version, ev: LeaseEvent, i: int, br: Branch, lineage) -> tu
 
 
 def _terminate(v: Version, ev: LeaseEvent, i: int, br: Branch, before: Before,
-               lineage) -> tuple[Version, EventResult]:
+               lineage: tuple[dict[str, Any], ...]) -> tuple[Version, EventResult]:
     d, ccy = ev.effective_date, v.terms.currency
     split, history = before.split, before.history
     summary: dict[str, Decimal | None] = {"liability_before": split.liability_before, "rou_before": split.rou_before}

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...journal import JournalEntry
-from ..fingerprint import canonical
+from ...fingerprint import canonical
 from ..result import LeaseSchedule
 from .model import LeaseEvent
 
@@ -44,12 +44,12 @@ class EventResult:
     entries: tuple[JournalEntry, ...]
     summary: dict[str, Decimal | None]
     classification: dict[str, Any] | None = None
-    new_lease: dict | None = None
-    warnings: tuple[dict, ...] = ()
+    new_lease: dict[str, Any] | None = None
+    warnings: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary of the run (money as strings); the schedule is ``schedule.to_dict()``."""
-        return canonical({
+        out: dict[str, Any] = canonical({
             "index": self.index, "run_type": self.run_type, "effective_date": self.effective_date.isoformat(),
             "effective_period": self.effective_period, "branch": self.branch, "rationale": list(self.rationale),
             "summary": {k: None if v is None else str(v) for k, v in self.summary.items()},
@@ -57,3 +57,4 @@ class EventResult:
             "entries": [e.to_dict() for e in self.entries], "warnings": list(self.warnings),
             "changes": self.event.lineage(),
         })
+        return out

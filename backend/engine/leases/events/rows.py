@@ -23,6 +23,8 @@ Straight-line charges continue on the schedule's depreciation axis
 
 from __future__ import annotations
 
+from typing import Any, Iterable, Mapping, Sequence
+
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,8 +32,8 @@ from itertools import accumulate
 from operator import sub
 
 from ...money import quantize
-from ..cashflows import flow_t
-from ..liability import accrue_interest, round_run, straight_line
+from ..cashflows import CashFlow, flow_t
+from ..liability import PaymentPoint, accrue_interest, round_run, straight_line
 from ..rates import RateBasis
 from ..timeline import LeaseClock
 
@@ -55,20 +57,22 @@ class Split:
     prior_gain: Decimal  # gain/loss already booked in this row by an earlier event
 
 
-def continue_rows(prev_cols: dict, split: Split, clock: LeaseClock, flows, rate: RateBasis, currency: str, *,
+def continue_rows(prev_cols: Mapping[str, Sequence[Decimal | None]], split: Split, clock: LeaseClock,
+                  flows: Iterable[CashFlow], rate: RateBasis, currency: str, *,
                   model: str, liability_after_exact: Decimal, liability_after: Decimal, rou_after: Decimal,
                   months: Decimal, cost_after: Decimal, gain: Decimal, unamortised: Decimal,
-                  depreciation_convention: str = "calendar_month") -> dict:
+                  depreciation_convention: str = "calendar_month") -> dict[str, Any]:
     """Columns of the new version. ``flows`` are the new version's liability payments dated
     on or after ``d``; ``months`` is the depreciation period (finance) or the remaining term
     (operating) from ``d``. Returns columns plus ``sl_total`` (operating) for the segment."""
     k, d, td = split.k, split.d, split.t
-    q = lambda x: quantize(x, currency)  # noqa: E731
+    def q(x: Decimal) -> Decimal:
+        return quantize(x, currency)
     zero = q(_ZERO)
     rows = clock.row_ordinals[k:]
     n = len(rows)
     pay = [_ZERO] * n
-    tup = []
+    tup: list[PaymentPoint] = []
     at_d = _ZERO
     d_ord = d.toordinal()
     periodic = rate.accrual == "periodic"
@@ -128,7 +132,8 @@ def continue_rows(prev_cols: dict, split: Split, clock: LeaseClock, flows, rate:
     return cols
 
 
-def terminated_rows(prev_cols: dict, split: Split, model: str, gain: Decimal, currency: str) -> dict:
+def terminated_rows(prev_cols: Mapping[str, Sequence[Decimal | None]], split: Split, model: str, gain: Decimal,
+                    currency: str) -> dict[str, Any]:
     """Columns of a version that ends at ``d``: the effective row keeps what accrued
     before ``d``; both balances close at zero (derecognised by the termination entry)."""
     zero = quantize(_ZERO, currency)
@@ -144,6 +149,6 @@ def terminated_rows(prev_cols: dict, split: Split, model: str, gain: Decimal, cu
     return _join(prev_cols, new, split.k)
 
 
-def _join(prev_cols: dict, new: dict, k: int) -> dict:
+def _join(prev_cols: Mapping[str, Sequence[Decimal | None]], new: dict[str, Any], k: int) -> dict[str, Any]:
     # history: the previous version's values, same objects; columns stay tuples (frozen)
     return {name: tuple(prev_cols[name][:k]) + tuple(new[name]) for name in new}

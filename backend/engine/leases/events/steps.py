@@ -40,17 +40,18 @@ def measure_before(v: Version, d: date, td: Decimal) -> Before:
     effective row splits at ``d`` (see ``events.rows``)."""
     ccy = v.terms.currency
     k = v.clock.row_of(d)
-    cols = v.schedule.columns
+    opening_liability = v.schedule.amount("opening_liability", k)
+    opening_rou = v.schedule.amount("opening_rou_asset", k)
     old_liab = v.liability_flows()
     l_before = quantize(pv_at(old_liab, d, v.clock, v.segment.rate), ccy)
     r_before = rou_at(v, d, l_before)
     pay_before = sum((f.amount for f in old_liab if f.date < d and v.clock.row_of(f.date) == k), _ZERO)
     adj_l, adj_r, prior_gain = v.row_adjust.get(k, (_ZERO, _ZERO, _ZERO))
     split = Split(
-        k=k, d=d, t=td, opening_liability=cols["opening_liability"][k], opening_rou=cols["opening_rou_asset"][k],
+        k=k, d=d, t=td, opening_liability=opening_liability, opening_rou=opening_rou,
         pay_before=pay_before, liability_before=l_before, rou_before=r_before,
-        pre_interest=l_before - cols["opening_liability"][k] + pay_before - adj_l,
-        pre_depreciation=cols["opening_rou_asset"][k] + adj_r - r_before, prior_gain=prior_gain)
+        pre_interest=l_before - opening_liability + pay_before - adj_l,
+        pre_depreciation=opening_rou + adj_r - r_before, prior_gain=prior_gain)
     return Before(split=split, history=tuple(f for f in v.flows if f.date < d),
                   row_adjust=(adj_l, adj_r, prior_gain))
 
@@ -149,7 +150,7 @@ def remeasure(v: Version, before: Before, der: Derecognition, l_after: Decimal) 
 @dataclass(frozen=True)
 class Posting:
     entries: tuple[JournalEntry, ...]
-    fx_amounts: dict | None  # functional-currency amounts (foreign-currency lease), else None
+    fx_amounts: dict[str, Decimal] | None  # functional-currency amounts (foreign-currency lease), else None
 
 
 def post(v: Version, ev: LeaseEvent, br: Branch, before: Before, der: Derecognition, rem: Remeasurement,

@@ -15,14 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable
 
+from ...errors import EngineError
 from ...money import quantize
 from ..cashflows import CashFlow, flow_t
 from ..rates import RateBasis
 from ..result import LeaseSchedule
 from ..terms import LeaseTerms
 from ..timeline import LeaseClock, build_clock
+from .fxview import FxState
 
 _ZERO = Decimal(0)
 
@@ -60,10 +62,11 @@ class Version:
     index_current: Decimal | None = None  # index level in force in the payments
     index_pending: Decimal | None = None  # ASC 842: latest index not yet in the liability
     last_effective: date | None = None
-    row_adjust: dict = field(default_factory=dict)  # row -> (liability, ROU, gain) moved by events
+    # row -> (liability, ROU, gain) moved by events
+    row_adjust: dict[int, tuple[Decimal, Decimal, Decimal]] = field(default_factory=dict)
     terminated: bool = False
-    lineage: tuple[dict, ...] = ()
-    fx: Any = None  # fxview.FxState for a foreign-currency lease, else None
+    lineage: tuple[dict[str, Any], ...] = ()
+    fx: FxState | None = None  # for a foreign-currency lease
 
     def liability_flows(self) -> list[CashFlow]:
         c = self.terms.commencement_date
@@ -80,7 +83,7 @@ def cum_straight_line(total: Decimal, dt: Decimal, months: Decimal, currency: st
     return quantize(total / months * dt, currency)
 
 
-def pv_at(flows, d: date, clock: LeaseClock, rate: RateBasis) -> Decimal:
+def pv_at(flows: Iterable[CashFlow], d: date, clock: LeaseClock, rate: RateBasis) -> Decimal:
     """Exact PV at the start of ``d`` of the payments dated on or after ``d``."""
     td = clock.t(d)
     pv = _ZERO
@@ -119,22 +122,29 @@ def unamortised_at(v: Version, d: date) -> Decimal:
     return s.unamortised - cum_straight_line(s.unamortised, dt, months, v.terms.currency)
 
 
-def initial_version(schedule: LeaseSchedule, terms: LeaseTerms, lineage: dict) -> Version:
+def initial_version(schedule: LeaseSchedule, terms: LeaseTerms, lineage: dict[str, Any]) -> Version:
     """Version 0: the schedule as computed at commencement."""
     clock = build_clock(terms.commencement_date, terms.end_date)
-    rate = RateBasis(schedule.discount_rate, schedule.rate_convention, schedule.compounding_interval_months,
-                     schedule.interest_convention or "periodic")
+    annual, convention, interval = (schedule.discount_rate, schedule.rate_convention,
+                                    schedule.compounding_interval_months)
+    if annual is None or convention is None or interval is None:
+        # an exempt schedule has no rate: refused as RateBasis always refused it (apply_events
+        # without events on an exempt lease ends here; with events it is refused before)
+        raise EngineError("invalid_rate_convention", f"unknown rate convention {convention!r}",
+                          field="rate_convention")
+    rate = RateBasis(annual, convention, interval, schedule.interest_convention or "periodic")
+    rou0, liability0 = schedule.initial_rou_asset, schedule.initial_liability
+    assert rou0 is not None and liability0 is not None  # a recognised schedule
     operating = schedule.standard == "ASC842" and schedule.classification == "operating"
-    cols = schedule.columns
     parts = schedule.rou_components
     if operating:
         net = parts["initial_direct_costs"] + parts["lease_incentives_received"] + parts["restoration_costs"]
-        seg = Segment(terms.commencement_date, _ZERO, rate, "operating", schedule.initial_rou_asset,
-                      clock.term_months, sl_total=sum(cols["lease_cost"], _ZERO),
-                      gap=schedule.initial_rou_asset - schedule.initial_liability, unamortised=net)
+        cost_total = sum((schedule.amount("lease_cost", j) for j in range(len(schedule.periods_keys))), _ZERO)
+        seg = Segment(terms.commencement_date, _ZERO, rate, "operating", rou0,
+                      clock.term_months, sl_total=cost_total, gap=rou0 - liability0, unamortised=net)
     else:
-        seg = Segment(terms.commencement_date, _ZERO, rate, "finance", schedule.initial_rou_asset,
-                      schedule.depreciation_months)
+        assert schedule.depreciation_months is not None  # a recognised schedule
+        seg = Segment(terms.commencement_date, _ZERO, rate, "finance", rou0, schedule.depreciation_months)
     idx = terms.index_at_commencement
-    return Version(schedule, terms, tuple(schedule.flows), clock, seg, schedule.initial_rou_asset,
+    return Version(schedule, terms, tuple(schedule.flows), clock, seg, rou0,
                    index_base=idx, index_current=idx, lineage=(lineage,))
