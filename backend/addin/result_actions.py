@@ -17,7 +17,6 @@ from backend.services.ledger import export as journal_export
 from backend.services.ledger import queries as journal_queries
 from backend.services.ledger import journals
 from backend.services.leases import run_reads
-from backend.services.leases import runs as lease_runs
 from backend.services.leases import drafts as leases
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput, NotFound
@@ -68,7 +67,7 @@ def _lease_ids(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -> l
 
 def pull_schedule(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -> dict:
     standard = str(payload.args.get("standard") or "IFRS16")
-    if standard not in lease_runs.STANDARDS:
+    if standard not in run_reads.STANDARDS:
         raise InvalidInput("Choose IFRS16 or ASC842 as the standard.", code="invalid_standard")
     ids = _lease_ids(rt, actor, payload, data)
     if not ids:

@@ -73,6 +73,8 @@ class StoredSchedule:
     columns: dict[str, Sequence]
     cash_flows: list | None = None
 
+    amount = LeaseSchedule.amount  # the engine's reader of a filled column, on the stored columns
+
     def row_index(self, period: str) -> int:
         try:
             return self.periods_keys.index(period)
