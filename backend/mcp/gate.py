@@ -60,9 +60,11 @@ class Gate:
         key = arguments.pop("idempotency_key", None)
         try:
             actor = self._actor(creds, request_id)
-            access.admit(self.limiter, actor, spec.action)
+            budget = access.admit(self.limiter, actor, spec.action)
             result, replayed = self._run(spec, actor, arguments, key)
-            payload = {"request_id": request_id, "tool": spec.name, "result": result}
+            payload = {"request_id": request_id, "tool": spec.name, "result": result,
+                       "rate_limit": {k.removeprefix("X-RateLimit-").lower(): int(v) for k, v in budget.items()
+                                      if k.startswith("X-RateLimit-")}}
             if replayed:
                 payload["idempotent_replayed"] = True
             return False, payload

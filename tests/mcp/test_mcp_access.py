@@ -68,6 +68,7 @@ def test_budget_per_token_is_shared_with_rest(mcp, client, make_user, monkeypatc
     _, token = make_user("REVIEWER", "agent")
     assert client.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     results = mcp.calls(token, [("portfolio.summary", {})] * 3)
+    assert results[0][1]["rate_limit"]["limit"] == 3 and results[1][1]["rate_limit"]["remaining"] == 0
     assert [r[0] for r in results] == [False, False, True]
     assert results[2][1]["error"]["code"] == "rate_limited"
     assert results[2][1]["error"]["details"]["scope"] in ("token", "user")

@@ -90,3 +90,16 @@ def test_errors_carry_code_and_request_id(mcp, demo, audit_rows):
     assert body["error"]["code"] == "lease_not_found" and body["error"]["request_id"] == body["request_id"]
     (row,) = audit_rows(request_id=body["request_id"])
     assert row["status"] == 404 and row["details"]["error_code"] == "lease_not_found"
+
+
+def test_arguments_are_checked_against_the_schema(live_server, demo):
+    import anyio
+
+    from conftest import connect
+
+    async def run():
+        async with connect(live_server, demo.owner_token) as s:
+            return await s.call_tool("close.preview", {"entity": "DEMO-US", "period": "2026-13"})
+
+    r = anyio.run(run)
+    assert r.is_error and "period" in r.content[0].text
