@@ -80,16 +80,38 @@ class Gate:
             return True, {"request_id": request_id, "tool": spec.name, "error": {
                 "code": "internal_error", "message": INTERNAL_MESSAGE, "request_id": request_id, "details": {}}}
         finally:
-            details = {"channel": CHANNEL, "tool": spec.name, "path": "/mcp"}
-            if mcp_request_id is not None:
-                details["mcp_request_id"] = mcp_request_id
-            if error_code:
-                details["error_code"] = error_code
-            if replayed:
-                details["idempotent_replayed"] = True
-            self.writer.submit(access.request_row(
-                now=self.rt.clock(), request_id=request_id, method="MCP", route=f"mcp:{spec.name}", status=status,
-                action=spec.action, actor=actor, known=known, details=details))
+            self._audit(spec.name, spec.action, status, request_id, actor, known, mcp_request_id, error_code,
+                        replayed)
+
+    def reject(self, tool: str, action: str | None, creds: Credentials, message: str, *, request_id: str | None,
+               mcp_request_id: str | None = None) -> dict:
+        """A call the SDK refused before the gate (arguments not matching the schema, unknown tool):
+        the same error shape, request id and audit row as any other refusal. No budget is spent."""
+        request_id = request_id or f"req_{uuid.uuid4().hex}"
+        actor, known = None, None
+        try:
+            actor = self._actor(creds, request_id)
+        except Unauthenticated as exc:
+            known = getattr(exc, "known", None)
+        except ServiceError:
+            pass
+        status, code = (400, "invalid_arguments") if action else (404, "unknown_tool")
+        self._audit(tool, action, status, request_id, actor, known, mcp_request_id, code, False)
+        return {"request_id": request_id, "tool": tool, "error": {
+            "code": code, "message": message, "request_id": request_id, "details": {}}}
+
+    def _audit(self, tool: str, action: str | None, status: int, request_id: str, actor: Actor | None,
+               known: dict | None, mcp_request_id: str | None, error_code: str | None, replayed: bool) -> None:
+        details = {"channel": CHANNEL, "tool": tool, "path": "/mcp"}
+        if mcp_request_id is not None:
+            details["mcp_request_id"] = mcp_request_id
+        if error_code:
+            details["error_code"] = error_code
+        if replayed:
+            details["idempotent_replayed"] = True
+        self.writer.submit(access.request_row(
+            now=self.rt.clock(), request_id=request_id, method="MCP", route=f"mcp:{tool}"[:200], status=status,
+            action=action, actor=actor, known=known, details=details))
 
     def _actor(self, creds: Credentials, request_id: str) -> Actor:
         if creds.verified is not None:

@@ -79,8 +79,9 @@ class LedgerTokenVerifier:
                                                                 "actor_kind": actor.actor_kind}, actor=actor)
 
 
-def _credentials(ctx: Context, stdio_token: str | None) -> tuple[Credentials, str | None]:
-    request = getattr(ctx.request_context, "request", None)
+def _credentials(ctx, stdio_token: str | None) -> tuple[Credentials, str | None]:
+    """The caller of this message: ``ctx`` is the tool's Context or the middleware's request context."""
+    request = getattr(getattr(ctx, "request_context", ctx), "request", None)
     if request is None:  # stdio: the token from the environment, checked on every call
         return Credentials(token=stdio_token, client="stdio"), None
     user = request.scope.get("user")
@@ -115,17 +116,40 @@ def _tool(spec: ToolSpec, gate: Gate, stdio_token: str | None) -> Tool:
     return tool
 
 
+def _refusals(gate: Gate, stdio_token: str | None, actions: dict[str, str]):
+    """Server middleware: a ``tools/call`` the SDK refused before any tool ran (arguments that do
+    not match the schema, an unknown tool) gets the gate's error shape, request id and audit row."""
+    async def middleware(ctx, call_next):
+        result = await call_next(ctx)  # the wire form (a dict) of the handler's result
+        if ctx.method != "tools/call" or not isinstance(result, dict) or not result.get("isError") \
+                or result.get("structuredContent") is not None:
+            return result
+        tool = str((ctx.params or {}).get("name") or "")
+        creds, request_id = _credentials(ctx, stdio_token)
+        content = result.get("content") or [{}]
+        text = content[0].get("text", "") if isinstance(content[0], dict) else ""
+        body = await anyio.to_thread.run_sync(functools.partial(
+            gate.reject, tool, actions.get(tool), creds, text, request_id=request_id,
+            mcp_request_id=None if ctx.request_id is None else str(ctx.request_id)))
+        return {**result, "content": [{"type": "text", "text": json.dumps(body, separators=(",", ":"))}],
+                "structuredContent": body}
+
+    return middleware
+
+
 def build_server(gate: Gate, *, public_base_url: str | None = None, stdio_token: str | None = None) -> MCPServer:
     """The MCP server. With ``public_base_url`` it is an OAuth resource server whose bearer tokens
     are our API tokens (HTTP); without, it trusts its transport (stdio, with ``stdio_token``)."""
-    tools = [_tool(spec, gate, stdio_token) for spec in all_tools()]
+    specs = all_tools()
+    tools = [_tool(spec, gate, stdio_token) for spec in specs]
     auth = verifier = None
     if public_base_url:
         base = public_base_url.rstrip("/")
         auth = AuthSettings(issuer_url=base, resource_server_url=f"{base}/mcp", validate_token_resource=False)
         verifier = LedgerTokenVerifier(gate.rt, gate.limiter)
     return MCPServer("ledger-layer", title="Ledger Layer", instructions=INSTRUCTIONS, version=__version__,
-                     tools=tools, token_verifier=verifier, auth=auth, log_level="WARNING")
+                     tools=tools, token_verifier=verifier, auth=auth, log_level="WARNING",
+                     middleware=[_refusals(gate, stdio_token, {s.name: s.action for s in specs})])
 
 
 def transport_security(public_base_url: str) -> TransportSecuritySettings:

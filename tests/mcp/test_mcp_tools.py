@@ -92,14 +92,12 @@ def test_errors_carry_code_and_request_id(mcp, demo, audit_rows):
     assert row["status"] == 404 and row["details"]["error_code"] == "lease_not_found"
 
 
-def test_arguments_are_checked_against_the_schema(live_server, demo):
-    import anyio
-
-    from conftest import connect
-
-    async def run():
-        async with connect(live_server, demo.owner_token) as s:
-            return await s.call_tool("close.preview", {"entity": "DEMO-US", "period": "2026-13"})
-
-    r = anyio.run(run)
-    assert r.is_error and "period" in r.content[0].text
+def test_arguments_are_checked_against_the_schema_and_refusals_audited(mcp, demo, audit_rows):
+    is_error, body = mcp.call(demo.owner_token, "close.preview", {"entity": "DEMO-US", "period": "2026-13"})
+    assert is_error and body["error"]["code"] == "invalid_arguments" and "period" in body["error"]["message"]
+    (row,) = audit_rows(request_id=body["request_id"])
+    assert (row["status"], row["action"], row["route"]) == (400, "close.run", "mcp:close.preview")
+    assert row["details"]["channel"] == "mcp" and row["actor_user_id"]
+    is_error, body = mcp.call(demo.owner_token, "journals.approve", {"entry_id": "x"})
+    assert is_error and body["error"]["code"] == "unknown_tool"
+    assert audit_rows(request_id=body["request_id"])[0]["status"] == 404
