@@ -40,7 +40,7 @@ def validate_enhanced(call: Call, lease_id: LeaseId) -> dict:
 @TOOLS.tool("lease.confirm", action="leases.confirm", writes=True, examples=[
     {"lease_ids": ["01JH8Q3V4W5X6Y7Z8A9B0C1D2E"], "idempotency_key": "confirm-2026-01-batch-1"}])
 def confirm(call: Call, lease_ids: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]],
-                                             Field(min_length=1, max_length=1000)]) -> dict:
+                                             Field(min_length=1, max_length=10000)]) -> dict:
     """Confirm valid drafts (per-lease results; drafts with errors are refused) and queue initial recognition."""
     return drafts.confirm(call.rt, call.actor, lease_ids)
 
@@ -53,7 +53,7 @@ def confirm(call: Call, lease_ids: Annotated[list[Annotated[str, Field(min_lengt
 def engine_run(call: Call, lease_id: LeaseId,
                run_type: Literal["MODIFICATION", "REMEASUREMENT", "TERMINATION", "CATCH_UP"],
                effective_date: date,
-               changes: Annotated[dict[str, Any], Field(description=(
+               changes: Annotated[dict[str, Any] | None, Field(description=(
                    "Event fields as in POST /v1/engine/run (money and rates as strings)"))] = None,
                standards: Annotated[list[Standard] | None, Field(max_length=2)] = None,
                dry_run: Annotated[bool, Field(description=(

@@ -1,7 +1,6 @@
 """Journal tools: search, summary, detail, and a draft narrative of a period."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field

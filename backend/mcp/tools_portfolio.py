@@ -29,7 +29,7 @@ def search(call: Call, entity: OptEntity = None,
            commencing_from: OptDate = None, commencing_to: OptDate = None,
            ending_from: OptDate = None, ending_to: OptDate = None,
            limit: Limit = 50, cursor: Cursor = None) -> dict:
-    """Search leases by entity, status, book, asset class, currency, dates and text (contracts come with the revenue service)."""
+    """Search leases by entity, status, book, asset class, currency, dates and text."""
     return page(portfolio.search(call.rt, call.actor, limit=limit, cursor=cursor, entity=entity, status=status,
                                  standard=standard, asset_class=asset_class, currency=currency, text=text,
                                  commencing_from=commencing_from, commencing_to=commencing_to,
@@ -38,7 +38,7 @@ def search(call: Call, entity: OptEntity = None,
 
 @TOOLS.tool("portfolio.summary", action="leases.read", examples=[{}, {"entity": "DEMO-US", "period": "2026-06"}])
 def summary(call: Call, entity: OptEntity = None, period: OptPeriod = None) -> dict:
-    """Lease counts by entity and status; liability, ROU asset and initial figures by entity and book at a period end."""
+    """Lease counts by entity and status; liability, ROU and initial figures by entity and book."""
     return portfolio.summary(call.rt, call.actor, entity=entity, period=period)
 
 
@@ -48,6 +48,6 @@ def needs_attention(call: Call, entity: OptEntity = None,
                         "Drafts and unapproved journals older than this many days"))] = 7,
                     expiring_within_days: Annotated[int, Field(ge=0, le=3650)] = 90,
                     limit: Annotated[int, Field(ge=1, le=100)] = 50) -> dict:
-    """Drafts with errors or warnings, missing IBR/FX rates, unconfirmed and expiring leases, stale unapproved journals, dead jobs, failed webhooks."""
+    """What needs a person: bad drafts, missing IBR/FX, stale or expiring leases, old drafts, dead jobs, failed hooks."""
     return attention.needs_attention(call.rt, call.actor, entity=entity, older_than_days=older_than_days,
                                      expiring_within_days=expiring_within_days, limit=limit)

@@ -13,8 +13,8 @@ from sqlalchemy import func, or_, select
 
 from backend.db.models import Entity, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.money import quantize
-from backend.services.leases.drafts import lease_view
-from backend.services.leases.runs import STANDARDS, load_schedule
+from backend.services.leases.drafts import get_lease
+from backend.services.leases.runs import STANDARDS, load_schedule, run_view
 from backend.services.ledger.locks import check_period
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput
@@ -137,11 +137,8 @@ def summary(rt: Runtime, actor: Actor, *, entity: str | None = None, period: str
 
 def lease_detail(rt: Runtime, actor: Actor, lease_id: str) -> dict:
     """The lease (engine input, issues, provenance) with the current run of each book."""
-    from backend.services.leases.drafts import _get
-    from backend.services.leases.runs import run_view
-
+    lease = get_lease(rt, actor, lease_id)
     with rt.db.session(actor.tenant_id) as s:
-        lease, entity = _get(s, lease_id)
-        runs = s.scalars(select(LeaseRun).where(LeaseRun.lease_id == lease.id, LeaseRun.is_current.is_(True))
+        runs = s.scalars(select(LeaseRun).where(LeaseRun.lease_id == lease["id"], LeaseRun.is_current.is_(True))
                          .order_by(LeaseRun.standard)).all()
-        return {**lease_view(lease, entity.code), "current_runs": [run_view(r) for r in runs]}
+        return {**lease, "current_runs": [run_view(r) for r in runs]}
