@@ -48,6 +48,6 @@ def needs_attention(call: Call, entity: OptEntity = None,
                         "Drafts and unapproved journals older than this many days"))] = 7,
                     expiring_within_days: Annotated[int, Field(ge=0, le=3650)] = 90,
                     limit: Annotated[int, Field(ge=1, le=100)] = 50) -> dict:
-    """What needs a person: bad drafts, missing IBR/FX, stale or expiring leases, old drafts, dead jobs, failed hooks."""
+    """What needs a person: bad drafts, missing IBR/FX, stale or expiring leases, unapproved journals, dead jobs."""
     return attention.needs_attention(call.rt, call.actor, entity=entity, older_than_days=older_than_days,
                                      expiring_within_days=expiring_within_days, limit=limit)

@@ -101,3 +101,21 @@ def test_agent_is_refused_approval_on_rest_and_audited(mcp, client, demo, make_u
     assert row["details"]["error_code"] == "approval_requires_human"
     # The entry is untouched; the agent can still see it through MCP.
     assert mcp.ok(agent, "journal.detail", {"entry_id": entry["id"]})["status"] == "draft"
+
+
+def test_engine_run_queues_once_per_key_and_dry_run_writes_nothing(mcp, demo, make_lease, drain, client):
+    lease = make_lease()
+    mcp.ok(demo.owner_token, "lease.confirm", {"lease_ids": [lease["id"]]})
+    drain()
+    args = {"lease_id": lease["id"], "run_type": "TERMINATION", "effective_date": "2027-06-30",
+            "changes": {"termination_payment": "25000.00"}}
+    preview = mcp.ok(demo.owner_token, "engine.run", args)  # dry_run is the default
+    assert preview["dry_run"] is True
+    assert client.get("/v1/leases/" + lease["id"], headers=demo.headers()).json()["status"] == "confirmed"
+    real = {**args, "dry_run": False, "idempotency_key": "terminate-nyc-01"}
+    first = mcp.call(demo.owner_token, "engine.run", real)[1]
+    again = mcp.call(demo.owner_token, "engine.run", real)[1]
+    assert first["result"]["status"] == "queued" and again["result"]["job_id"] == first["result"]["job_id"]
+    assert again["idempotent_replayed"] is True
+    drain()
+    assert client.get("/v1/leases/" + lease["id"], headers=demo.headers()).json()["status"] == "terminated"
