@@ -1,8 +1,22 @@
 """Every tool the MCP server offers. A new family of tools is one more module here.
 
-Revenue contracts (``contract.detail``, ``contract.schedule``, ``contract.validate_enhanced``,
-``contract.confirm``) and ``disclosures.get`` join when their services exist on this branch; see
-the README's MCP section for what each must call.
+Revenue contracts and disclosure packs join when their services exist on this branch. Each tool
+is one line in a new ``tools_revenue.py`` / ``tools_disclosures.py`` (``TOOLS = Tools()`` then
+``TOOLS.expose(name, service, action=…, args=…, examples=…)``), plus the module in ``MODULES``:
+
+  contract.detail            → revenue read service ``(rt, actor, contract_id) -> dict``        action: revenue read
+  contract.schedule          → revenue schedule read ``(rt, actor, contract_id, standard)``    action: revenue read
+  contract.validate_enhanced → the revenue validation the confirm path uses (errors block,
+                               warnings incl. SSP gaps) ``(rt, actor, contract_id) -> dict``    action: as its REST route
+  contract.confirm           → revenue confirm ``(rt, actor, contract_ids) -> per-contract results``,
+                               ``writes=True``                                                  action: as its REST route
+  disclosures.get            → the pack builder behind GET /v1/lease/disclosures and
+                               /v1/revenue/disclosures ``(rt, actor, entity, period, scope, …)`` action: as its REST route
+
+The actions must be the ones the REST routes use (permission-matrix entries added with those
+routes), so the tool × role × actor-kind walk in ``tests/mcp`` covers the new tools unchanged.
+``portfolio.search``/``portfolio.summary``/``needs_attention`` gain contracts in their services
+(``services/leases/portfolio.py``, ``services/leases/attention.py``), not here.
 """
 from __future__ import annotations
 

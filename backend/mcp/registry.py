@@ -77,5 +77,28 @@ class Tools:
 
         return decorate
 
+    def expose(self, name: str, service: Callable, *, action: str, examples: list[dict] | None = None,
+               args: dict[str, Any] | None = None, writes: bool = False, description: str | None = None) -> None:
+        """A tool that is exactly one service call ``service(rt, actor, **arguments)``: one line per tool.
+
+        The arguments are the service's own parameters after ``rt`` and ``actor`` (its type hints
+        become the JSON schema); ``args`` replaces a hint with a richer one (descriptions, enums),
+        and the first line of the service's docstring is the description unless one is given.
+        """
+        hints = typing.get_type_hints(service, include_extras=True)
+        args = args or {}
+        params = [p.replace(annotation=args.get(p.name, hints.get(p.name, Any)), kind=inspect.Parameter.KEYWORD_ONLY)
+                  for p in list(inspect.signature(service).parameters.values())[2:]]
+
+        def fn(call: Call, **arguments: Any) -> Any:
+            return service(call.rt, call.actor, **arguments)
+
+        fn.__signature__ = inspect.Signature([inspect.Parameter("call", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                                annotation=Call), *params])
+        fn.__annotations__ = {"call": Call, **{p.name: p.annotation for p in params}}
+        fn.__doc__ = description or inspect.getdoc(service)
+        fn.__name__ = name.replace(".", "_")
+        self.tool(name, action=action, examples=examples, writes=writes)(fn)
+
     def __iter__(self):
         return iter(self.specs)

@@ -13,10 +13,8 @@ from backend.services.leases import close_preview, drafts, events, portfolio, ru
 TOOLS = Tools()
 
 
-@TOOLS.tool("lease.detail", action="leases.read", examples=[{"lease_id": "01JH8Q3V4W5X6Y7Z8A9B0C1D2E"}])
-def detail(call: Call, lease_id: LeaseId) -> dict:
-    """One lease: engine input, issues, cell provenance, status, and the current run of each book."""
-    return portfolio.lease_detail(call.rt, call.actor, lease_id)
+TOOLS.expose("lease.detail", portfolio.lease_detail, action="leases.read", args={"lease_id": LeaseId},
+             examples=[{"lease_id": "01JH8Q3V4W5X6Y7Z8A9B0C1D2E"}])
 
 
 @TOOLS.tool("lease.schedule", action="leases.read", examples=[

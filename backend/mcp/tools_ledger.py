@@ -50,10 +50,9 @@ def summary(call: Call, entity: OptEntity = None, period: OptPeriod = None, peri
     return queries.summary(call.rt, call.actor, f)
 
 
-@TOOLS.tool("journal.detail", action="journals.read", examples=[{"entry_id": "01JH8Q3V4W5X6Y7Z8A9B0C1D2E"}])
-def detail(call: Call, entry_id: EntryId) -> dict:
-    """One journal entry: header, status, preparer/approver, lineage and balanced lines."""
-    return queries.get_entry(call.rt, call.actor, entry_id)
+TOOLS.expose("journal.detail", queries.get_entry, action="journals.read", args={"entry_id": EntryId},
+             examples=[{"entry_id": "01JH8Q3V4W5X6Y7Z8A9B0C1D2E"}],
+             description="One journal entry: header, status, preparer/approver, lineage and balanced lines.")
 
 
 @TOOLS.tool("summary.draft", action="journals.read", examples=[{"entity": "DEMO-US", "period": "2026-01"}])
