@@ -105,11 +105,10 @@ def _tool(spec: ToolSpec, gate: Gate, stdio_token: str | None) -> Tool:
     handler.__signature__ = inspect.Signature([*params, ctx_param])
     handler.__annotations__ = {p.name: p.annotation for p in params} | {"ctx": Context}
     handler.__name__ = spec.name.replace(".", "_")
-    writes = spec.writes and not spec.writes_unless
     tool = Tool.from_function(
         handler, name=spec.name, description=spec.full_description(), structured_output=False,
         annotations=ToolAnnotations(title=spec.name, read_only_hint=not spec.writes, destructive_hint=False,
-                                    idempotent_hint=not writes, open_world_hint=False),
+                                    idempotent_hint=not spec.writes, open_world_hint=False),
         meta={"ledger_layer/action": spec.action, "examples": list(spec.examples)})
     if spec.examples:
         tool.parameters["examples"] = list(spec.examples)

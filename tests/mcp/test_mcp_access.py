@@ -119,3 +119,12 @@ def test_engine_run_queues_once_per_key_and_dry_run_writes_nothing(mcp, demo, ma
     assert again["idempotent_replayed"] is True
     drain()
     assert client.get("/v1/leases/" + lease["id"], headers=demo.headers()).json()["status"] == "terminated"
+
+
+def test_agent_is_refused_period_locks_on_rest_and_audited(client, make_user, audit_rows):
+    _, agent = make_user("OWNER", "agent")
+    r = client.put("/v1/lease/period-locks", headers={"Authorization": f"Bearer {agent}"},
+                   json={"entity": "DEMO-US", "period": "2026-01", "status": "LOCKED"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "approval_requires_human"
+    (row,) = audit_rows(request_id=r.headers["x-request-id"])
+    assert (row["outcome"], row["actor_kind"], row["action"]) == ("denied", "agent", "period_locks.write")
