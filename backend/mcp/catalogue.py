@@ -4,14 +4,13 @@ Revenue contracts and disclosure packs join when their services exist on this br
 is one line in a new ``tools_revenue.py`` / ``tools_disclosures.py`` (``TOOLS = Tools()`` then
 ``TOOLS.expose(name, service, action=…, args=…, examples=…)``), plus the module in ``MODULES``:
 
-  contract.detail            → revenue read service ``(rt, actor, contract_id) -> dict``        action: revenue read
-  contract.schedule          → revenue schedule read ``(rt, actor, contract_id, standard)``    action: revenue read
-  contract.validate_enhanced → the revenue validation the confirm path uses (errors block,
-                               warnings incl. SSP gaps) ``(rt, actor, contract_id) -> dict``    action: as its REST route
-  contract.confirm           → revenue confirm ``(rt, actor, contract_ids) -> per-contract results``,
-                               ``writes=True``                                                  action: as its REST route
-  disclosures.get            → the pack builder behind GET /v1/lease/disclosures and
-                               /v1/revenue/disclosures ``(rt, actor, entity, period, scope, …)`` action: as its REST route
+  contract.detail            revenue read service (rt, actor, contract_id) -> dict
+  contract.schedule          revenue schedule read (rt, actor, contract_id, standard) -> dict
+  contract.validate_enhanced the validation the revenue confirm path uses (errors block confirm;
+                             warnings incl. SSP gaps) (rt, actor, contract_id) -> dict
+  contract.confirm           revenue confirm (rt, actor, contract_ids) -> per-contract results; writes=True
+  disclosures.get            the pack builder behind GET /v1/lease/disclosures and /v1/revenue/disclosures
+                             (rt, actor, entity, period, scope, ...) -> dict
 
 The actions must be the ones the REST routes use (permission-matrix entries added with those
 routes), so the tool × role × actor-kind walk in ``tests/mcp`` covers the new tools unchanged.

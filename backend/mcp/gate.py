@@ -40,12 +40,6 @@ class Credentials:
         self.verified, self.token, self.client = verified, token, client
 
 
-class ToolError(Exception):
-    def __init__(self, status: int, code: str, message: str, details: Any = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details or {}
-
-
 class Gate:
     def __init__(self, rt: Runtime, limiter: access.Limiter, writer):
         self.rt, self.limiter, self.writer = rt, limiter, writer
@@ -68,7 +62,7 @@ class Gate:
             if replayed:
                 payload["idempotent_replayed"] = True
             return False, payload
-        except (ServiceError, EngineError, ToolError) as exc:
+        except (ServiceError, EngineError) as exc:
             status, error_code, message, details = self._describe(exc)
             if isinstance(exc, Unauthenticated):
                 known = getattr(exc, "known", None)
@@ -142,8 +136,6 @@ class Gate:
 
     @staticmethod
     def _describe(exc: Exception) -> tuple[int, str, str, Any]:
-        if isinstance(exc, ToolError):
-            return exc.status, exc.code, exc.message, exc.details
         if isinstance(exc, EngineError):
             details = dict(getattr(exc, "details", None) or {})
             if getattr(exc, "field", None):
