@@ -53,6 +53,9 @@ def test_call_each_tool_end_to_end(mcp, demo, make_lease, drain, audit_rows):
     std = detail["current_runs"][0]["standard"]
     sched = mcp.ok(owner, "lease.schedule", {"lease_id": lease["id"], "standard": std})
     assert sched["periods"][0]["period"] == "2026-01"
+    june = next(p for p in sched["periods"] if p["period"] == "2026-06")
+    assert books[std]["liability"] == june["closing_liability"]  # the summary reads the same schedule
+    assert books[std]["rou_asset"] == june["closing_rou_asset"]
 
     what_if = mcp.ok(owner, "engine.run", {"lease_id": lease["id"], "run_type": "TERMINATION",
                                            "effective_date": "2027-06-30",
@@ -101,3 +104,27 @@ def test_arguments_are_checked_against_the_schema_and_refusals_audited(mcp, demo
     is_error, body = mcp.call(demo.owner_token, "journals.approve", {"entry_id": "x"})
     assert is_error and body["error"]["code"] == "unknown_tool"
     assert audit_rows(request_id=body["request_id"])[0]["status"] == 404
+
+
+def test_dead_jobs_are_surfaced(mcp, demo, rt):
+    from backend.jobs.queue import enqueue
+
+    with rt.db.session(demo.sandbox_tenant_id, write=True) as s:
+        job = enqueue(s, kind="lease.monthly_close", payload={}, now=rt.clock(), tenant_id=demo.sandbox_tenant_id)
+        job.status, job.error_code, job.error_message = "dead", "period_locked", "Period 2026-01 was locked."
+        job_id = job.id
+    attention = mcp.ok(demo.owner_token, "needs_attention", {})
+    assert [(j["job_id"], j["error_code"]) for j in attention["dead_letter_jobs"]] == [(job_id, "period_locked")]
+
+
+def test_mcp_layer_never_imports_the_database():
+    import ast
+    from pathlib import Path
+
+    import backend.mcp
+
+    for path in Path(backend.mcp.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not [n for n in names if n.startswith(("backend.db", "sqlalchemy"))], path.name
