@@ -37,9 +37,9 @@ INSTRUCTIONS = (
     "Ledger Layer: lease accounting (IFRS 16, ASC 842). Start with portfolio.summary or needs_attention, "
     "find leases with portfolio.search, check drafts with lease.validate_enhanced before lease.confirm, "
     "preview events with engine.run (dry_run) and closes with close.preview. Money and rates are decimal "
-    "strings. Every result carries a request_id for the audit trail. Journal approval, period locks and "
-    "configuration are for people only: no tool does them, and agent tokens are refused on the REST "
-    "equivalents (approval_requires_human).")
+    "strings. Every result carries a request_id for the audit trail. No tool approves, reverses, locks "
+    "periods or changes configuration: approvals, reversals and period locks need a person, and agent tokens "
+    "are refused on those REST endpoints (approval_requires_human).")
 
 # The HTTP request being served, for the token verifier (which the SDK calls with the token only).
 _SCOPE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("ledger_mcp_scope", default=None)
