@@ -81,6 +81,30 @@ def serve(
     uvicorn.run(serving_app(rt, workers), host=host or settings.host, port=port or settings.port, log_level="info")
 
 
+@app.command("mcp")
+def mcp_command(
+    stdio: bool = typer.Option(False, "--stdio", help="Serve the MCP tools on stdin/stdout (desktop clients)"),
+) -> None:
+    """MCP tools for AI agents over stdio; the token comes from LEDGER_MCP_TOKEN.
+
+    Over HTTP the same tools are part of `ledger-layer serve`, at /mcp with a bearer token.
+    """
+    import os
+
+    if not stdio:
+        typer.echo("Use `ledger-layer mcp --stdio` for desktop clients; remote clients connect to "
+                   "http(s)://<host>/mcp of `ledger-layer serve` with 'Authorization: Bearer <token>'.", err=True)
+        raise typer.Exit(2)
+    from backend.mcp.stdio import TOKEN_ENV, run_stdio
+
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        typer.echo(f"Set {TOKEN_ENV} to an API token (ll_test_… or ll_live_…) for the MCP server to act as.",
+                   err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(run_stdio(_runtime(), token))
+
+
 @app.command()
 def bootstrap(
     account: str = typer.Option(..., help="Account name"),

@@ -13,6 +13,8 @@ from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
                                 platform, webhooks)
 from backend.dashboard import router as dashboard_router
+from backend.mcp.gate import Gate
+from backend.mcp.http import METADATA_PATH as MCP_METADATA_PATH, PATH as MCP_PATH, McpHttp
 from backend.services.platform.audit_writer import AuditWriter
 from backend.services.platform.context import Runtime
 
@@ -41,7 +43,8 @@ ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs
 def create_app(rt: Runtime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        yield
+        async with app.state.mcp.running():  # the MCP SDK's session manager lives as long as the app
+            yield
         rt.audit_writer.flush()
         rt.db.dispose()
 
@@ -66,6 +69,10 @@ def create_app(rt: Runtime) -> FastAPI:
     if addin.ADDIN_DIR.is_dir():  # the task pane's static files (a source checkout; see backend/addin)
         app.mount("/addin", StaticFiles(directory=addin.ADDIN_DIR), name="addin")
     rt.audit_writer = rt.audit_writer or AuditWriter(rt)
+    # /mcp: the MCP tools (official SDK, streamable HTTP) over the same services, limiter and audit writer.
+    app.state.mcp = McpHttp(Gate(rt, app.state.rate_limiter, rt.audit_writer), rt.settings.public_base_url)
+    for path in (MCP_PATH, MCP_METADATA_PATH):
+        app.router.add_route(path, app.state.mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     app.add_middleware(BodyLimitMiddleware)  # inside the request context: its 413 carries the request id
     app.add_middleware(RequestContextMiddleware, runtime=rt, writer=rt.audit_writer)
     return app

@@ -11,17 +11,12 @@ from typing import Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from backend.auth.permissions import MATRIX, allowed
-from backend.services.platform import identity
+from backend.services.platform import access
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Forbidden, InvalidInput, Unauthenticated
 
 # Declares the bearer scheme in OpenAPI; we parse the header ourselves for precise errors.
 bearer_scheme = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer ll_test_…`")
-
-# Polling a job's status must not eat the budget of the client waiting for it.
-NOT_COUNTED = frozenset({"jobs.read"})
-
 
 def runtime(request: Request) -> Runtime:
     return request.app.state.runtime
@@ -54,27 +49,30 @@ def refuse_unknown_query(request: Request) -> None:
 
 
 def require(action: str) -> Callable[..., Actor]:
-    if action not in MATRIX:
-        raise KeyError(f"route declares unknown action {action!r}")
+    """Authenticate, rate-limit and authorise through ``services.platform.access`` (the door MCP
+    uses too); REST adds only its own concerns: unknown query parameters and request state."""
+    access.check_action(action)
 
     def dependency(request: Request, _bearer: HTTPAuthorizationCredentials | None = Depends(bearer_scheme)) -> Actor:
         rt = runtime(request)
         request.state.action = action
         refuse_unknown_query(request)
+        limiter = request.app.state.rate_limiter
         try:
-            actor = identity.authenticate(rt, request.headers.get("authorization"),
-                                          request_id=request.state.request_id,
-                                          channel=getattr(request.state, "channel", "rest"))
+            actor = access.authenticate(rt, limiter, request.headers.get("authorization"),
+                                        request_id=request.state.request_id,
+                                        channel=getattr(request.state, "channel", "rest"),
+                                        client=request.client.host if request.client else "unknown")
         except Unauthenticated as exc:
             # A revoked token or a deactivated user still names its tenant: audit the refusal there.
-            request.state.auth_failure = {k: getattr(exc, k, None) for k in ("tenant_id", "user_id", "token_id")}
-            request.app.state.rate_limiter.failed_authentication(request.client.host if request.client else "unknown")
+            request.state.auth_failure = exc.known
             raise
         request.state.actor = actor
-        request.state.ratelimit_headers = request.app.state.rate_limiter.hit(actor, count=action not in NOT_COUNTED)
-        if not allowed(action, actor.role):
-            raise Forbidden(f"Your role ({actor.role}) does not allow '{action}'.", code="forbidden",
-                            details={"action": action, "role": actor.role})
+        try:
+            request.state.ratelimit_headers = access.admit(limiter, actor, action)
+        except Forbidden as exc:
+            request.state.ratelimit_headers = exc.headers
+            raise
         return actor
 
     dependency.__ledger_action__ = action  # read by the permission-matrix test

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.errors import internal_error_body
+from backend.services.platform import access
 from backend.services.platform.audit_writer import AuditWriter
 from backend.services.platform.context import Runtime
 
@@ -69,30 +70,16 @@ class RequestContextMiddleware:
             await JSONResponse(internal_error_body(request_id), status_code=500)(scope, receive, send_wrapper)
 
     def _audit(self, scope: Scope, state: dict, status: int) -> None:
-        actor = state.get("actor")
         route = scope.get("route")
-        fields = {
-            "request_id": state["request_id"], "method": scope["method"],
-            "route": getattr(route, "path", None) or scope["path"], "status": status,
-            "action": state.get("action"),
-        }
-        tenant_id = actor.tenant_id if actor else None
-        if actor is not None:
-            fields.update(actor_user_id=actor.user_id, actor_kind=actor.actor_kind, token_id=actor.token_id)
-        elif state.get("auth_failure"):
-            known = state["auth_failure"]
-            tenant_id = known.get("tenant_id")
-            fields.update(actor_user_id=known.get("user_id"), token_id=known.get("token_id"))
-        kind = "auth_failure" if status == 401 else "request"
-        outcome = ("success" if status < 400 else "denied" if status in (401, 403)
-                   else "error" if status >= 500 else "failed")
         details = {"path": scope["path"]}
         if state.get("error_code"):
             details["error_code"] = state["error_code"]
         if state.get("client_request_id"):
             details["client_request_id"] = state["client_request_id"]
-        self.writer.submit(dict(now=self.rt.clock(), tenant_id=tenant_id,
-                                kind=kind, outcome=outcome, details=details, **fields))
+        self.writer.submit(access.request_row(
+            now=self.rt.clock(), request_id=state["request_id"], method=scope["method"],
+            route=getattr(route, "path", None) or scope["path"], status=status, action=state.get("action"),
+            actor=state.get("actor"), known=state.get("auth_failure"), details=details))
 
 
 JSON_BODY_CAP = 10 * 1024 * 1024  # 10 MB: far above any real request; uploads and the add-in have their own caps
