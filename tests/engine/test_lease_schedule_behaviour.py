@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backend.engine.errors import EngineError
 from backend.engine.journal import assert_balanced
@@ -160,3 +162,13 @@ def test_fx_rates_are_part_of_the_inputs_hash():
     assert a.to_dict()["fx_rates_used"]["2024-01-01"] == "0.90"
     assert a.inputs_hash != b.inputs_hash
     assert a.inputs_hash == compute_schedule(parse_lease(Q), policy, "IFRS16", fx_rates=fx_rates).inputs_hash
+
+
+@given(st.dates(date(1990, 1, 1), date(2060, 12, 31)), st.integers(0, 5000))
+@settings(max_examples=300, deadline=None)
+def test_lease_term_months_equals_the_full_clock(commencement, days):
+    """The light term computation used by validation and the IBR lookup is the clock's own figure."""
+    from backend.engine.leases.timeline import build_clock, lease_term_months
+
+    end = date.fromordinal(commencement.toordinal() + days)
+    assert lease_term_months(commencement, end) == build_clock(commencement, end).term_months

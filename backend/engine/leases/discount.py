@@ -24,7 +24,7 @@ from .implicit import implicit_rate
 from .measurement import resolve_convention
 from .policy import LeasePolicy
 from .terms import LeaseTerms
-from .timeline import build_clock
+from .timeline import lease_term_months
 
 
 def resolve_rate(terms: LeaseTerms, policy: LeasePolicy, discount_rate: Decimal | str | None,
@@ -50,7 +50,7 @@ def exemptions(terms: LeaseTerms, policy: LeasePolicy, standards: Iterable[str],
     """``short_term`` / ``low_value`` / None per standard. The low-value test is judged in
     the entity's currency at the commencement rate (``fx_rate_missing`` without it)."""
     stds = tuple(standards)
-    term_months = build_clock(terms.commencement_date, terms.end_date).term_months
+    term_months = lease_term_months(terms.commencement_date, terms.end_date)
     value_new = None
     fc = policy.functional_currency
     if terms.underlying_asset_value_new is not None and fc and fc != terms.currency and "IFRS16" in stds:

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Protocol
 
 from ..money import D
 from .terms import LeaseTerms
-from .timeline import build_clock
+from .timeline import lease_term_months
 
 
 class IbrRowLike(Protocol):
@@ -41,7 +41,7 @@ class IbrRow:
 
 def ibr_term_months(terms: LeaseTerms) -> int:
     """The lease term in whole months, rounded up (a 12.5-month lease looks up 13)."""
-    return math.ceil(build_clock(terms.commencement_date, terms.end_date).term_months)
+    return math.ceil(lease_term_months(terms.commencement_date, terms.end_date))
 
 
 class IbrMatrix:

@@ -16,7 +16,7 @@ from ..money import minor_unit
 from .cashflows import expand_stream
 from .policy import LeasePolicy
 from .terms import LeaseTerms, PaymentStream
-from .timeline import build_clock
+from .timeline import lease_term_months
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -90,7 +90,7 @@ def validate_lease(terms: LeaseTerms, policy: LeasePolicy) -> list[Issue]:
         add(WARNING, "useful_life_months", "useful_life_missing",
             "The ROU asset depreciates over the useful life when ownership transfers or the purchase option is "
             "reasonably certain; give useful_life_months.")
-    term = build_clock(c, e).term_months
+    term = lease_term_months(c, e)
     if "ASC842" in policy.enabled_standards:
         decided = terms.transfer_of_ownership or (po is not None and po.reasonably_certain) \
             or bool(terms.specialized_asset) or terms.override_for("ASC842") is not None
