@@ -56,6 +56,14 @@ MATRIX: dict[str, frozenset[Role]] = {
     "account_mapping.write": CONFIGURE,
 }
 
+# Actions only a person may take, whatever the token's role: approvals and reversals (four eyes),
+# period locks, and every change of configuration, users, tokens' owners or webhooks. An agent
+# token is refused with ``approval_requires_human`` on every channel (REST, add-in, MCP).
+HUMAN_ONLY = frozenset({
+    "journals.approve", "journals.reverse", "period_locks.write", "lease_config.write", "account_mapping.write",
+    "entities.create", "entities.update", "users.create", "users.update", "webhooks.write", "sandbox.reset",
+})
+
 # Routes that need no token at all.
 PUBLIC = frozenset({"health", "openapi"})
 

@@ -2,12 +2,12 @@
 + ``ClientSession``), exactly as a remote agent does."""
 from __future__ import annotations
 
-import json
 from contextlib import asynccontextmanager
 
 import anyio
 import httpx2
 import pytest
+from mcp_helpers import payload  # noqa: F401  (re-exported for the tests)
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
@@ -22,13 +22,6 @@ async def connect(base_url: str, token: str | None):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 yield session
-
-
-def payload(result) -> dict:
-    """The structured payload of a tool result (also present as JSON text for plain clients)."""
-    assert result.structured_content is not None
-    assert json.loads(result.content[0].text) == result.structured_content
-    return result.structured_content
 
 
 class Mcp:

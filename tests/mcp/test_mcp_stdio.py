@@ -10,7 +10,7 @@ import anyio
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from conftest import payload
+from mcp_helpers import payload
 
 ROOT = Path(__file__).resolve().parents[2]
 

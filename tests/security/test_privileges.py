@@ -115,7 +115,8 @@ def test_an_agent_cannot_make_itself_human(client, demo, make_user, rt):
     assert r.status_code == 403
     prod_tok = _prod_token(rt, agent["email"])
     r = client.patch(f"/v1/users/{me}", headers={"Authorization": f"Bearer {prod_tok}"}, json={"actor_kind": "human"})
-    assert r.status_code == 403 and r.json()["error"]["code"] == "self_actor_kind_change"
+    # Refused before the service looks (agents change no users); the service refuses self-changes too.
+    assert r.status_code == 403 and r.json()["error"]["code"] == "approval_requires_human"
     r = client.patch(f"/v1/users/{me}", headers={"Authorization": f"Bearer {prod_tok}"}, json={"role": "OWNER"})
     assert r.status_code == 403
     assert _me(client, sandbox_tok)["actor_kind"] == "agent"
@@ -234,3 +235,32 @@ def test_an_agent_cannot_lock_periods_whatever_its_role(client, demo, make_user)
     ok = client.put("/v1/lease/period-locks", headers=demo.headers(),
                     json={"entity": "DEMO-US", "period": "2026-01", "status": "LOCKED"})
     assert ok.status_code == 200 and ok.json()["status"] == "LOCKED"
+
+
+def test_agents_cannot_change_configuration_on_any_route(app, client, demo, make_user):
+    """#19/#12: every human-only action of the matrix refuses an agent token, whatever its role."""
+    import re
+
+    from backend.auth.permissions import HUMAN_ONLY
+    from tests.platform.test_permissions import _route_action, api_routes
+
+    _agent, tok = make_user("OWNER", actor_kind="agent")
+    seen = set()
+    for route in api_routes(app):
+        action = _route_action(route)
+        if action not in HUMAN_ONLY:
+            continue
+        for method in route.methods - {"HEAD", "OPTIONS"}:
+            path = re.sub(r"\{[^}]+\}", "01ZZZZZZZZZZZZZZZZZZZZZZZZ", route.path)
+            r = client.request(method, path, headers={"Authorization": f"Bearer {tok}"}, json={})
+            assert r.status_code == 403 and r.json()["error"]["code"] == "approval_requires_human", (path, r.text)
+            seen.add(action)
+    assert seen == HUMAN_ONLY
+
+
+def test_a_person_cannot_change_their_own_actor_kind_or_role(client, demo, make_user, rt):
+    admin, _ = make_user("ADMIN")
+    prod = _prod_token(rt, admin["email"])
+    for change, code in (({"actor_kind": "agent"}, "self_actor_kind_change"), ({"role": "OWNER"}, "self_role_change")):
+        r = client.patch(f"/v1/users/{admin['id']}", headers={"Authorization": f"Bearer {prod}"}, json=change)
+        assert r.status_code == 403 and r.json()["error"]["code"] == code, r.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from backend.auth.permissions import MATRIX, allowed
+from backend.auth.permissions import HUMAN_ONLY, MATRIX, allowed
 from backend.services.platform import identity
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Forbidden, Unauthenticated
@@ -49,6 +49,10 @@ def admit(limiter: Limiter, actor: Actor, action: str) -> dict[str, str]:
     if not allowed(action, actor.role):
         raise Forbidden(f"Your role ({actor.role}) does not allow '{action}'.", code="forbidden",
                         details={"action": action, "role": actor.role}, headers=headers)
+    if action in HUMAN_ONLY and actor.actor_kind != "human":
+        raise Forbidden(f"Only a person may do '{action}'; agent tokens cannot, whatever their role.",
+                        code="approval_requires_human", details={"action": action, "actor_kind": actor.actor_kind},
+                        headers=headers)
     return headers
 
 
