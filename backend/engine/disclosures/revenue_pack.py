@@ -265,7 +265,9 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
     exp_names = {"one_year_or_less": "original expected duration of one year or less (50-14(a); IFRS 15.121(a))",
                  "right_to_invoice": "right to invoice (50-14(b); IFRS 15.121(b))",
                  "variable_consideration_allocated": "variable consideration allocated to a wholly unsatisfied "
-                                                     "performance obligation (ASC 606-10-50-14A)"}
+                                                     "performance obligation (ASC 606-10-50-14A)",
+                 "no_contract": "no contract yet under the book (collectibility; 606-10-25-1(e), 25-7): not an "
+                                "expedient, shown for completeness"}
     used = sorted({e for s in stds for e in expedients[s]})
     text = (f"Transaction price of {fmt(rpo[main]['total'], ccy)} is allocated to performance obligations unsatisfied "
             f"at {window.end_date.isoformat()}; {fmt(rpo[main]['within_12_months'], ccy)} is expected to be recognised "
@@ -335,7 +337,8 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
              {"key": "costs_to_obtain_expedient", "label": "Costs to obtain expensed when amortisation ≤ 1 year "
               "(340-40-25-4; IFRS 15.94)", "amount": "applied" if p.get("costs_to_obtain_expedient") else "not applied"}]
     erows += [{"key": f"rpo:{e}", "label": f"RPO: {exp_names.get(e, e)}",
-               "amount": "applied" if e in (p.get("rpo_expedients") or ()) else "not applied"} for e in exp_names]
+               "amount": "applied" if e in (p.get("rpo_expedients") or ()) else "not applied"} for e in exp_names
+              if e != "no_contract"]
     applied = [r["label"] for r in erows if r["amount"] == "applied"]
     text = ("The entity applies these practical expedients: " + "; ".join(applied) + "." if applied
             else "The entity applies no practical expedient.")
