@@ -100,9 +100,14 @@ class LeaseFigures:
     lease_cost: Decimal = ZERO
     cash_paid: Decimal = ZERO
     closing_rate: Decimal | None = None  # transaction → pack currency at the window end (FX leases)
-    remaining_flows: list[tuple[date, Decimal]] = field(default_factory=list)  # in the lease currency
-    remaining_payments_scheduled: Decimal = ZERO  # payment column after the window, lease currency
+    remaining: list[Decimal] = field(default_factory=list)  # payment column after the window, lease ccy
+    remaining_flows: list[tuple[str, Decimal]] | None = None  # dated in-liability flows after it (when given)
     problem: str | None = None
+
+
+def _slice(c: Sequence, a: int, b: int) -> list:
+    """Rows ``a..b`` of a column (a stored column converts only these cells)."""
+    return list(c[a:b + 1]) if len(c) else []
 
 
 def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
@@ -125,78 +130,80 @@ def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
         c = cols.get(name + "_functional") if fx and name in FUNCTIONAL else cols.get(name)
         return c if c is not None else ()
 
-    def v(c: Sequence, k: int) -> Decimal:
-        x = c[k] if k < len(c) else None
-        if x is None:
-            if fx and out.problem is None:
-                out.problem = f"functional columns missing from {f.periods_keys[k]} (FX rate not entered)"
-            return ZERO
-        return x
+    def rows(name: str, lo: int, hi: int) -> list:
+        vals = _slice(col(name), lo, hi)
+        if len(vals) < hi - lo + 1:
+            vals += [None] * (hi - lo + 1 - len(vals))
+        if fx and None in vals and out.problem is None and name in FUNCTIONAL:
+            k = lo + vals.index(None)
+            out.problem = f"functional columns missing from {f.periods_keys[k]} (FX rate not entered)"
+        return [ZERO if x is None else x for x in vals]
 
     started_in = w.start_index <= first
     active = a <= b
     out.active = active
     if not f.recognised:
         if active:
-            cost, pay = col("lease_cost"), col("payment")
-            out.lease_cost = sum((v(cost, k) for k in range(a, b + 1)), ZERO)
-            out.cash_paid = sum((v(pay, k) for k in range(a, b + 1)), ZERO)
+            out.lease_cost = sum(rows("lease_cost", a, b), ZERO)
+            out.cash_paid = sum(rows("payment", a, b), ZERO)
         return out
 
-    liab, rou = col("closing_liability"), col("closing_rou_asset")
-    interest, pay, dep = col("interest"), col("payment"), col("depreciation")
-    cur, cost = col("liability_current"), col("lease_cost")
-    fxgl = cols.get("fx_gain_loss") or ()
-    raw_pay, raw_cash = cols.get("payment") or (), cols.get("cash_paid") or ()
     l0 = (f.initial_liability_functional if fx else f.initial_liability) or ZERO
     r0 = (f.initial_rou_asset_functional if fx else f.initial_rou_asset) or ZERO
-
-    def opening(k: int) -> tuple[Decimal, Decimal]:
-        return (l0, r0) if k == 0 else (v(liab, k - 1), v(rou, k - 1))
-
-    if not active:  # ended before the window: balances are zero (or the last row's)
-        out.liab_open = out.liab_close = v(liab, n - 1)
-        out.rou_open = out.rou_close = v(rou, n - 1)
+    if not active:  # ended before the window: balances are those of its last row (zero)
+        out.liab_open = out.liab_close = rows("closing_liability", n - 1, n - 1)[0]
+        out.rou_open = out.rou_close = rows("closing_rou_asset", n - 1, n - 1)[0]
         return out
-    out.liab_open, out.rou_open = (ZERO, ZERO) if started_in else opening(a)
+    lo_ = max(a - 1, 0)
+    liab = rows("closing_liability", lo_, b)
+    rou = rows("closing_rou_asset", lo_, b)
+    if a == 0:
+        liab_prev, rou_prev = [l0] + liab[:-1], [r0] + rou[:-1]
+    else:
+        liab_prev, rou_prev, liab, rou = liab[:-1], rou[:-1], liab[1:], rou[1:]
+    interest, pay, dep = rows("interest", a, b), rows("payment", a, b), rows("depreciation", a, b)
+    cost = rows("lease_cost", a, b)
+    fxgl = [ZERO if x is None else x for x in _slice(cols.get("fx_gain_loss") or (), a, b)] if fx else []
+    fxgl += [ZERO] * (b - a + 1 - len(fxgl))
+    out.liab_open, out.rou_open = (ZERO, ZERO) if started_in else (liab_prev[0], rou_prev[0])
     if started_in:
         out.liab_add, out.rou_add = l0, r0
     term_k = None
     if f.terminated_on is not None:
         term_k = month_index(f"{f.terminated_on.year:04d}-{f.terminated_on.month:02d}") - first
-    hist = f.historical_rate or Decimal(1)
-    for k in range(a, b + 1):
-        lo, ro = opening(k)
-        i, p, d = v(interest, k), v(pay, k), v(dep, k)
-        g = (fxgl[k] or ZERO) if fx and k < len(fxgl) else ZERO
-        lc, rc = v(liab, k), v(rou, k)
-        other_l = lc - lo - i + p - g
-        other_r = rc - ro + d
-        if k == term_k:
+    for j in range(b - a + 1):
+        other_l = liab[j] - liab_prev[j] - interest[j] + pay[j] - fxgl[j]
+        other_r = rou[j] - rou_prev[j] + dep[j]
+        if a + j == term_k:
             out.liab_term += other_l
             out.rou_term += other_r
-        else:
+        elif other_l or other_r:
             out.liab_mod += other_l
             out.rou_mod += other_r
-        out.interest += i
-        out.payments += p
-        out.fx += g
-        out.depreciation += d
-        out.lease_cost += v(cost, k)
-        # cash: liability payments (translated at their own rates) and payments outside the
-        # liability in the month (the commencement-date payment: historical rate)
-        outside = (raw_cash[k] or ZERO) - (raw_pay[k] or ZERO) if k < len(raw_cash) else ZERO
-        out.cash_paid += p + (q(outside * hist) if fx else outside)
-    out.liab_close, out.rou_close = v(liab, b), v(rou, b)
-    out.liab_current = v(cur, b)
-    # what is still payable after the window end (maturity analysis), in the lease currency
-    end = w.end_date
-    out.remaining_flows = [(date.fromisoformat(x["date"]), Decimal(x["amount"])) for x in f.cash_flows
-                           if x.get("in_liability") and date.fromisoformat(x["date"]) > end]
-    out.remaining_payments_scheduled = sum(((raw_pay[k] or ZERO) for k in range(b + 1, n) if k < len(raw_pay)),
-                                           ZERO)
+    out.interest = sum(interest, ZERO)
+    out.payments = sum(pay, ZERO)
+    out.fx = sum(fxgl, ZERO)
+    out.depreciation = sum(dep, ZERO)
+    out.lease_cost = sum(cost, ZERO)
+    # cash: liability payments (translated at their own rates) and payments outside the liability
+    # in the month (the commencement-date payment: at the historical rate)
+    raw_pay = [ZERO if x is None else x for x in _slice(cols.get("payment") or (), a, b)]
+    raw_cash = [ZERO if x is None else x for x in _slice(cols.get("cash_paid") or (), a, b)]
+    outside = sum(raw_cash, ZERO) - sum(raw_pay, ZERO)
+    hist = f.historical_rate or Decimal(1)
+    out.cash_paid = out.payments + (q(outside * hist) if fx and outside else outside)
+    out.liab_close, out.rou_close = liab[-1], rou[-1]
+    out.liab_current = rows("liability_current", b, b)[0]
+    # what is still payable after the window end (maturity analysis), in the lease currency: the
+    # payment column's later rows (rows are calendar months, so 12-month bands are row ranges);
+    # the dated cash flows, when given, are a second reading the pack checks against
+    end_iso = w.end_date.isoformat()
+    out.remaining = [ZERO if x is None else x for x in _slice(cols.get("payment") or (), b + 1, n - 1)]
+    if f.cash_flows:
+        out.remaining_flows = [(x["date"], Decimal(x["amount"])) for x in f.cash_flows
+                               if x.get("in_liability") and x["date"] > end_iso]
     if fx:
-        rate = (f.fx_rates_used or {}).get(end.isoformat())
+        rate = (f.fx_rates_used or {}).get(end_iso)
         if rate is not None:
             out.closing_rate = Decimal(rate)
         else:

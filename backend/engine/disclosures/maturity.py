@@ -36,23 +36,37 @@ def _y(months: int) -> str:
     return str(months // 12) if months % 12 == 0 else f"{months / 12:g}"
 
 
-def band_amounts(figs: Iterable[LeaseFigures], end: date, bounds: Sequence[int], currency: str) -> list[Decimal]:
-    """Undiscounted payments due after ``end`` per band (the last band open-ended), pack currency."""
-    edges = [add_months(end, m) for m in bounds]
+def band_amounts(figs: Iterable[LeaseFigures], bounds: Sequence[int], currency: str) -> list[Decimal]:
+    """Undiscounted payments due after the window end per band (the last band open-ended), in the
+    pack currency. Rows after the window are the months after the reporting date, so a band of
+    months ``(lo, hi]`` is a slice of each lease's remaining payment rows."""
+    cuts = [0, *bounds]
     totals = [ZERO] * (len(bounds) + 1)
     for f in figs:
-        if not f.remaining_flows:
+        rem = f.remaining
+        if not rem:
             continue
-        per = [ZERO] * (len(bounds) + 1)
-        for d, amt in f.remaining_flows:
-            k = 0
-            while k < len(edges) and d > edges[k]:
-                k += 1
-            per[k] += amt
         rate = f.closing_rate
+        for k in range(len(cuts)):
+            part = rem[cuts[k]:cuts[k + 1]] if k + 1 < len(cuts) else rem[cuts[k]:]
+            if part:
+                amt = sum(part, ZERO)
+                if amt:
+                    totals[k] += quantize(amt * rate, currency) if rate is not None else amt
+    return totals
+
+
+def flow_band_amounts(figs: Iterable[LeaseFigures], end: date, bounds: Sequence[int], currency: str) -> list[Decimal]:
+    """The same bands from the dated cash flows (when the facts carry them): the check's second reading."""
+    edges = [add_months(end, m).isoformat() for m in bounds]  # ISO dates compare as text
+    totals = [ZERO] * (len(bounds) + 1)
+    for f in figs:
+        per = [ZERO] * (len(bounds) + 1)
+        for d, amt in f.remaining_flows or ():
+            per[sum(1 for e in edges if d > e)] += amt
         for k, amt in enumerate(per):
             if amt:
-                totals[k] += quantize(amt * rate, currency) if rate is not None else amt
+                totals[k] += quantize(amt * f.closing_rate, currency) if f.closing_rate is not None else amt
     return totals
 
 
@@ -61,7 +75,7 @@ def maturity_table(figs: Sequence[LeaseFigures], end: date, standard: str, curre
     """``{bands: [{label, amount}], total_undiscounted, imputed_interest, lease_liability, current,
     noncurrent}`` as Decimals."""
     bounds = tuple(bounds or (ASC_BANDS if standard == "ASC842" else IFRS_BANDS))
-    amounts = band_amounts(figs, end, bounds, currency)
+    amounts = band_amounts(figs, bounds, currency)
     total = sum(amounts, ZERO)
     liability = sum((f.liab_close for f in figs), ZERO)
     current = sum((f.liab_current for f in figs), ZERO)

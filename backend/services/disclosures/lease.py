@@ -9,6 +9,7 @@ on top without re-running anything. Each generation emits ``disclosure.generated
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,7 +21,7 @@ from backend.db.models import (Entity, JournalEntry, JournalLine, Lease, LeaseRu
 from backend.engine.disclosures import LeaseFacts, LedgerFigures, Window, build_lease_pack
 from backend.engine.disclosures.common import period_of_index
 from backend.engine.money import from_minor
-from backend.services.leases.runs import load_schedule
+from backend.services.leases.runs import CASH_FLOWS, PeriodAxis
 from backend.services.ledger.locks import load_locks
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.tenancy import get_entity_by_code
@@ -34,32 +35,78 @@ def _d(v) -> Decimal | None:
     return None if v in (None, "") else Decimal(str(v))
 
 
+class _Column(Sequence):
+    """A stored schedule column (comma-joined exact decimals), split when first read and converted
+    only for the rows a slice asks for: a pack reads a year of a few columns of each lease."""
+
+    __slots__ = ("joined", "_raw")
+
+    def __init__(self, joined: str):
+        self.joined, self._raw = joined, None
+
+    @property
+    def raw(self) -> list[str]:
+        if self._raw is None:
+            self._raw = self.joined.split(",")
+        return self._raw
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [Decimal(v) if v else None for v in self.raw[k]]
+        v = self.raw[k]
+        return Decimal(v) if v else None
+
+
+_FLOWS_KEY = ',"' + CASH_FLOWS + '":'
+
+
+def _columns(blob: str) -> dict[str, str]:
+    """The schedule's columns without decoding its dated cash flows (stored as the blob's last key by
+    ``runs._encode_columns``; most of the decoding time): the maturity analysis reads the payment
+    column. Falls back to a full decode if the layout is not the expected one."""
+    i = blob.rfind(_FLOWS_KEY)
+    if i > 0:
+        try:
+            cols = json.loads(blob[:i] + "}")
+            if "payment" in cols:
+                return cols
+        except ValueError:
+            pass
+    cols = json.loads(blob)
+    cols.pop(CASH_FLOWS, None)
+    return cols
+
+
 def lease_facts(s, entity: Entity, standard: str) -> list[LeaseFacts]:
     """The current book of every lease of ``entity`` under ``standard``, as stored."""
     terminated = dict(s.execute(select(LeaseRun.lease_id, func.max(LeaseRun.effective_date)).where(
         LeaseRun.entity_id == entity.id, LeaseRun.standard == standard, LeaseRun.run_type == "TERMINATION")
         .group_by(LeaseRun.lease_id)).all())
-    rows = s.execute(select(LeaseRun, LeaseRunSchedule, Lease.external_id)
+    rows = s.execute(select(LeaseRun.lease_id, LeaseRun.classification, LeaseRun.exemption, LeaseRun.currency,
+                            LeaseRun.summary, LeaseRunSchedule.first_period, LeaseRunSchedule.period_count,
+                            LeaseRunSchedule.columns, Lease.external_id)
                      .join(LeaseRunSchedule, LeaseRunSchedule.run_id == LeaseRun.id)
                      .join(Lease, Lease.id == LeaseRun.lease_id)
                      .where(LeaseRun.entity_id == entity.id, LeaseRun.standard == standard,
                             LeaseRun.is_current.is_(True))).all()
     out = []
-    for run, stored, external_id in rows:
-        sched = load_schedule(run, stored, entity.code)
-        sm = run.summary
+    for lease_id, classification, exemption, currency, sm, first, count, blob, external_id in rows:
+        cols = {k: _Column(v) for k, v in _columns(blob).items()}
         out.append(LeaseFacts(
-            lease_id=run.lease_id, standard=standard, classification=run.classification, exemption=run.exemption,
-            asset_class=sm.get("asset_class") or "", currency=run.currency,
+            lease_id=lease_id, standard=standard, classification=classification, exemption=exemption,
+            asset_class=sm.get("asset_class") or "", currency=currency,
             functional_currency=sm.get("functional_currency"),
             commencement_date=date.fromisoformat(sm["commencement_date"]), end_date=date.fromisoformat(sm["end_date"]),
             discount_rate=_d(sm.get("discount_rate")), initial_liability=_d(sm.get("initial_liability")),
-            initial_rou_asset=_d(sm.get("initial_rou_asset")), periods_keys=sched.periods_keys,
-            columns=sched.columns, cash_flows=sched.cash_flows or (),
+            initial_rou_asset=_d(sm.get("initial_rou_asset")), periods_keys=PeriodAxis(first, count),
+            columns=cols, cash_flows=(),
             initial_liability_functional=_d(sm.get("initial_liability_functional")),
             initial_rou_asset_functional=_d(sm.get("initial_rou_asset_functional")),
             historical_rate=_d(sm.get("historical_rate")), fx_rates_used=sm.get("fx_rates_used"),
-            terminated_on=terminated.get(run.lease_id), external_id=external_id))
+            terminated_on=terminated.get(lease_id), external_id=external_id))
     return out
 
 
