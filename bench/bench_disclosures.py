@@ -44,16 +44,22 @@ from backend.settings import Settings  # noqa: E402
 TARGET_SECONDS = 5.0
 
 
-def setup_leases(n: int):
-    tmp = Path(tempfile.mkdtemp())
-    url = f"sqlite:///{tmp / 'bench.db'}"
-    upgrade(url)
+def setup_leases(n: int, keep: str | None = None):
+    path = Path(keep) if keep else Path(tempfile.mkdtemp()) / "bench.db"
+    url = f"sqlite:///{path}"
     settings = Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdefghij", _env_file=None)
+    token_file = path.with_suffix(".token")
+    if keep and path.exists() and token_file.exists():  # a database kept by an earlier run
+        rt = Runtime(settings=settings, db=Database(url), secret_key=settings.secret_key)
+        return rt, authenticate(rt, f"Bearer {token_file.read_text()}")
+    upgrade(url)
     rt = Runtime(settings=settings, db=Database(url), secret_key=settings.secret_key)
     entity = {"code": "E1", "name": "Bench Co", "functional_currency": "USD", "enabled_standards": ["IFRS16", "ASC842"],
               "fiscal_year_end": "12-31"}
     boot = tenancy.create_account(rt, name="Bench", owner_name="B", owner_email="bench@x.com", entity=entity)
     actor: Actor = authenticate(rt, f"Bearer {boot.token}")
+    if keep:
+        token_file.write_text(boot.token)
     inputs = generate_leases(n, 120)
     policy = LeasePolicy.from_dict({"functional_currency": "USD"})
     with rt.db.session(actor.tenant_id, write=True) as s:
@@ -72,9 +78,9 @@ def setup_leases(n: int):
     return rt, actor
 
 
-def bench_leases(n: int, period: str) -> dict:
+def bench_leases(n: int, period: str, keep: str | None = None) -> dict:
     t0 = time.perf_counter()
-    rt, actor = setup_leases(n)
+    rt, actor = setup_leases(n, keep)
     setup = time.perf_counter() - t0
     out = {"leases": n, "setup_seconds": round(setup, 1), "target_seconds": TARGET_SECONDS}
     for std in ("IFRS16", "ASC842"):
@@ -118,10 +124,11 @@ def main() -> None:
     ap.add_argument("--contracts", type=int, default=10_000)
     ap.add_argument("--period", default="2026")
     ap.add_argument("--skip", choices=["leases", "revenue"], default=None)
+    ap.add_argument("--keep-db", default=None, help="keep (or reuse) the lease database at this path")
     args = ap.parse_args()
     out = {"date": date.today().isoformat()}
     if args.skip != "leases":
-        out["lease_pack"] = bench_leases(args.leases, args.period)
+        out["lease_pack"] = bench_leases(args.leases, args.period, args.keep_db)
     if args.skip != "revenue":
         out["revenue_pack"] = bench_revenue(args.contracts, args.period)
     print(json.dumps(out, indent=2))

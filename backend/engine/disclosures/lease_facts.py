@@ -100,7 +100,7 @@ class LeaseFigures:
     lease_cost: Decimal = ZERO
     cash_paid: Decimal = ZERO
     closing_rate: Decimal | None = None  # transaction → pack currency at the window end (FX leases)
-    remaining: list[Decimal] = field(default_factory=list)  # payment column after the window, lease ccy
+    remaining: list[Decimal] = field(default_factory=list)  # payments per 12 months after the window, lease ccy
     remaining_flows: list[tuple[str, Decimal]] | None = None  # dated in-liability flows after it (when given)
     problem: str | None = None
 
@@ -198,7 +198,8 @@ def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
     # payment column's later rows (rows are calendar months, so 12-month bands are row ranges);
     # the dated cash flows, when given, are a second reading the pack checks against
     end_iso = w.end_date.isoformat()
-    out.remaining = [ZERO if x is None else x for x in _slice(cols.get("payment") or (), b + 1, n - 1)]
+    later = [x for x in _slice(cols.get("payment") or (), b + 1, n - 1)]
+    out.remaining = [sum((x for x in later[k:k + 12] if x is not None), ZERO) for k in range(0, len(later), 12)]
     if f.cash_flows:
         out.remaining_flows = [(x["date"], Decimal(x["amount"])) for x in f.cash_flows
                                if x.get("in_liability") and x["date"] > end_iso]

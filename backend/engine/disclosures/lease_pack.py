@@ -9,9 +9,9 @@ approved journals (``LedgerFigures``), and each check names both numbers.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..money import quantize
 from .common import ZERO, Window, check, column, fmt, money, section
@@ -91,7 +91,7 @@ ROU_ROWS = (("opening", "Opening balance", "rou_open"), ("additions", "Additions
 SIGN = {"payments": -1, "depreciation": -1}
 
 
-def build_lease_pack(leases: Sequence[LeaseFacts], *, standard: str, window: Window, currency: str,
+def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Window, currency: str,
                      entity: str, ledger: LedgerFigures | None = None, maturity_bands: Sequence[int] | None = None,
                      variable_lease_expense: Mapping[str, Decimal] | None = None) -> dict:
     """The pack of ``leases`` (one book each, current version) for ``standard`` over ``window``.
@@ -101,8 +101,15 @@ def build_lease_pack(leases: Sequence[LeaseFacts], *, standard: str, window: Win
     (zero otherwise, and the narrative says so)."""
     ccy = currency
     q = lambda x: quantize(x, ccy)  # noqa: E731
-    books = sorted((f for f in leases if f.standard == standard), key=lambda f: (f.lease_id, f.external_id))
-    all_figs = [figures(f, window, ccy) for f in books]
+    # one lease at a time: its columns are read and let go (a portfolio's schedules need not fit in
+    # memory at once); only the figures, with the facts minus their columns, are kept
+    all_figs = []
+    for f in leases:
+        if f.standard == standard:
+            fig = figures(f, window, ccy)
+            fig.facts = replace(f, columns={}, cash_flows=(), periods_keys=())
+            all_figs.append(fig)
+    all_figs.sort(key=lambda g: (g.facts.lease_id, g.facts.external_id))
     problems = [f for f in all_figs if f.problem]
     t = _Totals([f for f in all_figs if not f.problem])
     rec = lambda f: f.facts.recognised  # noqa: E731
@@ -166,6 +173,10 @@ def build_lease_pack(leases: Sequence[LeaseFacts], *, standard: str, window: Win
 
     # ------------------------------------------------------------ maturity analysis
     bounds_used = tuple(maturity_bands or (ASC_BANDS if asc else IFRS_BANDS))
+    if any(m <= 0 or m % 12 for m in bounds_used) or list(bounds_used) != sorted(set(bounds_used)):
+        from ..errors import EngineError
+        raise EngineError("invalid_maturity_bands", "Maturity bands are increasing whole years in months "
+                          "(e.g. 12, 24, 60).", field="maturity_bands")
     mat_groups = {}
     for g, pred in groups:
         mat_groups[g] = maturity_table([f for f in t.figs if pred(f)], end, standard, ccy, maturity_bands)

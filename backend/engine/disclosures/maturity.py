@@ -39,8 +39,9 @@ def _y(months: int) -> str:
 def band_amounts(figs: Iterable[LeaseFigures], bounds: Sequence[int], currency: str) -> list[Decimal]:
     """Undiscounted payments due after the window end per band (the last band open-ended), in the
     pack currency. Rows after the window are the months after the reporting date, so a band of
-    months ``(lo, hi]`` is a slice of each lease's remaining payment rows."""
-    cuts = [0, *bounds]
+    months ``(lo, hi]`` is a slice of each lease's remaining payments, kept per 12 months (band
+    bounds are whole years)."""
+    cuts = [0, *(m // 12 for m in bounds)]
     totals = [ZERO] * (len(bounds) + 1)
     for f in figs:
         rem = f.remaining
@@ -72,7 +73,8 @@ def flow_band_amounts(figs: Iterable[LeaseFigures], end: date, bounds: Sequence[
 
 def maturity_table(figs: Sequence[LeaseFigures], end: date, standard: str, currency: str,
                    bounds: Sequence[int] | None = None) -> dict:
-    """``{bands: [{label, amount}], total_undiscounted, imputed_interest, lease_liability, current,
+    """Bounds are in months and whole years (12, 24, 60 …).
+    ``{bands: [{label, amount}], total_undiscounted, imputed_interest, lease_liability, current,
     noncurrent}`` as Decimals."""
     bounds = tuple(bounds or (ASC_BANDS if standard == "ASC842" else IFRS_BANDS))
     amounts = band_amounts(figs, bounds, currency)

@@ -9,7 +9,7 @@ on top without re-running anything. Each generation emits ``disclosure.generated
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -80,8 +80,9 @@ def _columns(blob: str) -> dict[str, str]:
     return cols
 
 
-def lease_facts(s, entity: Entity, standard: str) -> list[LeaseFacts]:
-    """The current book of every lease of ``entity`` under ``standard``, as stored."""
+def lease_facts(s, entity: Entity, standard: str, batch: int = 500) -> Iterator[LeaseFacts]:
+    """The current book of every lease of ``entity`` under ``standard``, as stored, streamed in
+    batches (a 10,000-lease book is hundreds of MB of schedule text: never all in memory)."""
     terminated = dict(s.execute(select(LeaseRun.lease_id, func.max(LeaseRun.effective_date)).where(
         LeaseRun.entity_id == entity.id, LeaseRun.standard == standard, LeaseRun.run_type == "TERMINATION")
         .group_by(LeaseRun.lease_id)).all())
@@ -91,11 +92,10 @@ def lease_facts(s, entity: Entity, standard: str) -> list[LeaseFacts]:
                      .join(LeaseRunSchedule, LeaseRunSchedule.run_id == LeaseRun.id)
                      .join(Lease, Lease.id == LeaseRun.lease_id)
                      .where(LeaseRun.entity_id == entity.id, LeaseRun.standard == standard,
-                            LeaseRun.is_current.is_(True))).all()
-    out = []
+                            LeaseRun.is_current.is_(True)).execution_options(yield_per=batch))
     for lease_id, classification, exemption, currency, sm, first, count, blob, external_id in rows:
         cols = {k: _Column(v) for k, v in _columns(blob).items()}
-        out.append(LeaseFacts(
+        yield LeaseFacts(
             lease_id=lease_id, standard=standard, classification=classification, exemption=exemption,
             asset_class=sm.get("asset_class") or "", currency=currency,
             functional_currency=sm.get("functional_currency"),
@@ -106,8 +106,7 @@ def lease_facts(s, entity: Entity, standard: str) -> list[LeaseFacts]:
             initial_liability_functional=_d(sm.get("initial_liability_functional")),
             initial_rou_asset_functional=_d(sm.get("initial_rou_asset_functional")),
             historical_rate=_d(sm.get("historical_rate")), fx_rates_used=sm.get("fx_rates_used"),
-            terminated_on=terminated.get(lease_id), external_id=external_id))
-    return out
+            terminated_on=terminated.get(lease_id), external_id=external_id)
 
 
 def ledger_figures(s, tenant_id: str, entity: Entity, standard: str, w: Window, currency: str,

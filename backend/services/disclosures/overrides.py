@@ -7,7 +7,7 @@ to a built or stored pack without re-running the engine (``engine.disclosures.ap
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backend.db.models import NarrativeOverride
@@ -126,8 +126,3 @@ def put_override(rt: Runtime, actor: Actor, *, source: str, entity: str, standar
                        code="override_conflict") from None
     return out
 
-
-def max_versions(s, source: str, entity_id: str, standard: str, period: str) -> int:
-    return int(s.scalar(select(func.count()).select_from(NarrativeOverride).where(
-        NarrativeOverride.source == source, NarrativeOverride.entity_id == entity_id,
-        NarrativeOverride.standard == standard, NarrativeOverride.period == period)) or 0)
