@@ -76,6 +76,20 @@ class LeaseFacts:
         return self.exemption or self.classification or "finance"
 
 
+class FactsView:
+    """What the pack keeps of a lease after its figures are computed (no columns)."""
+
+    __slots__ = ("lease_id", "external_id", "standard", "classification", "exemption", "asset_class", "currency",
+                 "functional_currency", "end_date", "discount_rate")
+
+    def __init__(self, f: LeaseFacts):
+        for k in self.__slots__:
+            setattr(self, k, getattr(f, k))
+
+    recognised = LeaseFacts.recognised
+    kind = LeaseFacts.kind
+
+
 @dataclass
 class LeaseFigures:
     """One lease over a window, in the pack currency. Balances at the window's edges."""
@@ -134,7 +148,9 @@ def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
         vals = _slice(col(name), lo, hi)
         if len(vals) < hi - lo + 1:
             vals += [None] * (hi - lo + 1 - len(vals))
-        if fx and None in vals and out.problem is None and name in FUNCTIONAL:
+        if None not in vals:
+            return vals
+        if fx and out.problem is None and name in FUNCTIONAL:
             k = lo + vals.index(None)
             out.problem = f"functional columns missing from {f.periods_keys[k]} (FX rate not entered)"
         return [ZERO if x is None else x for x in vals]
@@ -187,9 +203,9 @@ def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
     out.lease_cost = sum(cost, ZERO)
     # cash: liability payments (translated at their own rates) and payments outside the liability
     # in the month (the commencement-date payment: at the historical rate)
-    raw_pay = [ZERO if x is None else x for x in _slice(cols.get("payment") or (), a, b)]
+    raw_pay = [ZERO if x is None else x for x in _slice(cols.get("payment") or (), a, b)] if fx else pay
     raw_cash = [ZERO if x is None else x for x in _slice(cols.get("cash_paid") or (), a, b)]
-    outside = sum(raw_cash, ZERO) - sum(raw_pay, ZERO)
+    outside = sum(raw_cash, ZERO) - (sum(raw_pay, ZERO) if fx else out.payments)
     hist = f.historical_rate or Decimal(1)
     out.cash_paid = out.payments + (q(outside * hist) if fx and outside else outside)
     out.liab_close, out.rou_close = liab[-1], rou[-1]
@@ -198,8 +214,10 @@ def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
     # payment column's later rows (rows are calendar months, so 12-month bands are row ranges);
     # the dated cash flows, when given, are a second reading the pack checks against
     end_iso = w.end_date.isoformat()
-    later = [x for x in _slice(cols.get("payment") or (), b + 1, n - 1)]
-    out.remaining = [sum((x for x in later[k:k + 12] if x is not None), ZERO) for k in range(0, len(later), 12)]
+    later = _slice(cols.get("payment") or (), b + 1, n - 1)
+    if None in later:
+        later = [ZERO if x is None else x for x in later]
+    out.remaining = [sum(later[k:k + 12], ZERO) for k in range(0, len(later), 12)]
     if f.cash_flows:
         out.remaining_flows = [(x["date"], Decimal(x["amount"])) for x in f.cash_flows
                                if x.get("in_liability") and x["date"] > end_iso]

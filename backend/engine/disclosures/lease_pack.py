@@ -9,13 +9,13 @@ approved journals (``LedgerFigures``), and each check names both numbers.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
 from ..money import quantize
 from .common import ZERO, Window, check, column, fmt, money, section
-from .lease_facts import LeaseFacts, LeaseFigures, figures
+from .lease_facts import FactsView, LeaseFacts, LeaseFigures, figures
 from .maturity import ASC_BANDS, IFRS_BANDS, flow_band_amounts, maturity_table
 
 SECTION_TITLES = {
@@ -107,7 +107,7 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
     for f in leases:
         if f.standard == standard:
             fig = figures(f, window, ccy)
-            fig.facts = replace(f, columns={}, cash_flows=(), periods_keys=())
+            fig.facts = FactsView(f)
             all_figs.append(fig)
     all_figs.sort(key=lambda g: (g.facts.lease_id, g.facts.external_id))
     problems = [f for f in all_figs if f.problem]

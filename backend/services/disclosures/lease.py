@@ -36,27 +36,35 @@ def _d(v) -> Decimal | None:
 
 
 class _Column(Sequence):
-    """A stored schedule column (comma-joined exact decimals), split when first read and converted
-    only for the rows a slice asks for: a pack reads a year of a few columns of each lease."""
+    """A stored schedule column (comma-joined exact decimals), read by slices: only the cells a
+    slice covers are split off and converted (a pack reads a year of a few columns of each lease)."""
 
-    __slots__ = ("joined", "_raw")
+    __slots__ = ("joined", "_n")
 
     def __init__(self, joined: str):
-        self.joined, self._raw = joined, None
-
-    @property
-    def raw(self) -> list[str]:
-        if self._raw is None:
-            self._raw = self.joined.split(",")
-        return self._raw
+        self.joined, self._n = joined, None
 
     def __len__(self) -> int:
-        return len(self.raw)
+        if self._n is None:
+            self._n = self.joined.count(",") + 1 if self.joined else 0
+        return self._n
+
+    def _cells(self, stop: int | None) -> list[str]:
+        if stop is None or stop < 0:
+            return self.joined.split(",")
+        return self.joined.split(",", stop)[:stop]  # the text after the cut is not split
 
     def __getitem__(self, k):
         if isinstance(k, slice):
-            return [Decimal(v) if v else None for v in self.raw[k]]
-        v = self.raw[k]
+            start, stop, step = k.indices(len(self))
+            cells = self._cells(stop)[start:stop:step]
+            try:
+                return list(map(Decimal, cells))
+            except ArithmeticError:  # '' where the field does not apply
+                return [Decimal(v) if v else None for v in cells]
+        if k < 0:
+            k += len(self)
+        v = self._cells(k + 1)[k]
         return Decimal(v) if v else None
 
 
