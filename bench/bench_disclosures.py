@@ -23,23 +23,23 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from bench_lease_engine import generate as generate_leases  # noqa: E402
-from bench_revenue_engine import generate as generate_contracts  # noqa: E402
+from bench_lease_engine import generate as generate_leases
+from bench_revenue_engine import generate as generate_contracts
 
-from backend.db.ids import new_id  # noqa: E402
-from backend.db.migrate import upgrade  # noqa: E402
-from backend.db.session import Database  # noqa: E402
-from backend.engine.disclosures import RevenueContractFacts, build_revenue_pack, parse_window  # noqa: E402
-from backend.engine.leases import LeasePolicy, compute_schedules, parse_lease  # noqa: E402
-from backend.engine.revenue import RevenuePolicy, parse_contract, recognise_books  # noqa: E402
-from backend.services.disclosures.lease import lease_pack  # noqa: E402
-from backend.services.disclosures.xlsx import pack_xlsx  # noqa: E402
-from backend.services.leases import drafts as leases  # noqa: E402
-from backend.services.leases.runs import NewRun, persist_runs  # noqa: E402
-from backend.services.platform import tenancy  # noqa: E402
-from backend.services.platform.context import Actor, Runtime  # noqa: E402
-from backend.services.platform.identity import authenticate  # noqa: E402
-from backend.settings import Settings  # noqa: E402
+from backend.db.ids import new_id
+from backend.db.migrate import upgrade
+from backend.db.session import Database
+from backend.engine.disclosures import RevenueContractFacts, build_revenue_pack, parse_window
+from backend.engine.leases import LeasePolicy, compute_schedules, parse_lease
+from backend.engine.revenue import RevenuePolicy, parse_contract, recognise_books
+from backend.services.disclosures.lease import lease_pack
+from backend.services.disclosures.xlsx import pack_xlsx
+from backend.services.leases import drafts as leases
+from backend.services.leases.runs import NewRun, persist_runs
+from backend.services.platform import tenancy
+from backend.services.platform.context import Actor, Runtime
+from backend.services.platform.identity import authenticate
+from backend.settings import Settings
 
 TARGET_SECONDS = 5.0
 
@@ -67,7 +67,7 @@ def setup_leases(n: int, keep: str | None = None):
         created = leases.create_drafts(s, actor, rt.clock(), ent, inputs, source="api")
         runs = []
         for lease, data in zip(created, inputs):
-            for std, sched in compute_schedules(parse_lease(data), policy).items():
+            for sched in compute_schedules(parse_lease(data), policy).values():
                 rid = new_id()
                 sched.run_id_given = rid
                 runs.append(NewRun(lease, sched, rid, "INITIAL_RECOGNITION", sched.commencement_date, 1).prepare())

@@ -44,8 +44,9 @@ def pack_grid(pack: dict) -> tuple[list[list], list[int], list[tuple[int, int, i
         return len(grid) - 1
 
     failing = [c for c in pack["checks"] if not c["ok"]]
-    bold.append(add([f"Lease disclosures – {pack['entity']} – {LABELS[pack['standard']]} – {pack['period']} "
-                     f"({pack['window']['first_period']} to {pack['window']['last_period']}, {pack['currency']})"]))
+    title = (f"Lease disclosures – {pack['entity']} – {LABELS[pack['standard']]} – {pack['period']} "
+             f"({pack['window']['first_period']} to {pack['window']['last_period']}, {pack['currency']})")
+    bold.append(add([title]))
     add(["Tie-out: " + ("all checks pass" if not failing else f"{len(failing)} check(s) fail – see the Tie-out sheet")])
     for sec in pack["sections"]:
         add([])

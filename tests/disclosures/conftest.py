@@ -21,7 +21,7 @@ def fx_rows():
     return rows
 
 
-def build_portfolio(client, demo, drain, *, close_through: str | None = "2027-12", approve: bool = True,
+def build_portfolio(client, demo, run_jobs, *, close_through: str | None = "2027-12", approve: bool = True,
                     approver_token: str | None = None) -> dict[str, dict]:
     """Every lease kind through the API: confirm, events, monthly closes, approvals."""
     h = demo.headers()
@@ -34,20 +34,20 @@ def build_portfolio(client, demo, drain, *, close_through: str | None = "2027-12
         leases[ext] = r.json()
     r = client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [x["id"] for x in leases.values()]})
     assert r.json()["confirmed"] == len(leases), r.text
-    drain()
+    run_jobs()
     for ext, events in EVENTS.items():
         for run_type, eff, changes in events:
             r = client.post("/v1/engine/run", headers=h, json={"lease_id": leases[ext]["id"], "run_type": run_type,
                                                                "effective_date": eff, "changes": changes})
             assert r.status_code == 202, r.text
-            drain()
+            run_jobs()
     if close_through:
         for p in MONTHS_2026_2027:
             if p > close_through:
                 break
             r = client.post("/v1/engine/monthly-close", headers=h, json={"entity": ENTITY, "period": p})
             assert r.status_code == 202, r.text
-            drain()
+            run_jobs()
     if approve:
         approve_all(client, demo, approver_token)
     return leases

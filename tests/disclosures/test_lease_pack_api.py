@@ -142,7 +142,7 @@ def _maturity_recomputed(pack, rec, kind, std):
         members = {k: s for k, s in rec.items() if g == "all" or kind[k] == g}
         bands = [D0] * (len(edges) + 1)
         liability = D0
-        for k, s in members.items():
+        for s in members.values():
             per = [D0] * (len(edges) + 1)
             for cf in s["cash_flows"]:
                 d = date.fromisoformat(cf["date"])
@@ -192,7 +192,7 @@ def test_locked_year_is_stored_and_served_byte_for_byte(client, demo, drain, rt,
     with rt.db.session(demo.sandbox_tenant_id) as s:
         events = s.scalars(select(WebhookEvent).where(WebhookEvent.event_type == "disclosure.generated")).all()
     assert len(events) == 4
-    data = [e.payload["data"] if "data" in e.payload else e.payload for e in events]
+    data = [e.payload.get("data", e.payload) for e in events]
     assert any(d.get("stored") and d.get("standard") == "IFRS16" for d in data)
 
 

@@ -9,10 +9,11 @@ override, final}}``; money is a string on the currency's minor unit. ``to_json``
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..calendar import period_end
 from ..errors import EngineError
@@ -69,7 +70,7 @@ def parse_window(period: str, fiscal_year_end: str = "12-31") -> Window:
             if not 1 <= int(p[5:]) <= 12:
                 raise ValueError(p)
             return Window(p, p, p)
-        year = int(p[2:] if p.startswith("FY") else p)
+        year = int(p.removeprefix("FY"))
         end_month = int(fiscal_year_end[:2])
         if not (1900 < year < 3000 and 1 <= end_month <= 12):
             raise ValueError(p)

@@ -16,10 +16,11 @@ is a termination, any other row a modification or remeasurement.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..money import quantize
 from .common import ZERO, Window, month_index
@@ -54,7 +55,7 @@ class LeaseFacts:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_schedule(cls, s, *, terminated_on: date | None = None, external_id: str = "") -> "LeaseFacts":
+    def from_schedule(cls, s, *, terminated_on: date | None = None, external_id: str = "") -> LeaseFacts:
         """From an engine ``LeaseSchedule`` (or anything with its attributes and headline figures)."""
         return cls(lease_id=s.lease_id or external_id, standard=s.standard, classification=s.classification,
                    exemption=s.exemption, asset_class=s.asset_class or "", currency=s.currency,
@@ -79,8 +80,18 @@ class LeaseFacts:
 class FactsView:
     """What the pack keeps of a lease after its figures are computed (no columns)."""
 
-    __slots__ = ("lease_id", "external_id", "standard", "classification", "exemption", "asset_class", "currency",
-                 "functional_currency", "end_date", "discount_rate")
+    __slots__ = (
+        "asset_class",
+        "classification",
+        "currency",
+        "discount_rate",
+        "end_date",
+        "exemption",
+        "external_id",
+        "functional_currency",
+        "lease_id",
+        "standard",
+    )
 
     def __init__(self, f: LeaseFacts):
         for k in self.__slots__:
@@ -138,7 +149,7 @@ def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
         out.problem = f"lease currency {f.currency} has no {currency} columns"
         return out
     cols = f.columns
-    q = lambda x: quantize(x, currency)  # noqa: E731
+    q = lambda x: quantize(x, currency)
 
     def col(name: str) -> Sequence:
         c = cols.get(name + "_functional") if fx and name in FUNCTIONAL else cols.get(name)

@@ -9,9 +9,9 @@ approved journals (``LedgerFigures``), and each check names both numbers.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
 
 from ..money import quantize
 from .common import ZERO, Window, check, column, fmt, money, section
@@ -100,7 +100,7 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
     liability: the engine does not schedule them, so the caller passes what the entity recorded
     (zero otherwise, and the narrative says so)."""
     ccy = currency
-    q = lambda x: quantize(x, ccy)  # noqa: E731
+    q = lambda x: quantize(x, ccy)
     # one lease at a time: its columns are read and let go (a portfolio's schedules need not fit in
     # memory at once); only the figures, with the facts minus their columns, are kept
     all_figs = []
@@ -112,9 +112,9 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
     all_figs.sort(key=lambda g: (g.facts.lease_id, g.facts.external_id))
     problems = [f for f in all_figs if f.problem]
     t = _Totals([f for f in all_figs if not f.problem])
-    rec = lambda f: f.facts.recognised  # noqa: E731
-    fin = lambda f: f.facts.recognised and f.facts.kind == "finance"  # noqa: E731
-    opl = lambda f: f.facts.recognised and f.facts.kind == "operating"  # noqa: E731
+    rec = lambda f: f.facts.recognised
+    fin = lambda f: f.facts.recognised and f.facts.kind == "finance"
+    opl = lambda f: f.facts.recognised and f.facts.kind == "operating"
     variable = {k: q(v) for k, v in (variable_lease_expense or {}).items()}
     variable_total = sum(variable.values(), ZERO)
     end = window.end_date
@@ -129,7 +129,7 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
     low = t.sum("lease_cost", lambda f: f.facts.exemption == "low_value")
     cash_total = t.sum("cash_paid")
     classes = sorted({f.facts.asset_class or "unclassified" for f in t.figs if rec(f)})
-    by_class = lambda attr, c: t.sum(attr, lambda f: rec(f) and (f.facts.asset_class or "unclassified") == c)  # noqa: E731
+    by_class = lambda attr, c: t.sum(attr, lambda f: rec(f) and (f.facts.asset_class or "unclassified") == c)
     amt_cols = [column("label", "", "text"), column("amount", f"Amount ({ccy})")]
     if not asc:
         rows = [{"key": f"depreciation:{c}", "label": f"Depreciation of right-of-use assets – {c}",
@@ -390,10 +390,10 @@ def _weighted(figs: Sequence[LeaseFigures], pred, end) -> tuple[str | None, str 
 def _ledger_checks(ledger: LedgerFigures, t: _Totals, asc: bool, ccy: str, liab_close: Decimal,
                    rou_close: Decimal, short: Decimal, low: Decimal) -> list[dict]:
     b, mv = ledger.balances, ledger.movements
-    g = lambda d, k: d.get(k, ZERO)  # noqa: E731
-    rec = lambda f: f.facts.recognised  # noqa: E731
-    opl = lambda f: rec(f) and f.facts.kind == "operating"  # noqa: E731
-    not_opl = lambda f: rec(f) and not opl(f)  # noqa: E731
+    g = lambda d, k: d.get(k, ZERO)
+    rec = lambda f: f.facts.recognised
+    opl = lambda f: rec(f) and f.facts.kind == "operating"
+    not_opl = lambda f: rec(f) and not opl(f)
     src = "ledger (approved journals)"
     out = [
         check("ledger_lease_liability", -(g(b, "LEASE_LIABILITY_CURRENT") + g(b, "LEASE_LIABILITY_NONCURRENT")),

@@ -9,9 +9,9 @@ liability is (monetary item).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from ..calendar import add_months
 from ..money import quantize

@@ -19,9 +19,10 @@ the window)`` per contract (first in, first out).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..money import from_minor
 from .common import ZERO, Window, check, column, fmt, money, month_index, section
@@ -387,7 +388,7 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
     for s, lg in (ledger or {}).items():
         if s not in stds:
             continue
-        g = lambda d, k: d.get(k, ZERO)  # noqa: E731
+        g = lambda d, k: d.get(k, ZERO)
         src = "ledger (approved journals)"
         v = bal[s]
         checks += [check(f"ledger_revenue:{s}", -g(lg.movements, "REVENUE"), v["revenue"], source=src,

@@ -16,17 +16,16 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from backend.db.models import (Entity, JournalEntry, JournalLine, Lease, LeaseRun, LeaseRunSchedule,
-                               StoredPack)
+from backend.db.models import Entity, JournalEntry, JournalLine, Lease, LeaseRun, LeaseRunSchedule, StoredPack
 from backend.engine.disclosures import LeaseFacts, LedgerFigures, Window, build_lease_pack
 from backend.engine.disclosures.common import period_of_index
 from backend.engine.money import from_minor
+from backend.services.disclosures import overrides as ov
+from backend.services.disclosures.packs import finish
 from backend.services.leases.runs import CASH_FLOWS, PeriodAxis
 from backend.services.ledger.locks import load_locks
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.tenancy import get_entity_by_code
-from backend.services.disclosures import overrides as ov
-from backend.services.disclosures.packs import finish
 
 LEDGER_STATUSES = ("approved", "posted", "reversed")  # a reversed entry and its reversal both count
 
@@ -39,7 +38,7 @@ class _Column(Sequence):
     """A stored schedule column (comma-joined exact decimals), read by slices: only the cells a
     slice covers are split off and converted (a pack reads a year of a few columns of each lease)."""
 
-    __slots__ = ("joined", "_n")
+    __slots__ = ("_n", "joined")
 
     def __init__(self, joined: str):
         self.joined, self._n = joined, None

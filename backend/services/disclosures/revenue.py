@@ -15,7 +15,7 @@ at the reporting date) and ``attributes`` the optional ``geography`` / ``custome
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 

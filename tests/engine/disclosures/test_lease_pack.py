@@ -3,13 +3,20 @@ from the schedule columns (FX through functional columns, events from the event 
 packs adding up to the year, the ledger tie-out naming both numbers, overrides and byte-stable JSON."""
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from backend.engine.disclosures import (LeaseFacts, LedgerFigures, apply_overrides, build_lease_pack, parse_window,
-                                        to_json)
+from backend.engine.disclosures import (
+    LeaseFacts,
+    LedgerFigures,
+    apply_overrides,
+    build_lease_pack,
+    parse_window,
+    to_json,
+)
 from backend.engine.errors import EngineError
 from backend.engine.leases import LeasePolicy, apply_events, parse_event, parse_lease
 from tests.engine.disclosures.portfolio import EVENTS, LEASES, POLICY, fx_rate, portfolio
@@ -89,7 +96,7 @@ def test_twelve_monthly_packs_add_up_to_the_year(facts):
     assert ms[0]["opening"] == y["opening"] and ms[-1]["closing"] == y["closing"]
     for k in ("additions", "modifications", "interest", "payments", "fx", "terminations"):
         assert sum((m[k] for m in ms), D0) == y[k], k
-    for a, b in zip(ms, ms[1:]):
+    for a, b in itertools.pairwise(ms):
         assert a["closing"] == b["opening"]
     ya = {k: Decimal(r["amount"]) for k, r in _rows(year, "amounts").items()}
     assert sum((Decimal(_rows(p, "amounts")["operating"]["amount"]) for p in months), D0) == ya["operating"]
@@ -110,7 +117,7 @@ def test_ledger_tie_out_lists_both_numbers(facts):
 
 
 def test_a_lease_without_pack_currency_columns_is_reported_not_dropped_silently(facts):
-    eur = [f for f in facts if f.external_id == "FX-1" and f.standard == "IFRS16"][0]
+    eur = next(f for f in facts if f.external_id == "FX-1" and f.standard == "IFRS16")
     broken = LeaseFacts(**{**eur.__dict__, "functional_currency": None})
     pack = build_lease_pack([broken], standard="IFRS16", window=parse_window("2027"), currency="USD", entity="E1")
     check = next(c for c in pack["checks"] if c["name"] == "leases_included")
