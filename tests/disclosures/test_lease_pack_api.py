@@ -186,12 +186,22 @@ def test_locked_year_is_stored_and_served_byte_for_byte(client, demo, drain, rt,
     second = _pack(client, demo, "IFRS16")
     assert second.content == first.content
     assert second.headers["X-Content-SHA256"] == first.headers["X-Content-SHA256"]
+    # unlocking a month and locking it again: the pack is built anew (with the late lease) and stored
+    for status in ("OPEN", "LOCKED"):
+        r = client.put("/v1/lease/period-locks", headers=h, json={"entity": ENTITY, "period": "2027-06",
+                                                                  "standard": "IFRS16", "status": status})
+        assert r.status_code == 200, r.text
+    third = _pack(client, demo, "IFRS16")
+    assert third.json()["stored"] is True and third.content != first.content
+    assert Decimal(_table(third.json(), "amounts")["additions"]["amount"]) > \
+        Decimal(_table(first.json(), "amounts")["additions"]["amount"])
+    assert _pack(client, demo, "IFRS16").content == third.content
     # ASC 842 is not locked: it is recomputed and shows the late lease
     asc = _pack(client, demo, "ASC842").json()
     assert asc["stored"] is False and Decimal(_table(asc, "liability_rollforward")["additions"]["total"]) > 0
     with rt.db.session(demo.sandbox_tenant_id) as s:
         events = s.scalars(select(WebhookEvent).where(WebhookEvent.event_type == "disclosure.generated")).all()
-    assert len(events) == 4
+    assert len(events) == 6
     data = [e.payload.get("data", e.payload) for e in events]
     assert any(d.get("stored") and d.get("standard") == "IFRS16" for d in data)
 

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from backend.db.models import Entity, StoredPack
 from backend.engine.disclosures import RevenueContractFacts, RevenueLedger, Window, build_revenue_pack
 from backend.services.disclosures import overrides as ov
-from backend.services.disclosures.lease import ledger_figures, window_locked
-from backend.services.disclosures.packs import finish
+from backend.services.disclosures.lease import ledger_figures, lock_fingerprint, window_locked
+from backend.services.disclosures.packs import finish, sha
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.tenancy import get_entity_by_code
 
@@ -41,12 +41,14 @@ def revenue_pack(rt: Runtime, actor: Actor, *, entity: str, period: str, scope: 
         ent = get_entity_by_code(s, entity)
         w = ov.window_for(ent, period)
         locked = all(window_locked(s, ent, std, w) for std in stds)
+        fingerprint = lock_fingerprint(s, ent, stds, w) if locked else None
         stored = s.scalar(select(StoredPack).where(StoredPack.source == "revenue", StoredPack.entity_id == ent.id,
                                                    StoredPack.standard == scope, StoredPack.period == w.label)) \
             if locked else None
-        if stored is not None:
-            base = json.loads(stored.content)
-        else:
+        base = json.loads(stored.content) if stored is not None else None
+        if base is not None and base.get("locks_as_of") != fingerprint:
+            base = None
+        if base is None:
             ccy = ent.functional_currency
             ledger = {}
             for std in stds:
@@ -54,7 +56,11 @@ def revenue_pack(rt: Runtime, actor: Actor, *, entity: str, period: str, scope: 
                 ledger[std] = RevenueLedger(lf.balances, lf.movements)
             base = build_revenue_pack(load_contracts(s, ent, w), scope=scope, window=w, currency=ccy,
                                       entity=ent.code, ledger=ledger)
+            if locked:
+                base["locks_as_of"] = fingerprint
         overrides = ov.current(s, "revenue", ent.id, scope, w.label, ent.code)
         entity_id, entity_code = ent.id, ent.code
     return finish(rt, actor, source="revenue", entity_id=entity_id, entity_code=entity_code, standard=scope,
-                  window=w, base=base, overrides=overrides, locked=locked, already_stored=stored is not None, fmt=fmt)
+                  window=w, base=base, overrides=overrides, locked=locked,
+                  already_stored=stored is not None and stored.content_sha256 == sha(base), fmt=fmt,
+                  replace_id=stored.id if stored is not None else None)
