@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+Json = dict[str, Any]
+
 from ..calendar import period_end
 from ..errors import EngineError
 from ..money import quantize
@@ -55,7 +57,7 @@ class Window:
     def months(self) -> int:
         return self.end_index - self.start_index + 1
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Json:
         return {"label": self.label, "first_period": self.first, "last_period": self.last,
                 "end_date": self.end_date.isoformat()}
 
@@ -85,16 +87,16 @@ def money(v: Decimal | None, currency: str) -> str | None:
     return None if v is None else str(quantize(v, currency))
 
 
-def column(key: str, label: str, kind: str = "money") -> dict:
+def column(key: str, label: str, kind: str = "money") -> Json:
     """A table column: ``kind`` is money | text | number | percent | years."""
     return {"key": key, "label": label, "type": kind}
 
 
-def section(sid: str, title: str, columns: list[dict], rows: list[dict], generated: str, *,
-            reference: str = "", chart: Mapping[str, Any] | None = None) -> dict:
+def section(sid: str, title: str, columns: list[Json], rows: list[Json], generated: str, *,
+            reference: str = "", chart: Mapping[str, Any] | None = None) -> Json:
     """A note: its table, its generated narrative (the override slot is filled by ``apply_overrides``)
     and optionally the chart the XLSX draws (``{type, category, values: [column keys]}``)."""
-    out = {"id": sid, "title": title, "reference": reference, "table": {"columns": columns, "rows": rows},
+    out: Json = {"id": sid, "title": title, "reference": reference, "table": {"columns": columns, "rows": rows},
            "narrative": {"generated": generated, "override": None, "final": generated}}
     if chart:
         out["chart"] = dict(chart)
@@ -102,7 +104,7 @@ def section(sid: str, title: str, columns: list[dict], rows: list[dict], generat
 
 
 def check(name: str, expected: Any, actual: Any, *, source: str = "", section: str = "",
-          detail: str = "", currency: str | None = None) -> dict:
+          detail: str = "", currency: str | None = None) -> Json:
     """``expected`` is what the books or schedules say, ``actual`` what the pack shows; money compared
     exactly (a pack never silently disagrees with the books)."""
     if currency and isinstance(expected, Decimal):
@@ -118,12 +120,12 @@ def _s(v: Any) -> Any:
     return str(v) if isinstance(v, Decimal) else v
 
 
-def apply_overrides(pack: dict, overrides: Mapping[str, Mapping[str, Any]] | None) -> dict:
+def apply_overrides(pack: Json, overrides: Mapping[str, Mapping[str, Any]] | None) -> Json:
     """The pack with auditor narratives applied (no engine re-run): for each section id in
     ``overrides`` (``{text, version, created_by, reason, created_at}``), ``narrative.override``
     is the override and ``narrative.final`` its text; other sections keep the generated text.
     A copy is returned; the input is untouched."""
-    out = {**pack, "sections": []}
+    out: Json = {**pack, "sections": []}
     overrides = overrides or {}
     for sec in pack["sections"]:
         nar = dict(sec["narrative"])
@@ -144,7 +146,7 @@ def section_ids(pack: Mapping[str, Any]) -> list[str]:
     return [s["id"] for s in pack["sections"]]
 
 
-def failing(checks: Iterable[Mapping[str, Any]]) -> list[dict]:
+def failing(checks: Iterable[Mapping[str, Any]]) -> list[Json]:
     return [dict(c) for c in checks if not c["ok"]]
 
 

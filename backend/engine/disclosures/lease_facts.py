@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from ..money import quantize
 from .common import ZERO, Window, month_index
@@ -44,7 +44,7 @@ class LeaseFacts:
     initial_liability: Decimal | None
     initial_rou_asset: Decimal | None
     periods_keys: Sequence[str]
-    columns: Mapping[str, Sequence]
+    columns: Mapping[str, Sequence[Decimal | None]]
     cash_flows: Sequence[Mapping[str, Any]] = ()
     initial_liability_functional: Decimal | None = None
     initial_rou_asset_functional: Decimal | None = None
@@ -55,7 +55,7 @@ class LeaseFacts:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_schedule(cls, s, *, terminated_on: date | None = None, external_id: str = "") -> LeaseFacts:
+    def from_schedule(cls, s: Any, *, terminated_on: date | None = None, external_id: str = "") -> LeaseFacts:
         """From an engine ``LeaseSchedule`` (or anything with its attributes and headline figures)."""
         return cls(lease_id=s.lease_id or external_id, standard=s.standard, classification=s.classification,
                    exemption=s.exemption, asset_class=s.asset_class or "", currency=s.currency,
@@ -93,19 +93,35 @@ class FactsView:
         "standard",
     )
 
+    lease_id: str
+    external_id: str
+    standard: str
+    classification: str | None
+    exemption: str | None
+    asset_class: str
+    currency: str
+    functional_currency: str | None
+    end_date: date
+    discount_rate: Decimal | None
+
     def __init__(self, f: LeaseFacts):
         for k in self.__slots__:
             setattr(self, k, getattr(f, k))
 
-    recognised = LeaseFacts.recognised
-    kind = LeaseFacts.kind
+    @property
+    def recognised(self) -> bool:
+        return self.exemption is None
+
+    @property
+    def kind(self) -> str:
+        return self.exemption or self.classification or "finance"
 
 
 @dataclass
 class LeaseFigures:
     """One lease over a window, in the pack currency. Balances at the window's edges."""
 
-    facts: LeaseFacts
+    facts: LeaseFacts | FactsView
     active: bool = False  # has a row in the window
     liab_open: Decimal = ZERO
     liab_add: Decimal = ZERO
@@ -130,7 +146,7 @@ class LeaseFigures:
     problem: str | None = None
 
 
-def _slice(c: Sequence, a: int, b: int) -> list:
+def _slice(c: Sequence[Decimal | None], a: int, b: int) -> list[Decimal | None]:
     """Rows ``a..b`` of a column (a stored column converts only these cells)."""
     return list(c[a:b + 1]) if len(c) else []
 
@@ -149,18 +165,17 @@ def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
         out.problem = f"lease currency {f.currency} has no {currency} columns"
         return out
     cols = f.columns
-    q = lambda x: quantize(x, currency)
 
-    def col(name: str) -> Sequence:
+    def col(name: str) -> Sequence[Decimal | None]:
         c = cols.get(name + "_functional") if fx and name in FUNCTIONAL else cols.get(name)
         return c if c is not None else ()
 
-    def rows(name: str, lo: int, hi: int) -> list:
+    def rows(name: str, lo: int, hi: int) -> list[Decimal]:
         vals = _slice(col(name), lo, hi)
         if len(vals) < hi - lo + 1:
             vals += [None] * (hi - lo + 1 - len(vals))
         if None not in vals:
-            return vals
+            return cast("list[Decimal]", vals)
         if fx and out.problem is None and name in FUNCTIONAL:
             k = lo + vals.index(None)
             out.problem = f"functional columns missing from {f.periods_keys[k]} (FX rate not entered)"
@@ -218,16 +233,16 @@ def figures(f: LeaseFacts, w: Window, currency: str) -> LeaseFigures:
     raw_cash = [ZERO if x is None else x for x in _slice(cols.get("cash_paid") or (), a, b)]
     outside = sum(raw_cash, ZERO) - (sum(raw_pay, ZERO) if fx else out.payments)
     hist = f.historical_rate or Decimal(1)
-    out.cash_paid = out.payments + (q(outside * hist) if fx and outside else outside)
+    out.cash_paid = out.payments + (quantize(outside * hist, currency) if fx and outside else outside)
     out.liab_close, out.rou_close = liab[-1], rou[-1]
     out.liab_current = rows("liability_current", b, b)[0]
     # what is still payable after the window end (maturity analysis), in the lease currency: the
     # payment column's later rows (rows are calendar months, so 12-month bands are row ranges);
     # the dated cash flows, when given, are a second reading the pack checks against
     end_iso = w.end_date.isoformat()
-    later = _slice(cols.get("payment") or (), b + 1, n - 1)
-    if None in later:
-        later = [ZERO if x is None else x for x in later]
+    later_raw = _slice(cols.get("payment") or (), b + 1, n - 1)
+    later = cast("list[Decimal]", later_raw) if None not in later_raw else [
+        ZERO if x is None else x for x in later_raw]
     out.remaining = [sum(later[k:k + 12], ZERO) for k in range(0, len(later), 12)]
     if f.cash_flows:
         out.remaining_flows = [(x["date"], Decimal(x["amount"])) for x in f.cash_flows

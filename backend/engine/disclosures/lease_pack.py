@@ -9,9 +9,11 @@ approved journals (``LedgerFigures``), and each check names both numbers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ..money import quantize
 from .common import ZERO, Window, check, column, fmt, money, section
@@ -47,6 +49,9 @@ class LedgerFigures:
     other_currencies: tuple[str, ...] = ()
 
 
+Pred = Callable[[LeaseFigures], bool]
+Json = dict[str, Any]
+
 NUMERIC = ("liab_open", "liab_add", "interest", "payments", "fx", "liab_mod", "liab_term", "liab_close",
            "liab_current", "rou_open", "rou_add", "depreciation", "rou_mod", "rou_term", "rou_close", "lease_cost",
            "cash_paid")
@@ -61,7 +66,7 @@ class _Totals:
     groups: list[LeaseFigures] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        by: dict[tuple, LeaseFigures] = {}
+        by: dict[tuple[str | None, str | None, str], LeaseFigures] = {}
         for f in self.figs:
             key = (f.facts.exemption, f.facts.classification, f.facts.asset_class)
             g = by.get(key)
@@ -71,12 +76,12 @@ class _Totals:
                 setattr(g, attr, getattr(g, attr) + getattr(f, attr))
         self.groups = list(by.values())
 
-    def sum(self, attr: str, pred=lambda f: True) -> Decimal:
+    def sum(self, attr: str, pred: Pred = lambda f: True) -> Decimal:
         return sum((getattr(f, attr) for f in self.groups if pred(f)), ZERO)
 
 
 def _m(v: Decimal, ccy: str) -> str:
-    return money(v, ccy)
+    return str(quantize(v, ccy))
 
 
 LIAB_ROWS = (("opening", "Opening balance", "liab_open"), ("additions", "Additions (new leases)", "liab_add"),
@@ -93,14 +98,13 @@ SIGN = {"payments": -1, "depreciation": -1}
 
 def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Window, currency: str,
                      entity: str, ledger: LedgerFigures | None = None, maturity_bands: Sequence[int] | None = None,
-                     variable_lease_expense: Mapping[str, Decimal] | None = None) -> dict:
+                     variable_lease_expense: Mapping[str, Decimal] | None = None) -> Json:
     """The pack of ``leases`` (one book each, current version) for ``standard`` over ``window``.
 
     ``variable_lease_expense`` (by class of underlying asset) is variable payments not in the
     liability: the engine does not schedule them, so the caller passes what the entity recorded
     (zero otherwise, and the narrative says so)."""
     ccy = currency
-    q = lambda x: quantize(x, ccy)
     # one lease at a time: its columns are read and let go (a portfolio's schedules need not fit in
     # memory at once); only the figures, with the facts minus their columns, are kept
     all_figs = []
@@ -112,24 +116,26 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
     all_figs.sort(key=lambda g: (g.facts.lease_id, g.facts.external_id))
     problems = [f for f in all_figs if f.problem]
     t = _Totals([f for f in all_figs if not f.problem])
-    rec = lambda f: f.facts.recognised
-    fin = lambda f: f.facts.recognised and f.facts.kind == "finance"
-    opl = lambda f: f.facts.recognised and f.facts.kind == "operating"
-    variable = {k: q(v) for k, v in (variable_lease_expense or {}).items()}
+    rec: Pred = lambda f: f.facts.recognised
+    fin: Pred = lambda f: f.facts.recognised and f.facts.kind == "finance"
+    opl: Pred = lambda f: f.facts.recognised and f.facts.kind == "operating"
+    variable = {k: quantize(v, ccy) for k, v in (variable_lease_expense or {}).items()}
     variable_total = sum(variable.values(), ZERO)
     end = window.end_date
-    checks: list[dict] = []
-    sections: list[dict] = []
+    checks: list[Json] = []
+    sections: list[Json] = []
     titles = SECTION_TITLES[standard]
     asc = standard == "ASC842"
-    groups = (("operating", opl), ("finance", fin)) if asc else (("amount", rec),)
+    groups: tuple[tuple[str, Pred], ...] = (("operating", opl), ("finance", fin)) if asc else (("amount", rec),)
 
     # ------------------------------------------------------------ P&L and cash amounts
     short = t.sum("lease_cost", lambda f: f.facts.exemption == "short_term")
     low = t.sum("lease_cost", lambda f: f.facts.exemption == "low_value")
     cash_total = t.sum("cash_paid")
     classes = sorted({f.facts.asset_class or "unclassified" for f in t.figs if rec(f)})
-    by_class = lambda attr, c: t.sum(attr, lambda f: rec(f) and (f.facts.asset_class or "unclassified") == c)
+    def by_class(attr: str, c: str) -> Decimal:
+        return t.sum(attr, lambda f: rec(f) and (f.facts.asset_class or "unclassified") == c)
+    rows: list[Json]
     amt_cols = [column("label", "", "text"), column("amount", f"Amount ({ccy})")]
     if not asc:
         rows = [{"key": f"depreciation:{c}", "label": f"Depreciation of right-of-use assets – {c}",
@@ -185,8 +191,8 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
     mcols = [column("label", "", "text")] + ([column(g, g.title()) for g in gnames] + [column("total", "Total")]
                                               if asc else [column("amount", f"Amount ({ccy})")])
 
-    def mrow(key, label, getter, **kw):
-        r = {"key": key, "label": label, **kw}
+    def mrow(key: str, label: str, getter: Callable[[dict[str, Any]], Decimal], **kw: Any) -> Json:
+        r: Json = {"key": key, "label": label, **kw}
         if asc:
             for g in gnames:
                 r[g] = _m(getter(mat_groups[g]), ccy)
@@ -195,8 +201,10 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
             r["amount"] = _m(getter(total_mat), ccy)
         return r
 
-    mrows = [mrow(f"band:{k}", b["label"], lambda m, k=k: m["bands"][k]["amount"])
-             for k, b in enumerate(total_mat["bands"])]
+    def band(k: int) -> Callable[[dict[str, Any]], Decimal]:
+        return lambda m: Decimal(m["bands"][k]["amount"])
+
+    mrows = [mrow(f"band:{k}", b["label"], band(k)) for k, b in enumerate(total_mat["bands"])]
     mrows += [mrow("total_undiscounted", "Total undiscounted lease payments", lambda m: m["total_undiscounted"],
                    total=True),
               mrow("imputed_interest", "Less: imputed interest", lambda m: -m["imputed_interest"]),
@@ -236,8 +244,7 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
     if asc:
         rou_groups, rou_cols = groups, rf_cols
     else:
-        rou_groups = tuple((c, (lambda f, c=c: rec(f) and (f.facts.asset_class or "unclassified") == c))
-                           for c in classes)
+        rou_groups = tuple((c, _class_pred(c)) for c in classes)
         rou_cols = [column("label", "", "text")] + [column(c, c.title()) for c in classes] + [column("total", "Total")]
     rou_rows = _rollforward(ROU_ROWS, t, rou_groups, True, ccy, total_pred=rec)
     sections.append(section("rou_rollforward", titles["rou_rollforward"], rou_cols, rou_rows,
@@ -314,7 +321,7 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
                                          for f in problems[:20])))
     if ledger is not None:
         checks += _ledger_checks(ledger, t, asc, ccy, liab_close, rou_close, short, low)
-    maturity_out = {"bands": [{"label": b["label"], "amount": _m(b["amount"], ccy)} for b in total_mat["bands"]],
+    maturity_out: Json = {"bands": [{"label": b["label"], "amount": _m(b["amount"], ccy)} for b in total_mat["bands"]],
                     "total_undiscounted": _m(total_mat["total_undiscounted"], ccy),
                     "imputed_interest": _m(total_mat["imputed_interest"], ccy),
                     "lease_liability": _m(total_mat["lease_liability"], ccy),
@@ -325,20 +332,25 @@ def build_lease_pack(leases: Iterable[LeaseFacts], *, standard: str, window: Win
                 "total_undiscounted": _m(m["total_undiscounted"], ccy),
                 "imputed_interest": _m(m["imputed_interest"], ccy), "lease_liability": _m(m["lease_liability"], ccy)}
             for g, m in mat_groups.items()}
-    counts = defaultdict(int)
-    for f in t.figs:
-        if f.active or f.liab_close:
-            counts[f.facts.kind] += 1
+    counts: defaultdict[str, int] = defaultdict(int)
+    for fg in t.figs:
+        if fg.active or fg.liab_close:
+            counts[fg.facts.kind] += 1
     return {"source": "lease", "entity": entity, "period": window.label, "window": window.to_dict(),
             "standard": standard, "currency": ccy, "lease_counts": dict(sorted(counts.items())),
             "sections": sections, "maturity_analysis": maturity_out, "checks": checks,
             "checks_ok": all(c["ok"] for c in checks)}
 
 
-def _rollforward(spec, t: _Totals, groups, with_total: bool, ccy: str, total_pred=None) -> list[dict]:
+def _class_pred(c: str) -> Pred:
+    return lambda f: f.facts.recognised and (f.facts.asset_class or "unclassified") == c
+
+
+def _rollforward(spec: Sequence[tuple[str, str, str]], t: _Totals, groups: Sequence[tuple[str, Pred]],
+                 with_total: bool, ccy: str, total_pred: Pred | None = None) -> list[Json]:
     rows = []
     for key, label, attr in spec:
-        r = {"key": key, "label": label}
+        r: Json = {"key": key, "label": label}
         tot = ZERO
         for g, pred in groups:
             v = SIGN.get(key, 1) * t.sum(attr, pred)
@@ -354,7 +366,7 @@ def _rollforward(spec, t: _Totals, groups, with_total: bool, ccy: str, total_pre
     return rows
 
 
-def _rf_text(what: str, rows: list[dict], has_total: bool, ccy: str) -> str:
+def _rf_text(what: str, rows: list[Json], has_total: bool, ccy: str) -> str:
     col = "total" if has_total else "amount"
     v = {r["key"]: Decimal(r[col]) for r in rows}
     parts = [f"{what} moved from {fmt(v['opening'], ccy)} to {fmt(v['closing'], ccy)}"]
@@ -369,7 +381,7 @@ def _rf_text(what: str, rows: list[dict], has_total: bool, ccy: str) -> str:
     return "; ".join(parts) + "."
 
 
-def _weighted(figs: Sequence[LeaseFigures], pred, end) -> tuple[str | None, str | None]:
+def _weighted(figs: Sequence[LeaseFigures], pred: Pred, end: date) -> tuple[str | None, str | None]:
     wt_term = wt_rate = ZERO
     sum_l = sum_p = ZERO
     for f in figs:
@@ -388,12 +400,14 @@ def _weighted(figs: Sequence[LeaseFigures], pred, end) -> tuple[str | None, str 
 
 
 def _ledger_checks(ledger: LedgerFigures, t: _Totals, asc: bool, ccy: str, liab_close: Decimal,
-                   rou_close: Decimal, short: Decimal, low: Decimal) -> list[dict]:
+                   rou_close: Decimal, short: Decimal, low: Decimal) -> list[Json]:
     b, mv = ledger.balances, ledger.movements
-    g = lambda d, k: d.get(k, ZERO)
-    rec = lambda f: f.facts.recognised
-    opl = lambda f: rec(f) and f.facts.kind == "operating"
-    not_opl = lambda f: rec(f) and not opl(f)
+    def g(d: Mapping[str, Decimal], k: str) -> Decimal:
+        return d.get(k, ZERO)
+
+    rec: Pred = lambda f: f.facts.recognised
+    opl: Pred = lambda f: rec(f) and f.facts.kind == "operating"
+    not_opl: Pred = lambda f: rec(f) and not opl(f)
     src = "ledger (approved journals)"
     out = [
         check("ledger_lease_liability", -(g(b, "LEASE_LIABILITY_CURRENT") + g(b, "LEASE_LIABILITY_NONCURRENT")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ..calendar import add_months
 from ..money import quantize
@@ -72,7 +73,7 @@ def flow_band_amounts(figs: Iterable[LeaseFigures], end: date, bounds: Sequence[
 
 
 def maturity_table(figs: Sequence[LeaseFigures], end: date, standard: str, currency: str,
-                   bounds: Sequence[int] | None = None) -> dict:
+                   bounds: Sequence[int] | None = None) -> dict[str, Any]:
     """Bounds are in months and whole years (12, 24, 60 …).
     ``{bands: [{label, amount}], total_undiscounted, imputed_interest, lease_liability, current,
     noncurrent}`` as Decimals."""

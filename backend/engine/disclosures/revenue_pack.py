@@ -19,7 +19,7 @@ the window)`` per contract (first in, first out).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -71,7 +71,7 @@ class _Book:
     active: bool
 
 
-def _book(r, w: Window) -> _Book | None:
+def _book(r: Any, w: Window) -> _Book | None:
     c = r.columns
     n = len(c.keys)
     m = r.m
@@ -85,7 +85,7 @@ def _book(r, w: Window) -> _Book | None:
     active = a <= b and w.start_index - first <= n - 1
     rng = range(a, b + 1) if active else range(0)
 
-    def at(col, k):
+    def at(col: Sequence[int], k: int) -> Decimal:
         return m(col[k]) if 0 <= k < n else ZERO
 
     if not active:  # ended before the window: its balances stay at the last row
@@ -107,7 +107,7 @@ def _book(r, w: Window) -> _Book | None:
 
 def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str, window: Window, currency: str,
                        entity: str, policy: Mapping[str, Any] | None = None,
-                       ledger: Mapping[str, RevenueLedger] | None = None) -> dict:
+                       ledger: Mapping[str, RevenueLedger] | None = None) -> dict[str, Any]:
     """The pack for ``scope`` over ``window``; ``policy`` is the entity's revenue policy snapshot
     (``RevenuePolicy.to_dict()``; default: the one recorded on the first result); ``ledger`` maps a
     standard to its approved journal figures for the tie-out."""
@@ -116,7 +116,7 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
         raise EngineError("invalid_scope", "scope is IFRS15, ASC606 or COMBINED.", field="scope")
     stds = STANDARDS if scope == "COMBINED" else (scope,)
     ccy = currency
-    checks: list[dict] = []
+    checks: list[dict[str, Any]] = []
     items = sorted(contracts, key=lambda x: x.contract_id)
     other = [x for x in items if x.contract.currency != ccy]
     items = [x for x in items if x.contract.currency == ccy]
@@ -139,7 +139,7 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
             else [column("amount", f"Amount ({ccy})")])
     vcols = [s for s in stds] + (["difference"] if scope == "COMBINED" else [])
 
-    def row(key: str, label: str, values: Mapping[str, Decimal], **kw) -> dict:
+    def row(key: str, label: str, values: Mapping[str, Decimal], **kw: Any) -> dict[str, Any]:
         r: dict[str, Any] = {"key": key, "label": label, **kw}
         if scope == "COMBINED":
             for s in stds:
@@ -149,10 +149,10 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
             r["amount"] = money(values.get(stds[0], ZERO), ccy)
         return r
 
-    def total(attr: str, s: str, pred=lambda cid: True) -> Decimal:
-        return sum((getattr(b, attr) for cid, b in books[s].items() if pred(cid)), ZERO)
+    def total(attr: str, s: str) -> Decimal:
+        return sum((getattr(b, attr) for b in books[s].values()), ZERO)
 
-    sections: list[dict] = []
+    sections: list[dict[str, Any]] = []
     by_id = {x.contract_id: x for x in items}
 
     # ------------------------------------------------------------ disaggregation
@@ -232,7 +232,7 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
     rpo: dict[str, dict[str, Decimal]] = {s: defaultdict(Decimal) for s in stds}
     years: set[str] = set()
     expedients: dict[str, dict[str, int]] = {s: defaultdict(int) for s in stds}
-    late = {s: [] for s in stds}
+    late: dict[str, list[str]] = {s: [] for s in stds}
     for x in items:
         for s in stds:
             r = x.results.get(s)
@@ -281,7 +281,10 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
                                    "values": vcols[:len(stds)]}))
 
     # ------------------------------------------------------------ judgements
-    ssp, vc, fin, coll, constrained = defaultdict(int), defaultdict(int), 0, defaultdict(int), []
+    ssp: defaultdict[str, int] = defaultdict(int)
+    vc: defaultdict[str, int] = defaultdict(int)
+    coll: defaultdict[str, int] = defaultdict(int)
+    fin, constrained = 0, []
     for x in items:
         c = x.contract
         for po in c.performance_obligations:
@@ -358,7 +361,7 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
             net_a = (ba.ca_close - ba.cl_close) if ba else ZERO
             rpo_i = ri.m(ri.rpo.total) if ri else ZERO
             rpo_a = ra.m(ra.rpo.total) if ra else ZERO
-            codes = {}
+            codes: dict[str, list[str]] = {}
             for r in (ri, ra):
                 for d in (r.divergences if r else ()):
                     codes.setdefault(d["code"], []).append(f"{d['standard']}: {d['effect']}")
@@ -388,7 +391,7 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
     for s, lg in (ledger or {}).items():
         if s not in stds:
             continue
-        g = lambda d, k: d.get(k, ZERO)
+        g: Callable[[Mapping[str, Decimal], str], Decimal] = lambda d, k: d.get(k, ZERO)
         src = "ledger (approved journals)"
         v = bal[s]
         checks += [check(f"ledger_revenue:{s}", -g(lg.movements, "REVENUE"), v["revenue"], source=src,
@@ -408,7 +411,7 @@ def build_revenue_pack(contracts: Sequence[RevenueContractFacts], *, scope: str,
     return out
 
 
-def _open_at(r, w: Window) -> bool:
+def _open_at(r: Any, w: Window) -> bool:
     """A contract without a row in the window still has RPO if it starts later."""
     keys = r.columns.keys
     return bool(keys) and month_index(keys[0]) > w.end_index
