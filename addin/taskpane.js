@@ -23,6 +23,7 @@
     pullJournals: ["journals/pull", "none"],
     approveSelected: ["journals/approve", "active"],
     exportJournals: ["journals/export", "none"],
+    disclosurePack: ["disclosures/lease", "none"],
   };
   const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected"]);
 
@@ -279,6 +280,9 @@
     const v = (id) => ($(id) ? $(id).value : "");
     // Without lease rows selected, the server takes every confirmed lease of the entity filter.
     if (name === "pullSchedule") return { standard: v("standard") || "IFRS16", entity: v("entity") };
+    if (name === "disclosurePack") {
+      return { entity: v("entity"), period: v("period").trim(), standard: v("standard") || "IFRS16" };
+    }
     if (name === "pullJournals" || name === "exportJournals") {
       const args = { entity: v("entity"), period: v("period").trim() };
       if (name === "pullJournals" && v("status")) args.status = [v("status")];

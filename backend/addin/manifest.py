@@ -28,6 +28,8 @@ BUTTONS = (
     ("Approve", "Approve selected", "Approve the journal entries of the selected rows (four eyes apply).",
      "approveSelected"),
     ("Export", "Export", "Write the ERP export (approved lines with GL accounts) to a sheet.", "exportJournals"),
+    ("Disclosures", "Disclosure pack", "Write the lease disclosure pack (entity, period, standard in the pane) as "
+     "sheets, with its tie-out status.", "disclosurePack"),
 )
 
 

@@ -10,8 +10,8 @@ from backend import __version__
 from backend.api import errors
 from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
-from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
-                                platform, webhooks)
+from backend.api.routes import (addin, audit, disclosures, engine, entities, identity, jobs, journals,
+                                lease_config, leases, platform, webhooks)
 from backend.dashboard import router as dashboard_router
 from backend.mcp.gate import Gate
 from backend.mcp.http import METADATA_PATH as MCP_METADATA_PATH, PATH as MCP_PATH, McpHttp
@@ -31,13 +31,15 @@ TAGS = [
     {"name": "jobs", "description": "Asynchronous jobs (engine runs, closes): status and progress"},
     {"name": "webhooks", "description": "Signed event deliveries (Standard Webhooks) to subscribed URLs, with retries "
                                         "over 24 h and a delivery log; see docs/webhooks.md"},
+    {"name": "disclosures", "description": "Disclosure packs (IFRS 16 / ASC 842; IFRS 15 / ASC 606) as JSON or XLSX, "
+                                           "tied out to the ledger, with auditor narrative overrides"},
     {"name": "excel add-in", "description": "The Excel task pane's calls: xlwings book JSON in, actions out "
                                             "(needs XLWINGS_LICENSE_KEY; the manifest is at /addin/manifest.xml)"},
 ]
 
 # Every router of the public API; the permission-matrix test walks exactly these.
 ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router, leases.router,
-           lease_config.router, engine.router, webhooks.router, journals.router, addin.router]
+           lease_config.router, engine.router, webhooks.router, journals.router, addin.router, disclosures.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:

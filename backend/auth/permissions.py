@@ -54,6 +54,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "journals.post": PREPARE,
     "account_mapping.read": READ,
     "account_mapping.write": CONFIGURE,
+    # disclosure packs: everyone reads; auditor narrative overrides need APPROVER and above
+    "disclosures.read": READ,
+    "disclosures.override": APPROVE,
 }
 
 # Actions only a person may take, whatever the token's role: approvals and reversals (four eyes),

@@ -15,7 +15,8 @@ EVENT_TYPES: dict[str, str] = {
     "close.completed": "A monthly close finished writing its draft journals.",
     "period.locked": "A period was locked for an entity and standard.",
     "period.unlocked": "A period was reopened.",
-    "disclosure.generated": "A disclosure pack was generated (emitted once disclosures ship).",
+    "disclosure.generated": "A disclosure pack was generated (JSON or XLSX): entity, standard, period, whether it "
+                            "was stored for a locked period, its SHA-256 and the failing tie-out checks.",
 }
 
 

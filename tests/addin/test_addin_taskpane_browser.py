@@ -89,7 +89,8 @@ def test_task_pane_extract_confirm_pull_and_approve(browser, live_server, client
     browser.add_init_script(f"window.__FAKE_BOOK__ = {json.dumps(json.dumps(fake_state()))};\n{FAKE}\n{SPY}")
     browser.goto(f"{live_server}/addin/taskpane.html")
     assert browser.eval("Object.keys(fakeExcel.ribbon).sort().join(',')") == (
-        "approveSelected,confirmLeases,exportJournals,extractLeases,pullJournals,pullSchedule,validateLeases")
+        "approveSelected,confirmLeases,disclosurePack,exportJournals,extractLeases,pullJournals,pullSchedule,"
+        "validateLeases")
     assert _sign_in(browser, demo.owner_token) == "OWNER"
     assert browser.eval("fakeExcel.stored['ledger-layer-token']") == demo.owner_token  # Office storage
     assert demo.owner_token not in json.dumps(_state(browser))  # never in the workbook
@@ -150,4 +151,12 @@ def test_task_pane_extract_confirm_pull_and_approve(browser, live_server, client
     assert statuses == {"approved"}
     entries = client.get("/v1/journal-entries", headers=demo.headers(), params={"limit": 200}).json()["data"]
     assert entries and {e["status"] for e in entries} == {"approved"}
+
+    # Disclosure pack: written as its own sheets; the tie-out status shows in the pane.
+    browser.eval("document.getElementById('entity').value = 'DEMO-US'; "
+                 "document.getElementById('period').value = '2026-01'; true")
+    msg = _click_and_wait(browser, "disclosurePack", "Tie-out:")
+    assert "Disclosures – IFRS 16 – 2026-01" in msg
+    names = [x["name"] for x in _state(browser)["sheets"]]
+    assert "Disclosures – IFRS 16 – 2026-01" in names and "Tie-out – IFRS 16 – 2026-01" in names
     assert not [c for c in browser.console if c.startswith("EXCEPTION")]

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from backend.addin import bridge, lease_actions, manifest, payload, result_actions
+from backend.addin import bridge, disclosure_actions, lease_actions, manifest, payload, result_actions
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.schemas.common import ERROR_RESPONSES
@@ -79,6 +79,8 @@ _book_route("/journals/approve", "addin_approve_journals", "journals.approve", r
             "Approve the entries of the selected 'Journals' rows (human, four eyes, open period)")
 _book_route("/journals/export", "addin_export_journals", "journals.export", result_actions.export_sheet,
             "Write the ERP export (approved lines with GL accounts) to the 'Journal export' sheet")
+_book_route("/disclosures/lease", "addin_disclosure_pack", "disclosures.read", disclosure_actions.write_pack,
+            "Write the lease disclosure pack (args: entity, period, standard) as sheets, with its tie-out status")
 
 
 @router.get("/session", operation_id="addin_session", summary="Who is signed in, and whether the add-in is enabled")
