@@ -6,7 +6,7 @@ from backend.mcp.catalogue import all_tools
 
 EXPECTED = {"portfolio.search", "portfolio.summary", "needs_attention", "lease.detail", "lease.schedule",
             "lease.validate_enhanced", "lease.confirm", "engine.run", "close.preview", "journal.search",
-            "journal.summary", "journal.detail", "summary.draft"}
+            "journal.summary", "journal.detail", "summary.draft", "disclosures.get"}
 
 
 def test_list_tools_names_schemas_examples(mcp, demo):
@@ -74,6 +74,9 @@ def test_call_each_tool_end_to_end(mcp, demo, make_lease, drain, audit_rows):
     narrative = mcp.ok(owner, "summary.draft", {"entity": "DEMO-US", "period": "2026-01"})
     assert narrative["status"] == "draft" and narrative["requires_human_review"]
     assert narrative["sections"][0]["facts"]["leases_commenced"][0]["lease_id"] == lease["id"]
+
+    pack = mcp.ok(owner, "disclosures.get", {"entity": "DEMO-US", "period": "2026-01", "standard": "IFRS16"})
+    assert pack["standard"] == "IFRS16" and pack["sections"] and pack["checks"]
 
     attention = mcp.ok(owner, "needs_attention", {"older_than_days": 0})
     assert attention["unapproved_journals"] and attention["failed_webhooks"]["visible"] is True
