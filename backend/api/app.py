@@ -12,7 +12,7 @@ from backend.api import errors
 from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
-                                platform, webhooks)
+                                platform, revenue, webhooks)
 from backend.dashboard import router as dashboard_router
 from backend.jobs.worker import start_background
 from backend.services.platform.audit_writer import AuditWriter
@@ -27,6 +27,9 @@ TAGS = [
     {"name": "leases", "description": "Lease drafts, validation, confirmation, schedules"},
     {"name": "lease configuration", "description": "Lease policy, IBR matrix, FX rates, period locks"},
     {"name": "engine", "description": "Engine runs with lineage, monthly close"},
+    {"name": "revenue", "description": "Revenue contracts (IFRS 15 / ASC 606): drafts, extract, confirm, runs, "
+                                       "schedules, RPO, dead-letter queue, SSP matrix, policy snapshots, period "
+                                       "locks, close, journals"},
     {"name": "journals", "description": "Journal entries: approval (four eyes), reversal, posting, summary, ERP export; account mapping"},
     {"name": "jobs", "description": "Asynchronous jobs (engine runs, closes): status and progress"},
     {"name": "webhooks", "description": "Signed event deliveries (Standard Webhooks) to subscribed URLs, with retries "
@@ -37,7 +40,7 @@ TAGS = [
 
 # Every router of the public API; the permission-matrix test walks exactly these.
 ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router, leases.router,
-           lease_config.router, engine.router, webhooks.router, journals.router, addin.router]
+           lease_config.router, engine.router, webhooks.router, journals.router, addin.router, revenue.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:

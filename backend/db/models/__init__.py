@@ -9,3 +9,5 @@ from backend.db.models.journals import CloseRun, JournalEntry, JournalLine  # no
 from backend.db.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: F401
 from backend.db.models.account_mapping import REVERSAL_ONCE, AccountMapping  # noqa: F401
 from backend.db.models.web import PasswordLink, SignInAttempt, WebSession  # noqa: F401
+from backend.db.models.revenue import (  # noqa: F401
+    RevenueContract, RevenueDeadLetter, RevenuePolicySnapshot, RevenueRun, SspMatrixRow)

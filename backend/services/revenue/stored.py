@@ -1,0 +1,135 @@
+"""A revenue run's schedule as stored (integer minor units, column-wise JSON) and read back.
+
+``StoredResult`` has the attributes the engine's ``period_postings`` reads, so the close and the
+catch-up routing post from the stored run exactly what the engine computed, without a replay.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from backend.engine.calendar import period_end
+from backend.engine.money import from_minor
+from backend.engine.revenue import RevenueResult
+from backend.engine.revenue.postings import period_postings, posting_periods
+
+FIELDS = ("revenue_total", "billed", "receivable", "contract_asset", "contract_liability", "interest")
+COSTS = ("capitalised", "amortisation", "expensed", "closing")
+
+
+def encode_columns(r: RevenueResult) -> str:
+    c = r.columns
+    cols: dict[str, Any] = {f: getattr(c, f) for f in FIELDS}
+    cols["revenue"] = c.revenue
+    if r.costs.any:
+        cols["costs"] = {f: getattr(r.costs, f) for f in COSTS}
+    return json.dumps(cols, separators=(",", ":"))
+
+
+def period_keys(first: str, count: int) -> list[str]:
+    n0 = int(first[:4]) * 12 + int(first[5:]) - 1
+    return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(n0, n0 + count)]
+
+
+class _Ends(Sequence):
+    __slots__ = ("keys",)
+
+    def __init__(self, keys: list[str]):
+        self.keys = keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, k):
+        return period_end(self.keys[k])
+
+
+class _Cols:
+    def __init__(self, keys: list[str], blob: dict):
+        self.keys, self.ends = keys, _Ends(keys)
+        for f in FIELDS:
+            setattr(self, f, blob[f])
+        self.revenue = blob["revenue"]
+
+
+class _Costs:
+    def __init__(self, n: int, blob: dict | None):
+        for f in COSTS:
+            setattr(self, f, (blob or {}).get(f) or [0] * n)
+        self.any = blob is not None
+
+
+class StoredResult:
+    """The stored run, shaped like the engine's ``RevenueResult`` for postings and schedule reads."""
+
+    def __init__(self, *, standard: str, currency: str, external_id: str, entity: str, po_ids: Sequence[str],
+                 first_period: str, period_count: int, columns: str):
+        self.standard, self.currency, self.external_id, self.entity = standard, currency, external_id, entity
+        self.po_ids = tuple(po_ids)
+        keys = period_keys(first_period, period_count)
+        blob = json.loads(columns)
+        self.columns = _Cols(keys, blob)
+        self.costs = _Costs(len(keys), blob.get("costs"))
+        self._index = {k: i for i, k in enumerate(keys)}
+
+    @classmethod
+    def of_run(cls, run) -> "StoredResult":
+        sm = run.summary
+        return cls(standard=run.standard, currency=run.currency, external_id=sm["external_id"], entity=sm["entity"],
+                   po_ids=sm["po_ids"], first_period=run.first_period, period_count=run.period_count,
+                   columns=run.columns)
+
+    def period_index(self, period: str) -> int:
+        from backend.engine.errors import EngineError
+
+        try:
+            return self._index[period]
+        except KeyError:
+            raise EngineError("period_outside_schedule", f"{period} is not a period of this contract's schedule.",
+                              field="period") from None
+
+    def postings(self, period: str):
+        return period_postings(self, period) if period in self._index else []
+
+    def rows(self) -> list[dict]:
+        m = lambda u: str(from_minor(u, self.currency))  # noqa: E731
+        c = self.columns
+        out = []
+        for k, key in enumerate(c.keys):
+            row = {"period": key, "period_end": c.ends[k],
+                   "revenue": {p: m(v) for p, v in zip(self.po_ids, c.revenue[k])}}
+            row.update({f: m(getattr(c, f)[k]) for f in FIELDS})
+            if self.costs.any:
+                row["contract_costs"] = {f: m(getattr(self.costs, f)[k]) for f in COSTS}
+            out.append(row)
+        return out
+
+
+def result_summary(r: RevenueResult) -> dict:
+    """The run's headline figures (everything of ``to_dict`` but the periods), money as strings."""
+    m = lambda u: str(from_minor(u, r.currency))  # noqa: E731
+    rpo = r.rpo
+    return {
+        "external_id": r.external_id, "entity": r.entity, "po_ids": list(r.po_ids),
+        "contract_exists": r.contract_exists, "transaction_price": r.transaction_price.to_dict(),
+        "ssp_total": str(r.ssp_total), "ssp": {p: str(v) for p, v in zip(r.po_ids, r.ssps)},
+        "allocation": {p: m(v) for p, v in zip(r.po_ids, r.allocation)},
+        "rpo": {"as_of": rpo.as_of.isoformat(), "total": m(rpo.total),
+                "within_12_months": m(rpo.within_12_months), "after_12_months": m(rpo.after_12_months)},
+        "total_revenue": str(r.total_revenue()), "divergences": list(r.divergences), "rationale": list(r.rationale),
+        "policy": r.policy, "events": list(r.events),
+        "contract_cost_notes": list(r.costs.notes) if r.costs.any else []}
+
+
+def engine_posting_periods(r) -> list[str]:
+    return posting_periods(r)
+
+
+def to_decimal(v: str | None) -> Decimal | None:
+    return None if v is None else Decimal(v)
+
+
+__all__ = ["StoredResult", "encode_columns", "result_summary", "period_keys", "engine_posting_periods", "date"]
