@@ -85,14 +85,15 @@ def _table(grid: Grid, names: tuple[str, ...], cols: dict[str, str]):
     out = []
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        rec = {}
+        rec, cells = {}, {}
         for c, f in index.items():
             v = row[c] if c < len(row) else None
             t = _text(v, f)
+            cells[f] = f"{sheet}!{col_letters(c)}{r + 1}" if not grid.csv else f"{sheet}!{r + 1}:{c + 1}"
             if t is not None:
-                rec[f] = (t, f"{sheet}!{col_letters(c)}{r + 1}" if not grid.csv else f"{sheet}!{r + 1}:{c + 1}")
+                rec[f] = (t, cells[f])
         if rec and not str(rec.get("external_id", ("",))[0]).startswith("#"):
-            rec["_row"] = r + 1
+            rec["_row"], rec["_cells"] = r + 1, cells
             out.append(rec)
     return sheet, out
 
@@ -123,7 +124,9 @@ def extract_revenue(grid: Grid) -> RevenueExtract:
             prov: dict[str, Any] = {"_row": rec["_row"]}
             for f in ("entity", "external_id", "customer", "currency", "start_date"):
                 if f in rec:
-                    d[f], prov[f] = rec[f]
+                    d[f] = rec[f][0]
+                if f in rec["_cells"]:
+                    prov[f] = rec["_cells"][f]
             if "currency" in d:
                 d["currency"] = d["currency"].upper()
             if "fixed" in rec:
@@ -160,7 +163,8 @@ def _add_po(out: RevenueExtract, i: int, rec: dict) -> None:
               "delivered_date", "quantity"):
         if f in rec:
             po[f] = rec[f][0]
-            prov[f"performance_obligations[{k}].{f}"] = rec[f][1]
+        if f in rec["_cells"]:  # blank cells too: a missing value's issue points at its cell
+            prov[f"performance_obligations[{k}].{f}"] = rec["_cells"][f]
     for f in ("pattern", "ssp_method"):
         if f in po:
             po[f] = po[f].strip().lower().replace(" ", "_").replace("-", "_")

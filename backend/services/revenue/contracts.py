@@ -125,7 +125,7 @@ def list_contracts(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None,
                    entity: str | None = None, customer: str | None = None, status: str | None = None,
                    standard: str | None = None, start_from: date | None = None,
                    start_to: date | None = None) -> Page:
-    spec = SortSpec.parse(sort, ["created_at", "start_date", "external_id"])
+    spec = SortSpec.parse(sort, ["created_at", "external_id"])  # non-null keys (keyset pagination)
     stmt = select(RevenueContract)
     filters = {"entity": entity, "customer": customer, "status": status, "standard": standard,
                "start_from": start_from, "start_to": start_to}

@@ -38,7 +38,9 @@ def _cell_issues(result: RevenueExtract, i: int) -> list[dict]:
         parse_contract({**result.drafts[i], "entity": result.drafts[i].get("entity") or "E"})
     except InvalidRevenueInput as exc:
         for e in exc.errors:
-            cell = prov.get(e["field"]) or next((v for k, v in prov.items() if e["field"].startswith(k)), None)
+            cell = prov.get(e["field"]) or next((v for k, v in prov.items()
+                                                 if e["field"].startswith(k + ".") or e["field"].startswith(k + "[")),
+                                                None)
             out.append({"severity": "error", "field": e["field"], "code": e["code"], "message": e["message"],
                         "sheet": cell.split("!")[0] if cell else None, "cell": cell})
     return out
