@@ -28,6 +28,14 @@ BUTTONS = (
     ("Approve", "Approve selected", "Approve the journal entries of the selected rows (four eyes apply).",
      "approveSelected"),
     ("Export", "Export", "Write the ERP export (approved lines with GL accounts) to a sheet.", "exportJournals"),
+    ("ExtractContracts", "Extract contracts", "Read the revenue contract sheets and store the drafts with their issues.",
+     "extractContracts"),
+    ("ValidateContracts", "Validate contracts", "Validate the selected rows of the Revenue contracts sheet.",
+     "validateContracts"),
+    ("ConfirmContracts", "Confirm contracts", "Confirm the selected contracts; both books are recognised.",
+     "confirmContracts"),
+    ("RevenueSchedule", "Revenue schedule + RPO", "Write revenue schedules and remaining performance obligations.",
+     "pullRevenueSchedules"),
 )
 
 

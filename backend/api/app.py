@@ -12,7 +12,7 @@ from backend.api import errors
 from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
-                                platform, revenue, webhooks)
+                                platform, revenue, revenue_addin, webhooks)
 from backend.dashboard import router as dashboard_router
 from backend.jobs.worker import start_background
 from backend.services.platform.audit_writer import AuditWriter
@@ -40,7 +40,7 @@ TAGS = [
 
 # Every router of the public API; the permission-matrix test walks exactly these.
 ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router, leases.router,
-           lease_config.router, engine.router, webhooks.router, journals.router, addin.router, revenue.router]
+           lease_config.router, engine.router, webhooks.router, journals.router, addin.router, revenue.router, revenue_addin.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:
