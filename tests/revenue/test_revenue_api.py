@@ -94,3 +94,23 @@ def test_extract_csv_and_hostile_files(client, demo):
     # atomic: a file whose ids are taken stores nothing
     again = client.post("/v1/revenue/contracts/extract/file", headers=h, files={"file": ("c.csv", csv.encode(), "text/csv")})
     assert again.status_code == 409 and again.json()["error"]["code"] == "contract_exists"
+
+
+def test_moving_periods_is_the_engines_posting_periods():
+    from backend.engine.revenue import RevenuePolicy, parse_contract, parse_event, posting_periods, recognise_books
+    from backend.services.revenue.stored import moving_periods
+    from bench.bench_revenue_workflow import contract
+    from backend.workbooks.revenue_extract import extract_revenue
+    from backend.workbooks import read_xlsx
+    from backend.workbooks.revenue_template import build_template
+
+    inputs = [contract(i) for i in range(12)] + extract_revenue(read_xlsx(build_template())).drafts
+    inputs.append({**saas("COST"), "costs_to_obtain": [{"date": "2026-01-15", "amount": "1200.00",
+                                                         "amortisation_months": 36}]})
+    for d in inputs:
+        c = parse_contract({**d, "entity": "E"})
+        for pol in (RevenuePolicy(), RevenuePolicy(ratable_convention="monthly", costs_to_obtain_expedient=False)):
+            evs = [parse_event({"type": "MODIFICATION", "effective_date": "2026-05-01", "treatment": "prospective",
+                                "changes": {"consideration_delta": "100.00"}}, "USD")] if d.get("external_id") == "SAAS-001" else []
+            for r in recognise_books(c, pol, events=evs).values():
+                assert moving_periods(r) == posting_periods(r)

@@ -17,6 +17,9 @@ def _matrix_sku_contract():
 
 def test_failed_run_goes_to_dlq_and_recalculate_fixes_it(client, demo, rt, drain):
     h = demo.headers()
+    hook = client.post("/v1/webhook-endpoints", headers=h, json={
+        "url": "https://hooks.example.com/ledger", "event_types": ["contract.confirmed", "contract.recalculated"]})
+    assert hook.status_code == 201, hook.text
     created = client.post("/v1/revenue/contracts", headers=h, json=_matrix_sku_contract())
     assert created.status_code == 201 and created.json()["issues"] == [], created.text
     cid = created.json()["id"]

@@ -9,6 +9,8 @@ run's postings for every later period. Locked periods are never written.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from functools import partial
 from dataclasses import dataclass, field
@@ -19,9 +21,7 @@ from sqlalchemy import select, update
 from backend.db.ids import new_id
 from backend.db.models import Entity, JournalEntry, RevenueContract, RevenueDeadLetter, RevenueRun
 from backend.engine.errors import EngineError
-from backend.engine.leases.fingerprint import sha256_of
-from backend.engine.revenue import (RevenueResult, parse_contract, parse_event, period_postings, posting_periods,
-                                    recognise_books)
+from backend.engine.revenue import RevenueResult, parse_contract, parse_event, period_postings, recognise_books
 from backend.engine.routing import PeriodLocks, route_entries
 from backend.services.ledger.locks import load_locks
 from backend.services.ledger.writer import Provenance, write_entries_many
@@ -30,7 +30,7 @@ from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput, NotFound
 from backend.services.platform.pagination import Page, SortSpec, paginate
 from backend.services.revenue.config import BOOKS, PolicyRecord, current_policy, load_ssp, policy_version
-from backend.services.revenue.stored import StoredResult, encode_columns, result_summary
+from backend.services.revenue.stored import StoredResult, encode_columns, moving_periods, result_summary
 from backend.webhooks.outbox import emit_many, wants
 
 SOURCE_TYPE = "revenue_contract"
@@ -44,6 +44,7 @@ class Inputs:
     policy: PolicyRecord
     ssp_version: int
     ssp_rows: list[dict]
+    _ssp_json: str | None = None
 
     @classmethod
     def load(cls, s, entity: Entity) -> "Inputs":
@@ -51,8 +52,10 @@ class Inputs:
         return cls(current_policy(s, entity), v, rows)
 
     def hash_of(self, data: dict, events: list[dict]) -> str:
-        return sha256_of({"contract": data, "policy": self.policy.data, "ssp_rows": self.ssp_rows,
-                          "events": events})
+        if self._ssp_json is None:
+            self._ssp_json = json.dumps([self.policy.data, self.ssp_rows], sort_keys=True, default=str)
+        body = json.dumps([data, events], sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256((self._ssp_json + body).encode()).hexdigest()
 
 
 def engine_input(contract: RevenueContract, entity: Entity) -> dict:
@@ -79,6 +82,7 @@ class NewRun:
     entries: list = field(default_factory=list)
     caught_up: list[str] = field(default_factory=list)
     posts: list[str] = field(default_factory=list)
+    inputs_hash: str = ""  # SHA-256 of the stored inputs (contract, policy snapshot, SSP rows, events)
 
 
 def _old_posted(s, old: RevenueRun | None) -> set[str]:
@@ -104,7 +108,7 @@ def plan(s, new: NewRun, locks: PeriodLocks) -> NewRun:
         catch_up_event=CATCH_UP_EVENT)
     new.entries, new.caught_up = entries, caught
     skip = set(caught)
-    new.posts = [p for p in posting_periods(r) if p not in skip]
+    new.posts = [p for p in moving_periods(r) if p not in skip]
     return new
 
 
@@ -129,7 +133,7 @@ def persist(s, tenant_id: str, runs: list[NewRun], *, job_id: str | None, actor_
             "effective_date": n.effective_date, "is_current": True,
             "base_run_id": (n.supersedes.base_run_id or n.supersedes.id) if n.supersedes else None,
             "supersedes_run_id": n.supersedes.id if n.supersedes else None, "job_id": job_id,
-            "inputs_hash": r.inputs_hash, "engine_version": r.engine_version,
+            "inputs_hash": n.inputs_hash, "engine_version": r.engine_version,
             "policy_version": n.inputs.policy.version, "ssp_version": n.inputs.ssp_version, "currency": r.currency,
             "first_period": r.columns.keys[0], "period_count": len(r.columns.keys),
             "posting_periods": ",".join(n.posts), "summary": summary, "columns": encode_columns(r),
@@ -243,9 +247,10 @@ def initial_recognition(rt: Runtime, tenant_id: str, contract_ids: list[str], *,
                 failed.append((contract, "INITIAL_RECOGNITION", todo, exc,
                                inputs.hash_of(contract.data, contract.events or [])))
                 continue
+            h = inputs.hash_of(contract.data, contract.events or [])
             for std, r in results.items():
                 new_runs.append(plan(s, NewRun(contract, r, new_id(), "INITIAL_RECOGNITION",
-                                               contract.start_date or date.min, inputs), locks))
+                                               contract.start_date or date.min, inputs, inputs_hash=h), locks))
         computed = time.perf_counter()
     with rt.db.session(tenant_id, write=True) as s:
         again = set(current_runs(s, contract_ids)) - set(done)
@@ -269,7 +274,7 @@ def _events_and_audit(s, tenant_id: str, new_runs: list[NewRun], dead: list[dict
     rows = [dict(now=now, tenant_id=tenant_id, kind="change", outcome="success", action="revenue.run",
                  resource_type="revenue_run", resource_id=n.run_id, actor_user_id=actor_user_id,
                  request_id=request_id, details={"contract_id": n.contract.id, "standard": n.result.standard,
-                                                 "run_type": n.run_type, "inputs_hash": n.result.inputs_hash,
+                                                 "run_type": n.run_type, "inputs_hash": n.inputs_hash,
                                                  "supersedes_run_id": n.supersedes.id if n.supersedes else None})
             for n in new_runs]
     rows += [dict(now=now, tenant_id=tenant_id, kind="change", outcome="failure", action="revenue.run_failed",
@@ -325,7 +330,8 @@ def rerun(rt: Runtime, tenant_id: str, contract_id: str, *, run_type: str, event
                 typ = run_type if (current.get((contract_id, std)) or run_type != "RECALCULATION") \
                     else "INITIAL_RECOGNITION"
                 new_runs.append(plan(s, NewRun(contract, r, new_id(), typ, eff, inputs,
-                                               supersedes=current.get((contract_id, std))), locks))
+                                               supersedes=current.get((contract_id, std)),
+                                               inputs_hash=inputs.hash_of(contract.data, events)), locks))
         except EngineError as exc:
             failure = (exc, inputs.hash_of(contract.data, events))
     with rt.db.session(tenant_id, write=True) as s:

@@ -124,6 +124,23 @@ def result_summary(r: RevenueResult) -> dict:
         "contract_cost_notes": list(r.costs.notes) if r.costs.any else []}
 
 
+def moving_periods(r) -> list[str]:
+    """The periods in which ``r`` posts (the engine's ``posting_periods``), from the integer columns
+    directly: a period posts when any line of its entry would be non-zero (billing, revenue,
+    interest, a change of the net contract position, contract costs). A test pins it to the
+    engine's ``posting_periods``; this is ~100× cheaper than building every entry."""
+    c, co = r.columns, r.costs
+    out = []
+    prev_a = prev_l = 0
+    for k, key in enumerate(c.keys):
+        a, li = c.contract_asset[k], c.contract_liability[k]
+        if (c.billed[k] or c.interest[k] or a != prev_a or li != prev_l or any(c.revenue[k])
+                or co.capitalised[k] or co.amortisation[k] or co.expensed[k]):
+            out.append(key)
+        prev_a, prev_l = a, li
+    return out
+
+
 def engine_posting_periods(r) -> list[str]:
     return posting_periods(r)
 
