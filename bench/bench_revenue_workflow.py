@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -58,18 +60,23 @@ def _child_drain(url: str, secret: str, index: int) -> None:
         pass
 
 
-def drain(rt, workers: int) -> None:
-    """What `ledger-layer worker --processes N` does: N processes claiming from one queue."""
-    if workers == 1:
-        _child_drain(rt.settings.database_url, rt.secret_key, 0)
-        return
+def _cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def drain(rt, workers: int) -> float:
+    """What `ledger-layer worker --processes N` does: N processes claiming from one queue.
+    Returns the CPU seconds the worker processes used (the machine may be shared: see load)."""
     import multiprocessing as mp
 
+    before = _cpu_children()
     procs = [mp.Process(target=_child_drain, args=(rt.settings.database_url, rt.secret_key, i)) for i in range(workers)]
     for p in procs:
         p.start()
     for p in procs:
         p.join()
+    return _cpu_children() - before
 
 
 def main() -> None:
@@ -99,7 +106,7 @@ def main() -> None:
     out = contracts.confirm(rt, actor, ids)
     t_confirm = time.perf_counter() - t0
     t0 = time.perf_counter()
-    drain(rt, args.workers)
+    cpu_recognise = drain(rt, args.workers)
     t_recognise = time.perf_counter() - t0
     assert out["confirmed"] == args.contracts, out["refused"]
     with rt.db.session(system=True) as s:
@@ -111,7 +118,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     req = ledger_close.request_close(rt, actor, "revenue_contract", "E1", args.period, None)
-    drain(rt, args.workers)
+    cpu_close = drain(rt, args.workers)
     t_close = time.perf_counter() - t0
     with rt.db.session(actor.tenant_id) as s:
         from backend.db.models import CloseRun
@@ -126,7 +133,8 @@ def main() -> None:
              for c in req["closes"]]
     t_rerun = time.perf_counter() - t0
     print(json.dumps({
-        "contracts": args.contracts, "workers": args.workers, "drafts_seconds": round(t_drafts, 2),
+        "contracts": args.contracts, "workers": args.workers, "load_average_1m": round(os.getloadavg()[0], 2),
+        "recognition_worker_cpu_seconds": round(cpu_recognise, 2), "close_worker_cpu_seconds": round(cpu_close, 2), "drafts_seconds": round(t_drafts, 2),
         "jobs": len(out["job_ids"]), "runs": runs, "failed": failed,
         "confirm_seconds": round(t_confirm, 2), "recognition_seconds": round(t_recognise, 2),
         "confirm_plus_recognition_seconds": round(t_confirm + t_recognise, 2), "target_seconds": 30,

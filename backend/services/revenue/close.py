@@ -22,24 +22,26 @@ class RevenueSource:
     def enabled_standards(self, s, entity) -> tuple[str, ...]:
         return tuple(current_policy(s, entity).policy.enabled_standards)
 
-    def _current(self, s, entity_id: str, standard: str, *cols):
-        return s.execute(select(*cols).join(RevenueContract, RevenueContract.id == RevenueRun.contract_id)
-                         .where(RevenueRun.entity_id == entity_id, RevenueRun.standard == standard,
-                                RevenueRun.is_current.is_(True), RevenueContract.status == "confirmed")
-                         .order_by(RevenueRun.contract_id)).all()
+    def _current(self, s, entity_id: str, standard: str, *cols, period: str | None = None):
+        stmt = (select(*cols).join(RevenueContract, RevenueContract.id == RevenueRun.contract_id)
+                .where(RevenueRun.entity_id == entity_id, RevenueRun.standard == standard,
+                       RevenueRun.is_current.is_(True), RevenueContract.status == "confirmed"))
+        if period:
+            stmt = stmt.where(RevenueRun.posting_periods.contains(period))
+        return s.execute(stmt.order_by(RevenueRun.contract_id)).all()
 
     def runs_for_period(self, s, entity, standard: str, period: str) -> list[SourceRun]:
-        out = []
-        for run in self._current(s, entity.id, standard, RevenueRun):
-            run = run[0]
-            if period in run.posting_periods.split(","):
-                stored = _Lazy(run.standard, run.currency, run.summary, run.first_period, run.period_count,
-                               run.columns)
-                out.append(SourceRun(run.contract_id, run.id, stored.postings))
-        return out
+        # Columns, not ORM objects, and a LIKE pre-filter on the stored posting periods: a close
+        # of 10,000 contracts reads only the runs that post in the period, each parsed when asked.
+        rows = self._current(s, entity.id, standard, RevenueRun.id, RevenueRun.contract_id, RevenueRun.currency,
+                             RevenueRun.posting_periods, RevenueRun.summary, RevenueRun.first_period,
+                             RevenueRun.period_count, RevenueRun.columns, period=period)
+        return [SourceRun(contract_id, run_id, _Lazy(standard, ccy, sm, first, count, cols).postings)
+                for run_id, contract_id, ccy, posts, sm, first, count, cols in rows
+                if period in posts.split(",")]
 
     def runs_missing_close(self, s, entity_id: str, standard: str, period: str, posted_run_ids: set[str]) -> int:
-        rows = self._current(s, entity_id, standard, RevenueRun.id, RevenueRun.posting_periods)
+        rows = self._current(s, entity_id, standard, RevenueRun.id, RevenueRun.posting_periods, period=period)
         return sum(1 for run_id, posts in rows if period in posts.split(",") and run_id not in posted_run_ids)
 
 

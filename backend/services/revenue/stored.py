@@ -34,10 +34,42 @@ def period_keys(first: str, count: int) -> list[str]:
     return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(n0, n0 + count)]
 
 
+class _Keys(Sequence):
+    """The consecutive months of a schedule, computed from the first one (not materialised)."""
+
+    __slots__ = ("start", "count")
+
+    def __init__(self, first: str, count: int):
+        self.start, self.count = int(first[:4]) * 12 + int(first[5:]) - 1, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self.count))]
+        if k < 0:
+            k += self.count
+        if not 0 <= k < self.count:
+            raise IndexError(k)
+        n = self.start + k
+        return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+    def position(self, period: str) -> int | None:
+        try:
+            k = int(period[:4]) * 12 + int(period[5:7]) - 1 - self.start
+        except ValueError:
+            return None
+        return k if 0 <= k < self.count and len(period) == 7 else None
+
+    def __contains__(self, period) -> bool:
+        return isinstance(period, str) and self.position(period) is not None
+
+
 class _Ends(Sequence):
     __slots__ = ("keys",)
 
-    def __init__(self, keys: list[str]):
+    def __init__(self, keys):
         self.keys = keys
 
     def __len__(self) -> int:
@@ -48,7 +80,7 @@ class _Ends(Sequence):
 
 
 class _Cols:
-    def __init__(self, keys: list[str], blob: dict):
+    def __init__(self, keys, blob: dict):
         self.keys, self.ends = keys, _Ends(keys)
         for f in FIELDS:
             setattr(self, f, blob[f])
@@ -69,11 +101,11 @@ class StoredResult:
                  first_period: str, period_count: int, columns: str):
         self.standard, self.currency, self.external_id, self.entity = standard, currency, external_id, entity
         self.po_ids = tuple(po_ids)
-        keys = period_keys(first_period, period_count)
+        keys = _Keys(first_period, period_count)
         blob = json.loads(columns)
         self.columns = _Cols(keys, blob)
-        self.costs = _Costs(len(keys), blob.get("costs"))
-        self._index = {k: i for i, k in enumerate(keys)}
+        self.costs = _Costs(period_count, blob.get("costs"))
+        self._keys = keys
 
     @classmethod
     def of_run(cls, run) -> "StoredResult":
@@ -85,14 +117,14 @@ class StoredResult:
     def period_index(self, period: str) -> int:
         from backend.engine.errors import EngineError
 
-        try:
-            return self._index[period]
-        except KeyError:
+        k = self._keys.position(period)
+        if k is None:
             raise EngineError("period_outside_schedule", f"{period} is not a period of this contract's schedule.",
-                              field="period") from None
+                              field="period")
+        return k
 
     def postings(self, period: str):
-        return period_postings(self, period) if period in self._index else []
+        return period_postings(self, period) if period in self._keys else []
 
     def rows(self) -> list[dict]:
         m = lambda u: str(from_minor(u, self.currency))  # noqa: E731
