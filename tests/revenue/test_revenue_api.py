@@ -114,3 +114,30 @@ def test_moving_periods_is_the_engines_posting_periods():
                                 "changes": {"consideration_delta": "100.00"}}, "USD")] if d.get("external_id") == "SAAS-001" else []
             for r in recognise_books(c, pol, events=evs).values():
                 assert moving_periods(r) == posting_periods(r)
+
+
+def test_odd_inputs_never_500(client, demo, drain):
+    h = demo.headers()
+    odd = saas("ODD-1", transaction_price={"fixed": "100.00", "variable": {"type": 5, "method": [], "outcomes": "x"}},
+               discount_allocation={"po_ids": "SUB"}, collectibility={"assessment": {"a": 1}})
+    r = client.post("/v1/revenue/contracts", headers=h, json=odd)
+    assert r.status_code in (201, 400), r.text
+    ok = client.post("/v1/revenue/contracts", headers=h, json=saas("ODD-2")).json()
+    client.post("/v1/revenue/contracts/confirm", headers=h, json={"contract_ids": [ok["id"]]})
+    drain()
+    for changes in ({"progress": {"SUB": 5}}, {"progress": "x"}, {"delivered": {"ONB": 3}}, {"variable": []},
+                    {"quantity_delta": [1]}, {"billing": "x"}, {"add_performance_obligations": [1, {"id": 2}]}):
+        for run_type in ("MODIFICATION", "VARIABLE_CONSIDERATION_REASSESSMENT", "PROGRESS_UPDATE"):
+            for dry in (True, False):
+                r = client.post("/v1/revenue/engine/run", headers=h, json={
+                    "contract_id": ok["id"], "run_type": run_type, "effective_date": "2026-03-01",
+                    "changes": changes, "dry_run": dry})
+                assert r.status_code < 500, (changes, run_type, r.text)
+    drain()
+    for path in (f"/v1/revenue/contracts/{ok['id']}/rpo?as_of=1900-01-01",
+                 f"/v1/revenue/contracts/{ok['id']}/schedule?standard=IFRS15&run_id=zzz",
+                 "/v1/revenue/period-lock?entity=DEMO-US&period=2026-01",
+                 "/v1/revenue/ssp-matrix?entity=NOPE", "/v1/revenue/policy-snapshots?entity=DEMO-US",
+                 "/v1/revenue/journals/summary?standard=IFRS15", "/v1/revenue/dlq?status=open&limit=1"):
+        r = client.get(path, headers=h)
+        assert r.status_code < 500, (path, r.text)

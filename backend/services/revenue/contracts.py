@@ -65,6 +65,9 @@ def issues_of(data: dict, entity: Entity) -> list[dict]:
         return [{**e, "severity": "error"} for e in exc.errors]
     except EngineError as exc:
         return [{"field": exc.field or "", "code": exc.code, "message": exc.message, "severity": "error"}]
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
+        return [{"field": "", "code": "unprocessable_revenue_input", "severity": "error",
+                 "message": f"The engine could not read the input ({type(exc).__name__})."}]
     return []
 
 
@@ -325,6 +328,9 @@ def request_event(rt: Runtime, actor: Actor, *, contract_id: str, run_type: str,
         except InvalidRevenueInput as exc:
             raise InvalidInput("The event has invalid fields.", code="invalid_revenue_event",
                                details=exc.errors) from None
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
+            raise InvalidInput(f"The event could not be read ({type(exc).__name__}).", code="invalid_revenue_event",
+                               details=[{"field": "changes", "code": "invalid", "message": str(exc)[:200]}]) from None
         last = max((str(e.get("effective_date")) for e in c.events or []), default="")
         if event["effective_date"] < last:
             raise InvalidInput(f"Events apply in date order; the last is dated {last}.",

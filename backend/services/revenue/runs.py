@@ -64,10 +64,18 @@ def engine_input(contract: RevenueContract, entity: Entity) -> dict:
 
 def compute(contract: RevenueContract, entity: Entity, inputs: Inputs, standards, events: list[dict],
             as_of: date | None = None) -> dict[str, RevenueResult]:
-    """Replay the contract under ``standards``; raises ``EngineError`` (incl. invalid input)."""
-    c = parse_contract(engine_input(contract, entity))
-    evs = [parse_event(e, c.currency) for e in events]
-    return recognise_books(c, inputs.policy.policy, tuple(standards), inputs.ssp_rows, as_of, evs)
+    """Replay the contract under ``standards``; raises ``EngineError`` (incl. invalid input). An input
+    the engine's parsers do not anticipate (a wrong JSON type deep inside) is an ``EngineError``
+    too, so it lands in the dead-letter queue or a 422 rather than a crash."""
+    try:
+        c = parse_contract(engine_input(contract, entity))
+        evs = [parse_event(e, c.currency) for e in events]
+        return recognise_books(c, inputs.policy.policy, tuple(standards), inputs.ssp_rows, as_of, evs)
+    except EngineError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
+        raise EngineError("unprocessable_revenue_input", f"The engine could not read the input ({type(exc).__name__}: "
+                          f"{str(exc)[:200]}).", details={"exception": type(exc).__name__}) from None
 
 
 @dataclass
@@ -361,6 +369,16 @@ def rerun(rt: Runtime, tenant_id: str, contract_id: str, *, run_type: str, event
         {"run_id": n.run_id, "standard": n.result.standard, "run_type": n.run_type,
          "supersedes_run_id": n.supersedes.id if n.supersedes else None, "caught_up_periods": n.caught_up}
         for n in new_runs], "journal_entries": written}
+
+
+def report_job_failure(rt: Runtime, tenant_id: str, job_id: str, kind: str, payload: dict, code: str, message: str,
+                       *, request_id: str | None) -> None:
+    now = rt.clock()
+    with rt.db.session(tenant_id, write=True) as s:
+        who = {"user_id": payload.get("actor_user_id"), "actor_kind": payload.get("actor_kind"), "channel": "engine"}
+        data = {"source": "revenue", "job_id": job_id, "kind": kind, "error": {"code": code, "message": message},
+                **{k: payload[k] for k in ("contract_ids", "contract_id", "run_type") if k in payload}}
+        emit_many(s, who, tenant_id=tenant_id, now=now, request_id=request_id, events=[("engine.failed", data)])
 
 
 # ---------------------------------------------------------------- reads
