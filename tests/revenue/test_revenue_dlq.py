@@ -79,3 +79,25 @@ def test_policy_snapshot_applies_to_later_runs_and_recalculate(client, demo, dra
     assert a["run"]["policy_version"] == 0
     bad = client.post("/v1/revenue/policy-snapshots", headers=h, json={"entity": "DEMO-US", "ratable_convention": 1})
     assert bad.status_code == 400
+
+
+def test_ssp_matrix_dimensions_pick_the_row_for_the_contract(client, demo, drain):
+    h = demo.headers()
+    put = client.put("/v1/revenue/ssp-matrix", headers=h, json={"entity": "DEMO-US", "rows": [
+        {"sku": "ONB-D", "currency": "USD", "method": "observable", "ssp": "8000.00", "effective_from": "2025-01-01"},
+        {"sku": "ONB-D", "currency": "USD", "dimensions": {"region": "EMEA"}, "method": "adjusted_market_assessment",
+         "low": "1000.00", "mid": "2000.00", "high": "3000.00", "effective_from": "2025-01-01"}]})
+    assert put.status_code == 200 and len(put.json()["rows"]) == 2
+    ids = {}
+    for ext, dims in (("DIM-US", None), ("DIM-EU", {"region": "EMEA"})):
+        c = saas(ext)
+        c["performance_obligations"][1] = {"id": "ONB", "pattern": "point_in_time", "ssp_method": "observable",
+                                           "sku": "ONB-D", "delivered_date": "2026-01-31"}
+        if dims:
+            c["dimensions"] = dims
+        ids[ext] = client.post("/v1/revenue/contracts", headers=h, json=c).json()["id"]
+    client.post("/v1/revenue/contracts/confirm", headers=h, json={"contract_ids": list(ids.values())})
+    drain()
+    us = client.get(f"/v1/revenue/contracts/{ids['DIM-US']}/schedule", headers=h, params={"standard": "IFRS15"}).json()
+    eu = client.get(f"/v1/revenue/contracts/{ids['DIM-EU']}/schedule", headers=h, params={"standard": "IFRS15"}).json()
+    assert us["ssp"]["ONB"] == "8000.00" and eu["ssp"]["ONB"] == "2000.00"

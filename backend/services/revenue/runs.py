@@ -70,12 +70,25 @@ def compute(contract: RevenueContract, entity: Entity, inputs: Inputs, standards
     try:
         c = parse_contract(engine_input(contract, entity))
         evs = [parse_event(e, c.currency) for e in events]
-        return recognise_books(c, inputs.policy.policy, tuple(standards), inputs.ssp_rows, as_of, evs)
+        rows = ssp_rows_for(inputs.ssp_rows, contract.data.get("dimensions"))
+        return recognise_books(c, inputs.policy.policy, tuple(standards), rows, as_of, evs)
     except EngineError:
         raise
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
         raise EngineError("unprocessable_revenue_input", f"The engine could not read the input ({type(exc).__name__}: "
                           f"{str(exc)[:200]}).", details={"exception": type(exc).__name__}) from None
+
+
+def ssp_rows_for(rows: list[dict], dims: dict | None) -> list[dict]:
+    """The SSP matrix rows that apply to a contract: for a SKU with rows for the contract's
+    dimensions (region, customer class, …; every dimension of the row must match), those rows;
+    otherwise its rows without dimensions. Rows for other dimension values never apply."""
+    if not any("dimensions" in r for r in rows):
+        return rows
+    dims = dims if isinstance(dims, dict) else {}
+    match = [r for r in rows if r.get("dimensions") and all(dims.get(k) == v for k, v in r["dimensions"].items())]
+    skus = {(r["sku"], r["currency"]) for r in match}
+    return match + [r for r in rows if not r.get("dimensions") and (r["sku"], r["currency"]) not in skus]
 
 
 @dataclass
