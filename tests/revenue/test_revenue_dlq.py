@@ -101,3 +101,24 @@ def test_ssp_matrix_dimensions_pick_the_row_for_the_contract(client, demo, drain
     us = client.get(f"/v1/revenue/contracts/{ids['DIM-US']}/schedule", headers=h, params={"standard": "IFRS15"}).json()
     eu = client.get(f"/v1/revenue/contracts/{ids['DIM-EU']}/schedule", headers=h, params={"standard": "IFRS15"}).json()
     assert us["ssp"]["ONB"] == "8000.00" and eu["ssp"]["ONB"] == "2000.00"
+
+
+def test_separate_contract_modification_creates_a_draft(client, demo, rt, drain):
+    h = demo.headers()
+    cid = client.post("/v1/revenue/contracts", headers=h, json=saas("SEP-1")).json()["id"]
+    client.post("/v1/revenue/contracts/confirm", headers=h, json={"contract_ids": [cid]})
+    drain()
+    r = client.post("/v1/revenue/engine/run", headers=h, json={
+        "contract_id": cid, "run_type": "MODIFICATION", "effective_date": "2026-04-01",
+        "treatment": "separate_contract", "rationale": "distinct goods at their standalone price",
+        "changes": {"consideration_delta": "1000.00", "add_performance_obligations": [
+            {"id": "ADD", "pattern": "point_in_time", "ssp_method": "observable", "ssp": "1000.00",
+             "delivered_date": "2026-04-15"}]}})
+    assert r.status_code == 202, r.text
+    drain()
+    job = client.get(f"/v1/engine/jobs/{r.json()['job_id']}", headers=h).json()
+    new_id = job["result"]["new_contract_id"]
+    assert new_id, job
+    new = client.get(f"/v1/revenue/contracts/{new_id}", headers=h).json()
+    assert new["status"] == "draft" and new["provenance"]["separate_contract_of"] == cid
+    assert new["external_id"].startswith("SEP-1/M")

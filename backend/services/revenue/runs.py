@@ -359,6 +359,7 @@ def rerun(rt: Runtime, tenant_id: str, contract_id: str, *, run_type: str, event
         contract = s.get(RevenueContract, contract_id)
         dead = []
         written = 0
+        new_contract = None
         if failure:
             dead.append(dead_letter(s, tenant_id, contract, run_type, stds, failure[0], failure[1], job_id=job_id,
                                     now=now))
@@ -372,13 +373,23 @@ def rerun(rt: Runtime, tenant_id: str, contract_id: str, *, run_type: str, event
                 contract.events = events
             contract.needs_recalculation = False
             contract.standards = list(stds)
-            _resolve_dlq(s, contract_id, [n.run_id for n in new_runs], now)
+            resolved = _resolve_dlq(s, contract_id, [n.run_id for n in new_runs], now)
+            if resolved:
+                audit.append(s, now=now, tenant_id=tenant_id, kind="change", outcome="success",
+                             action="revenue.dlq_resolved", resource_type="revenue_contract", resource_id=contract_id,
+                             actor_user_id=actor_user_id, request_id=request_id,
+                             details={"dead_letters": resolved, "runs": [n.run_id for n in new_runs]})
+            separate = next((n.result.events[-1].get("new_contract") for n in new_runs
+                             if event and n.result.events and n.result.events[-1].get("new_contract")), None)
+            if separate:
+                new_contract = _separate_draft(s, tenant_id, contract, separate, actor_user_id, actor_kind,
+                                               request_id, now)
         _events_and_audit(s, tenant_id, new_runs, dead, now=now, actor_user_id=actor_user_id, actor_kind=actor_kind,
                           request_id=request_id, job_id=job_id,
                           event_type="contract.modified" if event else "contract.recalculated")
     if failure:
         return {"contract_id": contract_id, "status": "failed", "dead_letter": dead[0]}
-    return {"contract_id": contract_id, "status": "succeeded", "runs": [
+    return {"contract_id": contract_id, "status": "succeeded", "new_contract_id": new_contract, "runs": [
         {"run_id": n.run_id, "standard": n.result.standard, "run_type": n.run_type,
          "supersedes_run_id": n.supersedes.id if n.supersedes else None, "caught_up_periods": n.caught_up}
         for n in new_runs], "journal_entries": written}
@@ -392,6 +403,27 @@ def report_job_failure(rt: Runtime, tenant_id: str, job_id: str, kind: str, payl
         data = {"source": "revenue", "job_id": job_id, "kind": kind, "error": {"code": code, "message": message},
                 **{k: payload[k] for k in ("contract_ids", "contract_id", "run_type") if k in payload}}
         emit_many(s, who, tenant_id=tenant_id, now=now, request_id=request_id, events=[("engine.failed", data)])
+
+
+def _separate_draft(s, tenant_id: str, contract: RevenueContract, data: dict, actor_user_id, actor_kind, request_id,
+                    now) -> str:
+    """A ``separate_contract`` modification leaves this contract alone: the added goods become a new
+    draft contract (the engine's ``new_contract`` input), to be reviewed and confirmed like any other."""
+    from backend.services.revenue.contracts import _denormalise, issues_of
+
+    draft = RevenueContract(id=new_id(), tenant_id=tenant_id, created_at=now, entity_id=contract.entity_id,
+                            status="draft", version=1, data={k: v for k, v in data.items() if k != "entity"},
+                            events=[], issues=[], provenance={"separate_contract_of": contract.id}, source="engine",
+                            created_by=actor_user_id, updated_at=now, standards=[])
+    _denormalise(draft)
+    draft.issues = issues_of(draft.data, s.get(Entity, contract.entity_id))
+    s.add(draft)
+    s.flush()
+    audit.append(s, now=now, tenant_id=tenant_id, kind="change", outcome="success", action="revenue.contracts.create",
+                 resource_type="revenue_contract", resource_id=draft.id, actor_user_id=actor_user_id,
+                 request_id=request_id, details={"after": {"external_id": draft.external_id,
+                                                           "separate_contract_of": contract.id}})
+    return draft.id
 
 
 # ---------------------------------------------------------------- reads
