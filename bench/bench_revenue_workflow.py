@@ -20,16 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.db.migrate import upgrade  # noqa: E402
-from backend.db.session import Database  # noqa: E402
-from backend.jobs.worker import Worker  # noqa: E402
-from backend.services.ledger import close as ledger_close  # noqa: E402
-from backend.services.platform import tenancy  # noqa: E402
-from backend.services.platform.context import Actor, Runtime  # noqa: E402
-from backend.services.platform.identity import authenticate  # noqa: E402
-from backend.services.revenue import close as _revenue_source  # noqa: F401,E402
-from backend.services.revenue import contracts  # noqa: E402
-from backend.settings import Settings  # noqa: E402
+from backend.db.migrate import upgrade
+from backend.db.session import Database
+from backend.jobs.worker import Worker
+from backend.services.ledger import close as ledger_close
+from backend.services.platform import tenancy
+from backend.services.platform.context import Actor, Runtime
+from backend.services.platform.identity import authenticate
+from backend.services.revenue import close as _revenue_source  # noqa: F401
+from backend.services.revenue import contracts
+from backend.settings import Settings
 
 
 def contract(i: int) -> dict:

@@ -16,9 +16,8 @@ from backend.addin.payload import BookPayload
 from backend.addin.sheets import Column, ResultSheet, money, write_result_sheet
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput, NotFound
-from backend.services.revenue import contracts
+from backend.services.revenue import contracts, workbook_import
 from backend.services.revenue import runs as revenue_runs
-from backend.services.revenue import workbook_import
 from backend.workbooks import WorkbookRejected, grid_from_book_json
 from backend.workbooks.revenue_extract import extract_revenue
 

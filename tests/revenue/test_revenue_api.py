@@ -97,12 +97,18 @@ def test_extract_csv_and_hostile_files(client, demo):
 
 
 def test_moving_periods_is_the_engines_posting_periods():
-    from backend.engine.revenue import RevenuePolicy, parse_contract, parse_event, posting_periods, recognise_books
+    from backend.engine.revenue import (
+        RevenuePolicy,
+        parse_contract,
+        parse_event,
+        posting_periods,
+        recognise_books,
+    )
     from backend.services.revenue.stored import moving_periods
-    from bench.bench_revenue_workflow import contract
-    from backend.workbooks.revenue_extract import extract_revenue
     from backend.workbooks import read_xlsx
+    from backend.workbooks.revenue_extract import extract_revenue
     from backend.workbooks.revenue_template import build_template
+    from bench.bench_revenue_workflow import contract
 
     inputs = [contract(i) for i in range(12)] + extract_revenue(read_xlsx(build_template())).drafts
     inputs.append({**saas("COST"), "costs_to_obtain": [{"date": "2026-01-15", "amount": "1200.00",

@@ -17,9 +17,20 @@ from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.fields import PERIOD_PATTERN, Day
 from backend.api.schemas.journals import JournalStatus, SummaryOut
-from backend.api.schemas.revenue import (ConfirmIn, ContractCreate, ContractOut, ContractPatch, PolicySnapshotIn,
-                                         RecalculateIn, RevenueCloseIn, RevenueEngineRunIn, RevenueLockIn,
-                                         SspMatrixIn, Standard)
+from backend.api.schemas.revenue import (
+    ConfirmIn,
+    ContractCreate,
+    ContractOut,
+    ContractPatch,
+    PolicySnapshotIn,
+    RecalculateIn,
+    RevenueCloseIn,
+    RevenueEngineRunIn,
+    RevenueLockIn,
+    SspMatrixIn,
+    Standard,
+)
+from backend.services.leases.workbook_import import WorkbookRefused
 from backend.services.ledger import close as ledger_close
 from backend.services.ledger import export as journal_export
 from backend.services.ledger import locks as period_locks
@@ -32,7 +43,6 @@ from backend.services.revenue import config as revenue_config
 from backend.services.revenue import contracts
 from backend.services.revenue import runs as revenue_runs
 from backend.services.revenue import workbook_import as revenue_import
-from backend.services.leases.workbook_import import WorkbookRefused
 from backend.workbooks import WorkbookRejected
 from backend.workbooks.preflight import DEFAULT_LIMITS
 
@@ -249,4 +259,4 @@ def journal_export_route(request: Request, actor: Annotated[Actor, Depends(requi
                              headers={"Content-Disposition": f'attachment; filename="revenue-{plan.filename}"'})
 
 
-__all__ = ["router", "date"]
+__all__ = ["date", "router"]

@@ -2,7 +2,7 @@
 permission matrix, idempotency and size caps as the other add-in routes."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Request
 

@@ -6,7 +6,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from backend.api.schemas.fields import Currency, Day, Money, Period, Rate, UnsignedMoney, text
+from backend.api.schemas.fields import (
+    Currency,
+    Day,
+    Money,
+    Period,
+    Rate,
+    UnsignedMoney,
+    text,
+)
 
 Standard = Literal["IFRS15", "ASC606"]
 Pattern = Literal["point_in_time", "ratable", "percent_complete"]

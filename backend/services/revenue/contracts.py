@@ -15,7 +15,12 @@ from sqlalchemy import select, update
 
 from backend.db.models import Entity, RevenueContract, RevenueRun
 from backend.engine.errors import EngineError
-from backend.engine.revenue import InvalidRevenueInput, event_postings, parse_contract, parse_event
+from backend.engine.revenue import (
+    InvalidRevenueInput,
+    event_postings,
+    parse_contract,
+    parse_event,
+)
 from backend.jobs.queue import enqueue
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime

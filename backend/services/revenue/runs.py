@@ -12,16 +12,28 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from sqlalchemy import select, update
 
 from backend.db.ids import new_id
-from backend.db.models import Entity, JournalEntry, RevenueContract, RevenueDeadLetter, RevenueRun
+from backend.db.models import (
+    Entity,
+    JournalEntry,
+    RevenueContract,
+    RevenueDeadLetter,
+    RevenueRun,
+)
 from backend.engine.errors import EngineError
-from backend.engine.revenue import RevenueResult, parse_contract, parse_event, period_postings, recognise_books
+from backend.engine.revenue import (
+    RevenueResult,
+    parse_contract,
+    parse_event,
+    period_postings,
+    recognise_books,
+)
 from backend.engine.routing import PeriodLocks, route_entries
 from backend.services.ledger.locks import load_locks
 from backend.services.ledger.writer import Provenance, write_entries_many
@@ -29,8 +41,19 @@ from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput, NotFound
 from backend.services.platform.pagination import Page, SortSpec, paginate
-from backend.services.revenue.config import BOOKS, PolicyRecord, current_policy, load_ssp, policy_version
-from backend.services.revenue.stored import StoredResult, encode_columns, moving_periods, result_summary
+from backend.services.revenue.config import (
+    BOOKS,
+    PolicyRecord,
+    current_policy,
+    load_ssp,
+    policy_version,
+)
+from backend.services.revenue.stored import (
+    StoredResult,
+    encode_columns,
+    moving_periods,
+    result_summary,
+)
 from backend.webhooks.outbox import emit_many, wants
 
 SOURCE_TYPE = "revenue_contract"
@@ -47,7 +70,7 @@ class Inputs:
     _ssp_json: str | None = None
 
     @classmethod
-    def load(cls, s, entity: Entity) -> "Inputs":
+    def load(cls, s, entity: Entity) -> Inputs:
         v, rows = load_ssp(s, entity.id)
         return cls(current_policy(s, entity), v, rows)
 

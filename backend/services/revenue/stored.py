@@ -37,7 +37,7 @@ def period_keys(first: str, count: int) -> list[str]:
 class _Keys(Sequence):
     """The consecutive months of a schedule, computed from the first one (not materialised)."""
 
-    __slots__ = ("start", "count")
+    __slots__ = ("count", "start")
 
     def __init__(self, first: str, count: int):
         self.start, self.count = int(first[:4]) * 12 + int(first[5:]) - 1, count
@@ -108,7 +108,7 @@ class StoredResult:
         self._keys = keys
 
     @classmethod
-    def of_run(cls, run) -> "StoredResult":
+    def of_run(cls, run) -> StoredResult:
         sm = run.summary
         return cls(standard=run.standard, currency=run.currency, external_id=sm["external_id"], entity=sm["entity"],
                    po_ids=sm["po_ids"], first_period=run.first_period, period_count=run.period_count,
@@ -127,7 +127,7 @@ class StoredResult:
         return period_postings(self, period) if period in self._keys else []
 
     def rows(self) -> list[dict]:
-        m = lambda u: str(from_minor(u, self.currency))  # noqa: E731
+        m = lambda u: str(from_minor(u, self.currency))
         c = self.columns
         out = []
         for k, key in enumerate(c.keys):
@@ -142,7 +142,7 @@ class StoredResult:
 
 def result_summary(r: RevenueResult) -> dict:
     """The run's headline figures (everything of ``to_dict`` but the periods), money as strings."""
-    m = lambda u: str(from_minor(u, r.currency))  # noqa: E731
+    m = lambda u: str(from_minor(u, r.currency))
     rpo = r.rpo
     return {
         "external_id": r.external_id, "entity": r.entity, "po_ids": list(r.po_ids),
@@ -181,4 +181,4 @@ def to_decimal(v: str | None) -> Decimal | None:
     return None if v is None else Decimal(v)
 
 
-__all__ = ["StoredResult", "encode_columns", "result_summary", "period_keys", "engine_posting_periods", "date"]
+__all__ = ["StoredResult", "date", "encode_columns", "engine_posting_periods", "period_keys", "result_summary"]
