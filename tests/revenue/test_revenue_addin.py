@@ -18,7 +18,7 @@ def _post(client, demo, route, wb, only=None, args=None):
     return body
 
 
-def test_template_through_the_addin(client, demo, drain):
+def test_template_through_the_addin(client, demo, drain, make_user):
     wb = FakeWorkbook.from_xlsx(build_template())
     wb.select("Contracts", "A1")
     ex = _post(client, demo, "contracts/extract", wb, only={"Contracts", "PerformanceObligations", "Billing"})
@@ -39,6 +39,20 @@ def test_template_through_the_addin(client, demo, drain):
     rpo = wb.sheet("Revenue RPO").values()
     assert {r[0] for r in rpo[1:] if r and r[0] in ("SAAS-001", "HWS-001", "PROJ-001")} == {
         "SAAS-001", "HWS-001", "PROJ-001"}
+
+    # Close January over REST, then pull the revenue journals and approve them from the ribbon.
+    assert client.post("/v1/revenue/engine/monthly-close", headers=demo.headers(),
+                       json={"entity": "DEMO-US", "period": "2026-01"}).status_code == 202
+    drain()
+    _u, approver = make_user("APPROVER")
+    r = client.post("/v1/addin/journals/pull", headers=demo.headers(approver),
+                    json=wb.payload(None, {"standard": "IFRS15", "period": "2026-01", "status": ["draft"]}))
+    assert r.status_code == 200 and r.json()["summary"]["entries"] == 3, r.text
+    wb.apply(r.json()["actions"])
+    n = len(wb.sheet("Journals").values())
+    wb.select("Journals", f"A2:A{n}")
+    a = client.post("/v1/addin/journals/approve", headers=demo.headers(approver), json=wb.payload({"Journals"}, None))
+    assert a.status_code == 200 and a.json()["message"].startswith("Approved 3 of 3"), a.text
 
 
 def test_addin_revenue_routes_need_the_matrix_role(client, demo, make_user):
