@@ -127,6 +127,7 @@ class NewRun:
     caught_up: list[str] = field(default_factory=list)
     posts: list[str] = field(default_factory=list)
     inputs_hash: str = ""  # SHA-256 of the stored inputs (contract, policy snapshot, SSP rows, events)
+    row: dict | None = None  # rendered by run_row before the write transaction
 
 
 def _old_posted(s, old: RevenueRun | None) -> set[str]:
@@ -160,28 +161,32 @@ def _live_postings(r: RevenueResult, period: str):
     return period_postings(r, period) if period in r.columns.keys else []
 
 
+def run_row(n: NewRun, tenant_id: str, *, job_id: str | None, actor_user_id: str | None, now) -> dict:
+    """The run's row as inserted (built before the write transaction: SQLite holds its write lock
+    only while rows are inserted, so two workers compute and render at once)."""
+    r = n.result
+    summary = result_summary(r)
+    if n.caught_up:
+        summary["caught_up_periods"] = n.caught_up
+    return {
+        "id": n.run_id, "tenant_id": tenant_id, "created_at": now, "contract_id": n.contract.id,
+        "entity_id": n.contract.entity_id, "standard": r.standard, "run_type": n.run_type,
+        "effective_date": n.effective_date, "is_current": True,
+        "base_run_id": (n.supersedes.base_run_id or n.supersedes.id) if n.supersedes else None,
+        "supersedes_run_id": n.supersedes.id if n.supersedes else None, "job_id": job_id,
+        "inputs_hash": n.inputs_hash, "engine_version": r.engine_version,
+        "policy_version": n.inputs.policy.version, "ssp_version": n.inputs.ssp_version, "currency": r.currency,
+        "first_period": r.columns.keys[0], "period_count": len(r.columns.keys),
+        "posting_periods": ",".join(n.posts), "summary": summary, "columns": encode_columns(r),
+        "created_by": actor_user_id}
+
+
 def persist(s, tenant_id: str, runs: list[NewRun], *, job_id: str | None, actor_user_id: str | None,
             actor_kind: str | None, request_id: str | None, operation: str, now) -> int:
     """Insert runs (one executemany), retire the runs they supersede, write their catch-up entries."""
     if not runs:
         return 0
-    rows = []
-    for n in runs:
-        r = n.result
-        summary = result_summary(r)
-        if n.caught_up:
-            summary["caught_up_periods"] = n.caught_up
-        rows.append({
-            "id": n.run_id, "tenant_id": tenant_id, "created_at": now, "contract_id": n.contract.id,
-            "entity_id": n.contract.entity_id, "standard": r.standard, "run_type": n.run_type,
-            "effective_date": n.effective_date, "is_current": True,
-            "base_run_id": (n.supersedes.base_run_id or n.supersedes.id) if n.supersedes else None,
-            "supersedes_run_id": n.supersedes.id if n.supersedes else None, "job_id": job_id,
-            "inputs_hash": n.inputs_hash, "engine_version": r.engine_version,
-            "policy_version": n.inputs.policy.version, "ssp_version": n.inputs.ssp_version, "currency": r.currency,
-            "first_period": r.columns.keys[0], "period_count": len(r.columns.keys),
-            "posting_periods": ",".join(n.posts), "summary": summary, "columns": encode_columns(r),
-            "created_by": actor_user_id})
+    rows = [n.row or run_row(n, tenant_id, job_id=job_id, actor_user_id=actor_user_id, now=now) for n in runs]
     old_ids = [n.supersedes.id for n in runs if n.supersedes is not None]
     if old_ids:
         s.execute(update(RevenueRun).where(RevenueRun.id.in_(old_ids)).values(is_current=False))
@@ -293,8 +298,10 @@ def initial_recognition(rt: Runtime, tenant_id: str, contract_ids: list[str], *,
                 continue
             h = inputs.hash_of(contract.data, contract.events or [])
             for std, r in results.items():
-                new_runs.append(plan(s, NewRun(contract, r, new_id(), "INITIAL_RECOGNITION",
-                                               contract.start_date or date.min, inputs, inputs_hash=h), locks))
+                n = plan(s, NewRun(contract, r, new_id(), "INITIAL_RECOGNITION", contract.start_date or date.min,
+                                   inputs, inputs_hash=h), locks)
+                n.row = run_row(n, tenant_id, job_id=job_id, actor_user_id=actor_user_id, now=now)
+                new_runs.append(n)
         computed = time.perf_counter()
     with rt.db.session(tenant_id, write=True) as s:
         again = set(current_runs(s, contract_ids)) - set(done)
