@@ -147,3 +147,12 @@ def test_odd_inputs_never_500(client, demo, drain):
                  "/v1/revenue/journals/summary?standard=IFRS15", "/v1/revenue/dlq?status=open&limit=1"):
         r = client.get(path, headers=h)
         assert r.status_code < 500, (path, r.text)
+
+
+def test_the_checked_in_template_is_the_generated_one():
+    from pathlib import Path
+
+    from backend.workbooks.revenue_template import build_template
+
+    path = Path(__file__).resolve().parents[2] / "workbook_templates" / "revenue_contracts.xlsx"
+    assert path.read_bytes() == build_template()
