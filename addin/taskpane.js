@@ -11,7 +11,7 @@
   const API = "/v1/addin/";
   const TOKEN_KEY = "ledger-layer-token";
   const CLIENT_VERSION = "ledger-layer-addin/1";
-  const RESULT_SHEETS = /^(Schedule (IFRS16|ASC842)|Journals|Journal export)$/i;
+  const RESULT_SHEETS = /^(Schedule (IFRS16|ASC842)|Journals|Journal export|Revenue (IFRS15|ASC606|RPO|contracts))$/i;
   const CHUNK_ROWS = 500;          // rows per setValues call: keeps each request well under Excel's limits
   const MAX_BODY = 20 * 1024 * 1024;
   // ribbon FunctionName → [route, which sheets' values to send]
@@ -24,8 +24,13 @@
     approveSelected: ["journals/approve", "active"],
     exportJournals: ["journals/export", "none"],
     disclosurePack: ["disclosures/lease", "none"],
+    extractContracts: ["revenue/contracts/extract", "inputs"],
+    validateContracts: ["revenue/contracts/validate", "active"],
+    confirmContracts: ["revenue/contracts/confirm", "active"],
+    pullRevenueSchedules: ["revenue/contracts/schedule", "active"],
   };
-  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected"]);
+  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected",
+                           "extractContracts", "validateContracts", "confirmContracts"]);
 
   const $ = (id) => document.getElementById(id);
 
@@ -283,6 +288,10 @@
     if (name === "disclosurePack") {
       return { entity: v("entity"), period: v("period").trim(), standard: v("standard") || "IFRS16" };
     }
+    if (name === "pullRevenueSchedules") {
+      return { standard: v("revenue-standard") || "IFRS15", entity: v("entity"), as_of: v("as-of").trim() };
+    }
+    if (name === "extractContracts") return { entity: v("entity") };
     if (name === "pullJournals" || name === "exportJournals") {
       const args = { entity: v("entity"), period: v("period").trim() };
       if (name === "pullJournals" && v("status")) args.status = [v("status")];

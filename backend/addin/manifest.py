@@ -30,6 +30,14 @@ BUTTONS = (
     ("Export", "Export", "Write the ERP export (approved lines with GL accounts) to a sheet.", "exportJournals"),
     ("Disclosures", "Disclosure pack", "Write the lease disclosure pack (entity, period, standard in the pane) as "
      "sheets, with its tie-out status.", "disclosurePack"),
+    ("ExtractContracts", "Extract contracts", "Read the revenue contract sheets and store the drafts with their issues.",
+     "extractContracts"),
+    ("ValidateContracts", "Validate contracts", "Validate the selected rows of the Revenue contracts sheet.",
+     "validateContracts"),
+    ("ConfirmContracts", "Confirm contracts", "Confirm the selected contracts; both books are recognised.",
+     "confirmContracts"),
+    ("RevenueSchedule", "Revenue schedule + RPO", "Write revenue schedules and remaining performance obligations.",
+     "pullRevenueSchedules"),
 )
 
 

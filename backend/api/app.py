@@ -11,7 +11,7 @@ from backend.api import errors
 from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, disclosures, engine, entities, identity, jobs, journals,
-                                lease_config, leases, platform, webhooks)
+                                lease_config, leases, platform, revenue, revenue_addin, webhooks)
 from backend.dashboard import router as dashboard_router
 from backend.mcp.gate import Gate
 from backend.mcp.http import METADATA_PATH as MCP_METADATA_PATH, PATH as MCP_PATH, McpHttp
@@ -27,6 +27,9 @@ TAGS = [
     {"name": "leases", "description": "Lease drafts, validation, confirmation, schedules"},
     {"name": "lease configuration", "description": "Lease policy, IBR matrix, FX rates, period locks"},
     {"name": "engine", "description": "Engine runs with lineage, monthly close"},
+    {"name": "revenue", "description": "Revenue contracts (IFRS 15 / ASC 606): drafts, extract, confirm, runs, "
+                                       "schedules, RPO, dead-letter queue, SSP matrix, policy snapshots, period "
+                                       "locks, close, journals"},
     {"name": "journals", "description": "Journal entries: approval (four eyes), reversal, posting, summary, ERP export; account mapping"},
     {"name": "jobs", "description": "Asynchronous jobs (engine runs, closes): status and progress"},
     {"name": "webhooks", "description": "Signed event deliveries (Standard Webhooks) to subscribed URLs, with retries "
@@ -39,7 +42,8 @@ TAGS = [
 
 # Every router of the public API; the permission-matrix test walks exactly these.
 ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs.router, leases.router,
-           lease_config.router, engine.router, webhooks.router, journals.router, addin.router, disclosures.router]
+           lease_config.router, engine.router, webhooks.router, journals.router, addin.router, disclosures.router,
+           revenue.router, revenue_addin.router]
 
 
 def create_app(rt: Runtime) -> FastAPI:

@@ -41,6 +41,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     "engine.run": PREPARE,
     "close.run": PREPARE,
     "jobs.read": READ,
+    # revenue contracts (period locks reuse period_locks.*; closes reuse close.run)
+    "revenue.read": READ,
+    "revenue.write": PREPARE,
+    "revenue.confirm": PREPARE,
+    "revenue_config.read": READ,
+    "revenue_config.write": CONFIGURE,
     # webhooks (subscriptions carry signing secrets and see every event type: ADMIN+)
     "webhooks.read": CONFIGURE,
     "webhooks.write": CONFIGURE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from backend.jobs.queue import ClaimedJob
 from backend.jobs.registry import handler, on_give_up
 from backend.services.leases import close as _lease_source  # noqa: F401  (registers leases)
+from backend.services.revenue import close as _revenue_source  # noqa: F401  (registers revenue contracts)
 from backend.services.ledger import close as ledger_close
 
 

@@ -21,6 +21,7 @@ from typing import Iterator
 from backend.engine.errors import EngineError
 from backend.services.platform.context import Runtime
 from backend.jobs import housekeeping, lease_tasks, ledger_tasks, registry, webhook_tasks  # noqa: F401 (registers handlers)
+from backend.jobs import revenue_tasks  # noqa: F401 (registers revenue handlers)
 from backend.jobs.queue import ClaimedJob, PermanentJobError, claim, complete, fail, heartbeat
 
 log = logging.getLogger("ledger_layer.jobs")

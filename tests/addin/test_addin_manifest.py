@@ -14,7 +14,8 @@ from tests.addin.manifest_check import check
 
 ROOT = Path(__file__).resolve().parents[2]
 BUTTONS = ["Sign in", "Extract leases", "Validate", "Confirm", "Pull schedule", "Pull journals", "Approve selected",
-           "Export", "Disclosure pack"]
+           "Export", "Disclosure pack", "Extract contracts", "Validate contracts", "Confirm contracts",
+           "Revenue schedule + RPO"]
 
 
 def _settings(**kw) -> Settings:

@@ -89,8 +89,8 @@ def test_task_pane_extract_confirm_pull_and_approve(browser, live_server, client
     browser.add_init_script(f"window.__FAKE_BOOK__ = {json.dumps(json.dumps(fake_state()))};\n{FAKE}\n{SPY}")
     browser.goto(f"{live_server}/addin/taskpane.html")
     assert browser.eval("Object.keys(fakeExcel.ribbon).sort().join(',')") == (
-        "approveSelected,confirmLeases,disclosurePack,exportJournals,extractLeases,pullJournals,pullSchedule,"
-        "validateLeases")
+        "approveSelected,confirmContracts,confirmLeases,disclosurePack,exportJournals,extractContracts,extractLeases,"
+        "pullJournals,pullRevenueSchedules,pullSchedule,validateContracts,validateLeases")
     assert _sign_in(browser, demo.owner_token) == "OWNER"
     assert browser.eval("fakeExcel.stored['ledger-layer-token']") == demo.owner_token  # Office storage
     assert demo.owner_token not in json.dumps(_state(browser))  # never in the workbook

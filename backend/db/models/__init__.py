@@ -10,3 +10,5 @@ from backend.db.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookE
 from backend.db.models.account_mapping import REVERSAL_ONCE, AccountMapping  # noqa: F401
 from backend.db.models.web import PasswordLink, SignInAttempt, WebSession  # noqa: F401
 from backend.db.models.disclosures import NarrativeOverride, StoredPack  # noqa: F401
+from backend.db.models.revenue import (  # noqa: F401
+    RevenueContract, RevenueDeadLetter, RevenuePolicySnapshot, RevenueRun, SspMatrixRow)
