@@ -18,10 +18,18 @@ class _OverrideBase(BaseModel):
 
 
 class LeaseOverrideIn(_OverrideBase):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "entity": "DEMO-US", "period": "2026", "standard": "IFRS16", "section": "maturity",
+        "text": "Lease payments fall mainly within five years; no lease extends beyond 2034.",
+        "reason": "Auditor wording agreed at the year-end meeting"}]})
     standard: Literal["IFRS16", "ASC842"]
 
 
 class RevenueOverrideIn(_OverrideBase):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "entity": "DEMO-US", "period": "2026", "scope": "COMBINED", "section": "rpo",
+        "text": "Remaining performance obligations relate mainly to three-year SaaS subscriptions.",
+        "reason": "Wording of the audit committee pack"}]})
     scope: Literal["IFRS15", "ASC606", "COMBINED"]
 
 
