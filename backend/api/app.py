@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
-from backend.api import errors
+from backend.api import errors, openapi_docs
 from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
@@ -64,6 +64,7 @@ def create_app(rt: Runtime) -> FastAPI:
     app.state.runtime = rt
     app.state.rate_limiter = TokenRateLimiter(rt.settings.redis_url)
     errors.install(app)
+    openapi_docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(dashboard_router)  # /dashboard: server-rendered pages over the same services

@@ -20,6 +20,7 @@ from backend.addin import bridge, lease_actions, manifest, payload, result_actio
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.schemas.common import ERROR_RESPONSES
+from backend.api.schemas.results import AddinActionsOut, AddinSessionOut
 from backend.services.platform import identity
 from backend.services.platform import tenancy
 from backend.services.platform.context import Actor
@@ -40,8 +41,19 @@ public = APIRouter()
 BOOK_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "description": "xlwings book JSON from the task pane (client 'Office.js', sheets with values "
                                      "from A1, tables/pictures/charts/shapes/pivot_tables lists) plus `args`.",
-    "required": ["client", "version", "book", "names", "sheets"]}}}}}
-ACTIONS_OUT = {"description": "`{ok, message, actions: [xlwings actions, apply in order], ...}`"}
+    "required": ["client", "version", "book", "names", "sheets"]}, "examples": {"extract": {
+    "summary": "A lease sheet with one row", "value": {
+        "client": "Office.js", "version": "0.33.0", "book": {"name": "leases.xlsx", "active_sheet_index": 0,
+                                                           "selection": "A2"},
+        "names": [], "sheets": [{"name": "Leases", "values": [
+            ["Lease ID", "Entity", "Description", "Asset class", "Currency", "Commencement date", "End date",
+             "Payment amount", "Frequency", "Timing", "Discount rate"],
+            ["HQ-1", "DEMO-US", "Head office", "property", "USD", "2026-01-01", "2030-12-31", "10000.00",
+             "monthly", "advance", "0.06"]],
+            "pictures": [], "tables": [], "charts": [], "shapes": [], "pivot_tables": []}],
+        "args": {"entity": "DEMO-US"}}}}}}}}
+ACTIONS_OUT = {"model": AddinActionsOut,
+               "description": "`{ok, message, actions: [xlwings actions, apply in order], ...}`"}
 
 
 async def _run(request: Request, actor: Actor, work: Callable[..., dict], idempotency_key: str | None) -> Response:
@@ -81,7 +93,7 @@ _book_route("/journals/export", "addin_export_journals", "journals.export", resu
             "Write the ERP export (approved lines with GL accounts) to the 'Journal export' sheet")
 
 
-@router.get("/session", operation_id="addin_session", summary="Who is signed in, and whether the add-in is enabled")
+@router.get("/session", operation_id="addin_session", response_model=AddinSessionOut, summary="Who is signed in, and whether the add-in is enabled")
 def session(request: Request, actor: Annotated[Actor, Depends(require("me.read"))]) -> dict[str, Any]:
     rt = runtime(request)
     user = identity.get_user(rt, actor, actor.user_id)

@@ -21,6 +21,8 @@ from backend.services.ledger import journals
 from backend.services.platform.context import Actor
 from backend.api.schemas.fields import PERIOD_PATTERN, Day
 from backend.services.ledger.queries import Filters
+from backend.api.openapi_docs import EXPORT_CSV_EXAMPLE
+from backend.api.schemas.journals import ExportJson
 from backend.services.platform.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["journals"])
@@ -64,7 +66,13 @@ def summary(request: Request, actor: Annotated[Actor, Depends(require("journals.
 @router.get("/journal-entries/export", operation_id="export_journal_entries",
             summary="Approved, posted and reversed lines with GL accounts, streamed as CSV, XLSX or JSON",
             response_class=StreamingResponse,
-            responses={200: {"content": {m: {} for m in journal_export.FORMATS.values()}}})
+            responses={200: {"description": "The lines of one book; `X-Export-Entries` and "
+                                            "`X-Draft-Entries-Excluded` say what is in it and what was left out",
+                             "content": {
+                                 journal_export.FORMATS["csv"]: {"schema": {"type": "string"},
+                                                                 "example": EXPORT_CSV_EXAMPLE},
+                                 journal_export.FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+                                 journal_export.FORMATS["json"]: {"schema": ExportJson.model_json_schema()}}}})
 def export(request: Request, actor: Annotated[Actor, Depends(require("journals.export"))], filters: JournalFilters,
            format: Literal["csv", "xlsx", "json"]):
     plan = journal_export.prepare(runtime(request), actor, filters, format)

@@ -135,3 +135,21 @@ class AccountMappingOut(BaseModel):
     updated_by: str | None
     updated_at: datetime | None
     unmapped: list[str] = Field(description="Engine codes used by this entity's journals that have no GL account")
+
+
+class ExportJson(BaseModel):
+    """The JSON export: one object per line under the same column names as the CSV."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "columns": ["entry_id", "entity", "standard", "period", "account", "gl_account", "debit", "credit", "currency"],
+        "lines": [{"entry_id": "01M95361PZ0V4R3JK8Q2D6XG1B", "entity": "DEMO-US", "standard": "IFRS16",
+                   "period": "2026-01", "prepared_by": "Demo Owner", "prepared_by_email": "owner@demo.example",
+                   "approved_by": "Ada Approver", "approved_by_email": "ada@example.com", "line_no": 1,
+                   "account": "INTEREST_EXPENSE", "gl_account": "7110", "debit": "2700.17", "credit": "0.00",
+                   "currency": "USD"}],
+        "line_count": 1, "excluded_draft_entries": 2,
+        "totals_by_currency": {"USD": {"debit": "2700.17", "credit": "2700.17"}}}]})
+    columns: list[str]
+    lines: list[dict[str, Any]]
+    line_count: int
+    excluded_draft_entries: int | None = Field(None, description="Drafts matching the filters, left out")
+    totals_by_currency: dict[str, dict[str, str]] = Field(description="{currency: {debit, credit}}")

@@ -13,7 +13,7 @@ from backend.db.dialect import insert_ignore
 from backend.db.ids import new_id
 from backend.db.models import CloseRun, Entity, JournalEntry, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.leases import period_postings
-from backend.engine.money import to_minor
+from backend.engine.money import from_minor, to_minor
 from backend.jobs.queue import PermanentJobError, enqueue, progress
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
@@ -27,9 +27,20 @@ from backend.webhooks.outbox import emit
 BATCH = 500
 
 
+def _totals_view(totals: dict | None) -> dict:
+    """Money in the currency's unit as a decimal string, like every API amount (closes stored before
+    this carried ``debits_minor_by_currency`` in minor units: converted on read)."""
+    out = dict(totals or {})
+    minor = out.pop("debits_minor_by_currency", None)
+    if minor is not None:
+        out["debits_by_currency"] = {ccy: f"{from_minor(units, ccy):f}" for ccy, units in minor.items()}
+    return out
+
+
 def close_view(c: CloseRun, entity_code: str) -> dict:
     return {"close_id": c.id, "entity": entity_code, "standard": c.standard, "period": c.period, "status": c.status,
-            "job_id": c.job_id, "totals": c.totals, "created_at": c.created_at, "completed_at": c.completed_at}
+            "job_id": c.job_id, "totals": _totals_view(c.totals), "created_at": c.created_at,
+            "completed_at": c.completed_at}
 
 
 def request_close(rt: Runtime, actor: Actor, entity_code: str, period: str, standards: list[str] | None) -> dict:
@@ -114,7 +125,9 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
     result = {"leases": totals["leases"], "entries_written": totals["entries_written"],
               "entries_already_present": totals["entries_already_present"],
               "no_changes": totals["entries_written"] == 0,
-              "debits_minor_by_currency": dict(totals["debits_by_currency"]), "entries_by_event": dict(totals["by_event"])}
+              "debits_by_currency": {ccy: f"{from_minor(units, ccy):f}"
+                                     for ccy, units in totals["debits_by_currency"].items()},
+              "entries_by_event": dict(totals["by_event"])}
     with rt.db.session(tenant_id, write=True) as s:
         close = s.get(CloseRun, close_id)
         close.status, close.totals, close.completed_at = "completed", result, now
