@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
-from backend.api import errors, openapi_docs
+from backend.api import docs_ui, errors, openapi_docs
 from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
@@ -56,7 +56,7 @@ def create_app(rt: Runtime) -> FastAPI:
         description="Lease accounting (IFRS 16, ASC 842) and revenue recognition (IFRS 15, ASC 606). "
                     "Money is a decimal string; errors are `{\"error\": {code, message, request_id, details}}`.",
         openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
+        docs_url=None,  # served offline by docs_ui
         redoc_url=None,
         openapi_tags=TAGS,
         lifespan=lifespan,
@@ -65,6 +65,7 @@ def create_app(rt: Runtime) -> FastAPI:
     app.state.rate_limiter = TokenRateLimiter(rt.settings.redis_url)
     errors.install(app)
     openapi_docs.install(app)
+    docs_ui.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(dashboard_router)  # /dashboard: server-rendered pages over the same services
