@@ -12,9 +12,9 @@ from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.journals import (
-    AccountMappingIn, AccountMappingOut, BatchApproveIn, BatchApproveOut, JournalEntryOut, JournalStatus,
+    AccountCodesOut, AccountMappingIn, AccountMappingOut, BatchApproveIn, BatchApproveOut, JournalEntryOut, JournalStatus,
     PostingReferenceIn, ReverseIn, ReverseOut, SummaryOut, VoidIn)
-from backend.services.ledger import account_mapping
+from backend.services.ledger import account_codes, account_mapping
 from backend.services.ledger import export as journal_export
 from backend.services.ledger import queries as journal_queries
 from backend.services.ledger import journals
@@ -139,3 +139,9 @@ def get_mapping(code: str, request: Request, actor: Annotated[Actor, Depends(req
 def put_mapping(code: str, body: AccountMappingIn, request: Request,
                 actor: Annotated[Actor, Depends(require("account_mapping.write"))]):
     return account_mapping.put_mapping(runtime(request), actor, code, body.accounts, body.dimensions, body.version)
+
+
+@router.get("/account-codes", operation_id="list_account_codes", response_model=AccountCodesOut,
+            summary="Every engine account code with its meaning, books and normal balance")
+def list_account_codes(request: Request, actor: Annotated[Actor, Depends(require("account_mapping.read"))]):
+    return {"data": account_codes.list_codes()}

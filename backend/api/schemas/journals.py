@@ -153,3 +153,24 @@ class ExportJson(BaseModel):
     line_count: int
     excluded_draft_entries: int | None = Field(None, description="Drafts matching the filters, left out")
     totals_by_currency: dict[str, dict[str, str]] = Field(description="{currency: {debit, credit}}")
+
+
+class AccountCodeOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "LEASE_LIABILITY_CURRENT", "meaning": "Lease liability due within twelve months (principal of the "
+                                                      "next 12 months)",
+        "standards": ["IFRS16", "ASC842"], "normal_balance": "credit", "example_gl_account": "2310"}]})
+    code: str = Field(description="The engine's stable account code, the key of an account mapping")
+    meaning: str
+    standards: list[str] = Field(description="The books that post to it")
+    normal_balance: Literal["debit", "credit"]
+    example_gl_account: str = Field(description="Its account in the demo chart (what the demo mapping uses)")
+
+
+class AccountCodesOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [
+        {"code": "ROU_ASSET", "meaning": "Right-of-use asset at cost", "standards": ["IFRS16", "ASC842"],
+         "normal_balance": "debit", "example_gl_account": "1610"},
+        {"code": "REVENUE", "meaning": "Revenue from contracts with customers", "standards": ["IFRS15", "ASC606"],
+         "normal_balance": "credit", "example_gl_account": "4000"}]}]})
+    data: list[AccountCodeOut]
