@@ -12,6 +12,8 @@ tokens_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_
 app.add_typer(tokens_app, name="tokens")
 users_app = typer.Typer(help="Dashboard users: one-time password links.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+jobs_app = typer.Typer(help="Follow asynchronous jobs over the API.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 
 
 def _settings():
@@ -76,6 +78,11 @@ def serve(
         typer.echo(f"Sandbox OWNER token (shown once, store it now):\n\n    {boot.token}\n")
         typer.echo(f"Try: curl -H 'Authorization: Bearer {boot.token}' "
                    f"http://{host or settings.host}:{port or settings.port}/v1/me")
+    else:
+        typer.echo("Using the existing database; no new token is printed. Get one with\n\n"
+                   "    ledger-layer tokens create --email owner@demo.example --tenant sandbox\n\n"
+                   "(your OWNER's email if you bootstrapped another account; add --json for scripts).")
+    typer.echo(f"API reference: http://{host or settings.host}:{port or settings.port}/v1/docs")
     uvicorn.run(create_app(rt), host=host or settings.host, port=port or settings.port, log_level="info")
 
 
@@ -120,6 +127,8 @@ def tokens_create(
     tenant: str = typer.Option("sandbox", help="sandbox or production"),
     name: str = typer.Option("cli", help="A name to recognise the token by"),
     account_id: Optional[str] = typer.Option(None, help="Account id, when several accounts share an email"),
+    as_json: bool = typer.Option(False, "--json", help="Print {id, token, email, tenant} as JSON (for scripts: "
+                                                       "TOKEN=$(ledger-layer tokens create ... --json | jq -r .token))"),
 ) -> None:
     """Mint a token for a user (prints the secret once)."""
     from backend.services.platform import admin
@@ -130,6 +139,11 @@ def tokens_create(
     except LookupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"id": out["id"], "token": out["token"], "email": email, "tenant": tenant}))
+        return
     typer.echo(f"token {out['id']} for {email} in {tenant}: {out['token']}")
 
 
@@ -171,6 +185,80 @@ def users_reset_link(
     base = settings.public_base_url.rstrip("/")
     typer.echo(f"One-time link for {out['email']} (valid {out['expires_in_hours']} h, works once):\n\n"
                f"    {base}/dashboard/password/{out['secret']}\n")
+
+
+def _api_base(url: Optional[str]) -> str:
+    if url:
+        return url.rstrip("/")
+    s = _settings()
+    return f"http://{s.host}:{s.port}/v1"
+
+
+def _api_get(base: str, path: str, token: str) -> dict:
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}",
+                                                       "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 (an http(s) URL the user gave)
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            err = json.loads(exc.read())["error"]
+            typer.echo(f"{exc.code} {err['code']}: {err['message']}", err=True)
+        except Exception:  # not our error shape (a proxy, another service)
+            typer.echo(f"HTTP {exc.code} from {base}{path}", err=True)
+        raise typer.Exit(1)
+    except urllib.error.URLError as exc:
+        typer.echo(f"Cannot reach {base}: {exc.reason}. Is `ledger-layer serve` running? (--url)", err=True)
+        raise typer.Exit(1)
+
+
+TOKEN_OPTION = typer.Option(None, "--token", envvar="LEDGER_TOKEN", help="API token (or LEDGER_TOKEN)")
+URL_OPTION = typer.Option(None, "--url", help="API base, default http://LEDGER_HOST:LEDGER_PORT/v1")
+
+
+@jobs_app.command("wait")
+def jobs_wait(
+    job_ids: list[str] = typer.Argument(..., help="One or more job ids (from a 202 answer)"),
+    token: Optional[str] = TOKEN_OPTION,
+    url: Optional[str] = URL_OPTION,
+    interval: float = typer.Option(0.5, min=0.05, help="Seconds between polls"),
+    timeout: float = typer.Option(3600, min=1, help="Give up after this many seconds"),
+) -> None:
+    """Wait for jobs with a progress bar; print each finished job as JSON. Exit 1 if one failed."""
+    import json
+    import time
+
+    if not token:
+        typer.echo("A token is needed: --token ll_test_… or LEDGER_TOKEN.", err=True)
+        raise typer.Exit(2)
+    base = _api_base(url)
+    failed = False
+    deadline = time.monotonic() + timeout
+    for job_id in job_ids:
+        job = _api_get(base, f"/engine/jobs/{job_id}", token)
+        shown = 0
+        with typer.progressbar(length=job["progress"]["total"], label=f"{job['kind']} {job_id}",
+                               file=sys.stderr, show_pos=True) as bar:
+            while True:
+                done, total = job["progress"]["done"], job["progress"]["total"]
+                if total != bar.length:
+                    bar.length = total
+                bar.update(done - shown)
+                shown = done
+                if job["status"] in ("succeeded", "failed", "dead"):
+                    break
+                if time.monotonic() > deadline:
+                    typer.echo(f"\nStill {job['status']} after {timeout:.0f} s: {job_id}", err=True)
+                    raise typer.Exit(1)
+                time.sleep(interval)
+                job = _api_get(base, f"/engine/jobs/{job_id}", token)
+        failed = failed or job["status"] != "succeeded"
+        typer.echo(json.dumps(job))
+    raise typer.Exit(1 if failed else 0)
 
 
 def main() -> None:  # pragma: no cover

@@ -48,6 +48,25 @@ def journal_filters(
 
 
 JournalFilters = Annotated[Filters, Depends(journal_filters)]
+Book = Literal["IFRS16", "ASC842", "IFRS15", "ASC606"]
+
+
+def export_filters(
+    standard: Annotated[Book, Query(description="The book to export: one book per file (its name says which)")],
+    entity: Annotated[str | None, Query(description="Entity code")] = None,
+    period: Period = None, period_from: Period = None, period_to: Period = None,
+    status: Annotated[list[JournalStatus] | None, Query(description="approved, posted, reversed (default all three)")] = None,
+    source: Annotated[str | None, Query(description="source_operation, e.g. monthly_close, reversal")] = None,
+    date_from: Annotated[Day | None, Query(description="entry_date on or after")] = None,
+    date_to: Annotated[Day | None, Query(description="entry_date on or before")] = None,
+    lease_id: Annotated[str | None, Query(description="Entries of one lease (source_type=lease)")] = None,
+    run_id: str | None = None,
+    source_type: Literal["lease", "revenue_contract", "manual"] | None = None,
+    source_id: Annotated[str | None, Query(description="Entries of one lease, contract, …")] = None,
+) -> Filters:
+    return journal_filters(entity=entity, period=period, period_from=period_from, period_to=period_to,
+                           standard=standard, status=status, source=source, date_from=date_from, date_to=date_to,
+                           lease_id=lease_id, run_id=run_id, source_type=source_type, source_id=source_id)
 
 
 @router.get("/journal-entries", operation_id="list_journal_entries", response_model=Page[JournalEntryOut])
@@ -73,11 +92,12 @@ def summary(request: Request, actor: Annotated[Actor, Depends(require("journals.
                                                                  "example": EXPORT_CSV_EXAMPLE},
                                  journal_export.FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
                                  journal_export.FORMATS["json"]: {"schema": ExportJson.model_json_schema()}}}})
-def export(request: Request, actor: Annotated[Actor, Depends(require("journals.export"))], filters: JournalFilters,
-           format: Literal["csv", "xlsx", "json"]):
+def export(request: Request, actor: Annotated[Actor, Depends(require("journals.export"))],
+           filters: Annotated[Filters, Depends(export_filters)], format: Literal["csv", "xlsx", "json"]):
     plan = journal_export.prepare(runtime(request), actor, filters, format)
     return StreamingResponse(plan.body, media_type=plan.media_type,
-                             headers={"Content-Disposition": f'attachment; filename="{plan.filename}"'})
+                             headers={"Content-Disposition": f'attachment; filename="{plan.filename}"',
+                                      **plan.headers})
 
 
 @router.post("/journal-entries/batch-approve", operation_id="batch_approve_journal_entries",
