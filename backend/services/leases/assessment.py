@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from backend.engine.errors import EngineError, InvalidLeaseInput
 from backend.engine.leases import LeasePolicy, LeaseTerms, parse_lease, validate_lease
+from backend.engine.leases.discount import exemptions
 from backend.engine.leases.timeline import build_clock
 from backend.services.leases.config import FxTable, IbrLookup
 
@@ -31,6 +32,15 @@ def _issue(severity: str, fld: str | None, code: str, message: str) -> dict:
     return {"severity": severity, "field": fld, "code": code, "message": message}
 
 
+ASC842_CLASSIFICATION_ONLY = frozenset({"classification_input_missing", "asc_restoration_excluded"})
+
+
+def _asc842_exempt(terms: LeaseTerms, policy: LeasePolicy) -> bool:
+    if "ASC842" not in policy.enabled_standards or terms.end_date < terms.commencement_date:
+        return False
+    return exemptions(terms, policy, ("ASC842",))["ASC842"] is not None
+
+
 def assess(data: dict, policy: LeasePolicy, ibr: IbrLookup, fx: FxTable, *, full: bool = True) -> Assessment:
     """Parse, resolve the discount rate and check FX; with ``full`` also run the engine's
     validation (warnings and errors for the reviewer). Engine jobs on confirmed leases pass
@@ -42,6 +52,9 @@ def assess(data: dict, policy: LeasePolicy, ibr: IbrLookup, fx: FxTable, *, full
     except EngineError as exc:
         return Assessment(None, None, None, [_issue("error", exc.field, exc.code, exc.message)])
     issues = [i.to_dict() for i in validate_lease(terms, policy)] if full else []
+    if issues and _asc842_exempt(terms, policy):
+        # An exempt lease is not classified under ASC 842: inputs of the classification tests are not asked for.
+        issues = [i for i in issues if i["code"] not in ASC842_CLASSIFICATION_ONLY]
     rate, source = terms.discount_rate, None
     if rate is None and terms.end_date >= terms.commencement_date:
         term_months = math.ceil(build_clock(terms.commencement_date, terms.end_date).term_months)
