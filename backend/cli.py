@@ -62,28 +62,45 @@ def migrate() -> None:
 def serve(
     host: Optional[str] = typer.Option(None, help="Bind address (default LEDGER_HOST or 127.0.0.1)"),
     port: Optional[int] = typer.Option(None, help="Port (default LEDGER_PORT or 8000)"),
+    https: bool = typer.Option(False, "--https", help="Serve HTTPS with a local CA and certificate (created in "
+                                                      ".ledger-layer/tls/): what the Excel add-in needs on a "
+                                                      "workstation"),
 ) -> None:
     """Migrate, create the demo account on an empty database, and serve the API."""
     import uvicorn
 
     from backend.api.app import create_app
-    from backend.services.platform import tenancy
+    from backend.services.platform import local_tls, tenancy
 
     settings = _settings()
+    host, port = host or settings.host, port or settings.port
+    scheme = "https" if https else "http"
+    if "public_base_url" not in settings.model_fields_set:
+        # The add-in manifest's URLs follow what is actually served (scheme, host, port).
+        settings.public_base_url = f"https://{local_tls.url_host(host)}:{port}"
+    tls = local_tls.ensure(host) if https else None
     _migrate(settings)
     rt = _runtime(settings)
     boot = tenancy.bootstrap_demo(rt)
     if boot:
         typer.echo("Created the demo account: a sandbox and a production tenant, entity DEMO-US.")
         typer.echo(f"Sandbox OWNER token (shown once, store it now):\n\n    {boot.token}\n")
-        typer.echo(f"Try: curl -H 'Authorization: Bearer {boot.token}' "
-                   f"http://{host or settings.host}:{port or settings.port}/v1/me")
+    base = f"{scheme}://{local_tls.url_host(host) if https else host}:{port}"
+    if boot:
+        typer.echo(f"Try: curl -H 'Authorization: Bearer {boot.token}' {base}/v1/me")
     else:
         typer.echo("Using the existing database; no new token is printed. Get one with\n\n"
                    "    ledger-layer tokens create --email owner@demo.example --tenant sandbox\n\n"
                    "(your OWNER's email if you bootstrapped another account; add --json for scripts).")
-    typer.echo(f"API reference: http://{host or settings.host}:{port or settings.port}/v1/docs")
-    uvicorn.run(create_app(rt), host=host or settings.host, port=port or settings.port, log_level="info")
+    typer.echo(f"API reference: {base}/v1/docs")
+    if tls:
+        typer.echo(("Created a local certificate authority. " if tls.created_ca else "")
+                   + local_tls.trust_help(tls.ca_cert))
+        typer.echo(f"Excel add-in: sideload {settings.public_base_url}/addin/manifest.xml")
+    else:
+        typer.echo("The Excel add-in needs HTTPS: `ledger-layer serve --https` (local certificate) or a proxy.")
+    ssl = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)} if tls else {}
+    uvicorn.run(create_app(rt), host=host, port=port, log_level="info", **ssl)
 
 
 @app.command()
