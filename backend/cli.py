@@ -204,6 +204,33 @@ def users_reset_link(
                f"    {base}/dashboard/password/{out['secret']}\n")
 
 
+@app.command()
+def postman(
+    out: str = typer.Option(".", help="Directory to write the collection and the two environments to"),
+    base_url: Optional[str] = typer.Option(None, help="Server the requests go to (default "
+                                                      "http://LEDGER_HOST:LEDGER_PORT)"),
+) -> None:
+    """Write a Postman collection (from the OpenAPI) and sandbox/production environments: import all three."""
+    import json
+    from pathlib import Path
+
+    from backend.api import postman as pm
+    from backend.api.app import create_app
+
+    settings = _settings()
+    base = (base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    spec = create_app(_runtime(settings)).openapi()
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    files = {"ledger-layer.postman_collection.json": pm.collection(spec, base),
+             **{f"ledger-layer-{kind}.postman_environment.json": pm.environment(kind, base)
+                for kind in pm.ENVIRONMENTS}}
+    for name, doc in files.items():
+        (target / name).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        typer.echo(str(target / name))
+    typer.echo("Import them in Postman, pick an environment and paste your token into its `token` variable.")
+
+
 def _api_base(url: Optional[str]) -> str:
     if url:
         return url.rstrip("/")

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
-from backend.api import docs_ui, errors, openapi_docs
+from backend.api import docs_ui, errors, openapi_docs, postman
 from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, engine, entities, identity, jobs, journals, lease_config, leases,
@@ -66,6 +66,7 @@ def create_app(rt: Runtime) -> FastAPI:
     errors.install(app)
     openapi_docs.install(app)
     docs_ui.install(app)
+    postman.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(dashboard_router)  # /dashboard: server-rendered pages over the same services

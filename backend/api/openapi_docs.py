@@ -128,8 +128,6 @@ DESCRIPTIONS: dict[str, str] = {
     "put_account_mapping": "Replaces the entity's mapping. Send the `version` you read (409 when stale).",
     "list_account_codes": "Every engine account code with its meaning, the books (standards) that post to it and its "
                           "normal balance: the rows of an account mapping.",
-    "postman_collection": "A Postman collection (v2.1) generated from this OpenAPI document, with the bearer token "
-                          "as a collection variable and environments for sandbox and production.",
     "addin_session": "Who the add-in's token is, the entities it sees, and whether the add-in routes are enabled "
                      "(XLWINGS_LICENSE_KEY).",
 }

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from backend.addin import bridge, lease_actions, manifest, payload, result_actions
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
-from backend.api.schemas.common import ERROR_RESPONSES
+from backend.api.schemas.common import ERROR_RESPONSES, ErrorBody
 from backend.api.schemas.results import AddinActionsOut, AddinSessionOut
 from backend.services.platform import identity
 from backend.services.platform import tenancy
@@ -34,7 +34,8 @@ def addin_channel(request: Request) -> None:
     request.state.channel = "addin"
 
 
-router = APIRouter(prefix="/v1/addin", responses=ERROR_RESPONSES, tags=["excel add-in"],
+NOT_CONFIGURED = {503: {"model": ErrorBody, "description": "`addin_not_configured`: XLWINGS_LICENSE_KEY is not set"}}
+router = APIRouter(prefix="/v1/addin", responses={**ERROR_RESPONSES, **NOT_CONFIGURED}, tags=["excel add-in"],
                    dependencies=[Depends(addin_channel)])
 public = APIRouter()
 
