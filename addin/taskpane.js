@@ -11,7 +11,7 @@
   const API = "/v1/addin/";
   const TOKEN_KEY = "ledger-layer-token";
   const CLIENT_VERSION = "ledger-layer-addin/1";
-  const RESULT_SHEETS = /^(Schedule (IFRS16|ASC842)|Journals|Journal export)$/i;
+  const RESULT_SHEETS = /^(Schedule (IFRS16|ASC842)|Journals|Journal export|Mapping)$/i;
   const CHUNK_ROWS = 500;          // rows per setValues call: keeps each request well under Excel's limits
   const MAX_BODY = 20 * 1024 * 1024;
   // ribbon FunctionName → [route, which sheets' values to send]
@@ -23,8 +23,10 @@
     pullJournals: ["journals/pull", "none"],
     approveSelected: ["journals/approve", "active"],
     exportJournals: ["journals/export", "none"],
+    pullMapping: ["mapping/pull", "none"],
+    pushMapping: ["mapping/push", "active"],
   };
-  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected"]);
+  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected", "pushMapping"]);
 
   const $ = (id) => document.getElementById(id);
 
@@ -279,6 +281,7 @@
     const v = (id) => ($(id) ? $(id).value : "");
     // Without lease rows selected, the server takes every confirmed lease of the entity filter.
     if (name === "pullSchedule") return { standard: v("standard") || "IFRS16", entity: v("entity") };
+    if (name === "pullMapping") return { entity: v("entity") };
     if (name === "pullJournals" || name === "exportJournals") {
       const args = { entity: v("entity"), period: v("period").trim() };
       if (name === "pullJournals" && v("status")) args.status = [v("status")];

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from backend.addin import bridge, lease_actions, manifest, payload, result_actions
+from backend.addin import bridge, lease_actions, manifest, mapping_actions, payload, result_actions
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.schemas.common import ERROR_RESPONSES, ErrorBody
@@ -92,6 +92,12 @@ _book_route("/journals/approve", "addin_approve_journals", "journals.approve", r
             "Approve the entries of the selected 'Journals' rows (human, four eyes, open period)")
 _book_route("/journals/export", "addin_export_journals", "journals.export", result_actions.export_sheet,
             "Write the ERP export (approved lines with GL accounts) to the 'Journal export' sheet")
+
+
+_book_route("/mapping/pull", "addin_pull_mapping", "account_mapping.read", mapping_actions.pull_mapping,
+            "Write the entity's account mapping (every engine code, its meaning, the GL account) to 'Mapping'")
+_book_route("/mapping/push", "addin_push_mapping", "account_mapping.write", mapping_actions.push_mapping,
+            "Save the GL accounts edited on the 'Mapping' sheet (version-checked) as the entity's mapping")
 
 
 @router.get("/session", operation_id="addin_session", response_model=AddinSessionOut, summary="Who is signed in, and whether the add-in is enabled")
