@@ -23,6 +23,9 @@
     pullJournals: ["journals/pull", "none"],
     approveSelected: ["journals/approve", "active"],
     exportJournals: ["journals/export", "none"],
+  };
+  // task-pane buttons only (no ribbon button, so not associated with Office.actions)
+  const PANE_ACTIONS = {
     pullMapping: ["mapping/pull", "none"],
     pushMapping: ["mapping/push", "active"],
   };
@@ -312,7 +315,7 @@
   }
 
   async function run(name) {
-    const [route, kind] = ACTIONS[name];
+    const [route, kind] = ACTIONS[name] || PANE_ACTIONS[name];
     const token = await storage.get();
     if (!token) { say("Sign in first: open the Ledger Layer pane and paste your API token.", true); return null; }
     busy(true);
