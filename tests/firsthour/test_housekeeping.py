@@ -80,3 +80,17 @@ def test_close_totals_are_decimal_strings_in_the_currency_unit(client, demo, dra
         assert "debits_minor_by_currency" not in totals
         (amount,) = totals["debits_by_currency"].values()
         assert isinstance(amount, str) and "." in amount and amount.split(".")[1].__len__() == 2
+
+
+def test_extract_summary_counts_every_issue_in_the_response(client, demo):
+    data = (ROOT / "workbook_templates" / "leases.xlsx").read_bytes()
+    r = client.post("/v1/leases/extract-file", headers=demo.headers(), files={"file": ("leases.xlsx", data)},
+                    data={"entity": "DEMO-US"})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    issues = [i for d in body["drafts"] for i in d["issues"]] + [
+        i for i in body["issues"] if i.get("draft_index") not in body["draft_indexes"]]
+    s = body["summary"]
+    assert s["warnings"] == sum(i["severity"] == "warning" for i in issues) > 0
+    assert s["errors"] == sum(i["severity"] == "error" for i in issues)
+    assert s["infos"] == sum(i["severity"] == "info" for i in issues)
