@@ -94,3 +94,18 @@ def test_extract_summary_counts_every_issue_in_the_response(client, demo):
     assert s["warnings"] == sum(i["severity"] == "warning" for i in issues) > 0
     assert s["errors"] == sum(i["severity"] == "error" for i in issues)
     assert s["infos"] == sum(i["severity"] == "info" for i in issues)
+
+
+def test_an_empty_export_says_why(client, demo, drain):
+    h = demo.headers()
+    lease = client.post("/v1/leases", headers=h, json=office_lease()).json()
+    client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [lease["id"]]})
+    drain()  # one draft commencement entry per book, none approved yet
+    r = client.get("/v1/journal-entries/export", headers=h, params={"format": "csv", "standard": "IFRS16"})
+    assert r.status_code == 200 and r.text.count("\r\n") == 1  # the header row only
+    assert r.headers["x-export-entries"] == "0" and r.headers["x-draft-entries-excluded"] == "1"
+    assert 'filename="journal-lines-IFRS16-' in r.headers["content-disposition"]
+    doc = client.get("/v1/journal-entries/export", headers=h, params={"format": "json", "standard": "ASC842"}).json()
+    assert doc["line_count"] == 0 and doc["excluded_draft_entries"] == 1
+    missing = client.get("/v1/journal-entries/export", headers=h, params={"format": "csv"})
+    assert missing.status_code == 400 and missing.json()["error"]["details"][0]["field"] == "standard"
