@@ -11,7 +11,7 @@
   const API = "/v1/addin/";
   const TOKEN_KEY = "ledger-layer-token";
   const CLIENT_VERSION = "ledger-layer-addin/1";
-  const RESULT_SHEETS = /^(Schedule (IFRS16|ASC842)|Journals|Journal export|Revenue (IFRS15|ASC606|RPO|contracts))$/i;
+  const RESULT_SHEETS = /^(Schedule (IFRS16|ASC842)|Journals|Journal export|Mapping|Revenue (IFRS15|ASC606|RPO|contracts))$/i;
   const CHUNK_ROWS = 500;          // rows per setValues call: keeps each request well under Excel's limits
   const MAX_BODY = 20 * 1024 * 1024;
   // ribbon FunctionName → [route, which sheets' values to send]
@@ -29,7 +29,12 @@
     confirmContracts: ["revenue/contracts/confirm", "active"],
     pullRevenueSchedules: ["revenue/contracts/schedule", "active"],
   };
-  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected",
+  // task-pane buttons only (no ribbon button, so not associated with Office.actions)
+  const PANE_ACTIONS = {
+    pullMapping: ["mapping/pull", "none"],
+    pushMapping: ["mapping/push", "active"],
+  };
+  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected", "pushMapping",
                            "extractContracts", "validateContracts", "confirmContracts"]);
 
   const $ = (id) => document.getElementById(id);
@@ -292,6 +297,7 @@
       return { standard: v("revenue-standard") || "IFRS15", entity: v("entity"), as_of: v("as-of").trim() };
     }
     if (name === "extractContracts") return { entity: v("entity") };
+    if (name === "pullMapping") return { entity: v("entity") };
     if (name === "pullJournals" || name === "exportJournals") {
       const args = { entity: v("entity"), period: v("period").trim() };
       if (name === "pullJournals" && v("status")) args.status = [v("status")];
@@ -322,7 +328,7 @@
   }
 
   async function run(name) {
-    const [route, kind] = ACTIONS[name];
+    const [route, kind] = ACTIONS[name] || PANE_ACTIONS[name];
     const token = await storage.get();
     if (!token) { say("Sign in first: open the Ledger Layer pane and paste your API token.", true); return null; }
     busy(true);

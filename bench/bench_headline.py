@@ -61,7 +61,7 @@ def _serve(workdir: Path, port: int, workers: int | None, database_url: str | No
     while time.time() < deadline:
         text = log.read_text()
         m = re.search(r"(ll_test_[0-9A-Za-z]{43})", text)
-        if m and "Application startup complete" in text:
+        if m and "Uvicorn running on" in text:
             return proc, m.group(1)
         time.sleep(0.2)
     proc.kill()

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
-from backend.api import errors
+from backend.api import docs_ui, errors, openapi_docs, postman
 from backend.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from backend.api.ratelimit import TokenRateLimiter
 from backend.api.routes import (addin, audit, disclosures, engine, entities, identity, jobs, journals,
@@ -55,12 +55,13 @@ def create_app(rt: Runtime) -> FastAPI:
         rt.db.dispose()
 
     app = FastAPI(
+        redirect_slashes=False,  # a missing path id is a 404 in the error shape, not a redirect
         title="Ledger Layer API",
         version=__version__,
         description="Lease accounting (IFRS 16, ASC 842) and revenue recognition (IFRS 15, ASC 606). "
                     "Money is a decimal string; errors are `{\"error\": {code, message, request_id, details}}`.",
         openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
+        docs_url=None,  # served offline by docs_ui
         redoc_url=None,
         openapi_tags=TAGS,
         lifespan=lifespan,
@@ -68,6 +69,9 @@ def create_app(rt: Runtime) -> FastAPI:
     app.state.runtime = rt
     app.state.rate_limiter = TokenRateLimiter(rt.settings.redis_url)
     errors.install(app)
+    openapi_docs.install(app)
+    docs_ui.install(app)
+    postman.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(dashboard_router)  # /dashboard: server-rendered pages over the same services

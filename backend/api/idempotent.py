@@ -44,17 +44,23 @@ def redact(*fields: str) -> Callable[[dict], dict]:
     return _redact
 
 
-def respond(request: Request, actor: Actor, run: Callable[[], Any], *, body: Any = None, status_code: int = 200,
+def respond(request: Request, actor: Actor, run: Callable[[], Any], *, body: Any = None,
+            status_code: int | Callable[[Any], int] = 200,
             model: type[BaseModel] | None = None, idempotency_key: str | None = None,
             redact_replay: Callable[[dict], dict] | None = None) -> Response:
     """Run ``run`` once per Idempotency-Key (when one is sent) and return its JSON response.
 
     ``redact_replay`` marks a response that carries a secret: what is stored for replays is its
-    redacted form, so the secret exists only in the first response.
+    redacted form, so the secret exists only in the first response. ``status_code`` may be a
+    function of the result (e.g. 202 only when jobs were queued).
     """
+    def status_of(result: Any) -> int:
+        return status_code(result) if callable(status_code) else status_code
+
     key = idempotency.parse_key(idempotency_key)
     if key is None:
-        return Response(_encode(run(), model), status_code=status_code, media_type="application/json")
+        result = run()
+        return Response(_encode(result, model), status_code=status_of(result), media_type="application/json")
     rt = runtime(request)
     endpoint = f"{request.method} {request.url.path}"
     if isinstance(body, BaseModel):
@@ -64,8 +70,8 @@ def respond(request: Request, actor: Actor, run: Callable[[], Any], *, body: Any
         result = run()
         sent = _encode(result, model)
         if redact_replay is None:
-            return status_code, sent, sent
-        return status_code, sent, json.dumps(redact_replay(json.loads(sent)), separators=(",", ":"))
+            return status_of(result), sent, sent
+        return status_of(result), sent, json.dumps(redact_replay(json.loads(sent)), separators=(",", ":"))
 
     outcome = idempotency.execute(rt, actor, endpoint=endpoint, key=key, fp=idempotency.fingerprint(endpoint, body),
                                   run=once)

@@ -33,6 +33,17 @@ __all__ = ["EXAMPLE_LEASES", "build_template", "build_workbook", "main", "workbo
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook_templates" / "leases.xlsx"
 FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
 DATA_ROWS = 5000  # rows covered by the drop-down validations
+RESTORATION_NOTE = ("Enter restoration costs at their present value at commencement (the provision as measured "
+                    "under IAS 37, or the asset retirement obligation under ASC 410-20): the amount is added to the "
+                    "right-of-use asset as entered and is not discounted again. ASC 842 books include it only when "
+                    "the entity's lease policy sets asc_restoration_in_rou.")
+# Template-only additions to a column's help (header comment and Instructions row).
+EXTRA_HELP = {"restoration_costs": RESTORATION_NOTE}
+
+
+def _help(col: Column) -> str:
+    extra = EXTRA_HELP.get(col.path)
+    return f"{col.help} {extra}" if extra else col.help
 
 EXAMPLE_LEASES: tuple[dict[str, Any], ...] = (
     {"external_id": "L-1001", "entity": "UK01", "description": "Head office, 3rd floor, 10 King Street",
@@ -126,7 +137,7 @@ def _header(ws, columns: Iterable[Column]) -> None:
         cell.font = _HEADER_FONT
         cell.fill = _REQUIRED_FILL if col.required else _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.comment = Comment(("Required. " if col.required else "") + col.help, "Ledger Layer")
+        cell.comment = Comment(("Required. " if col.required else "") + _help(col), "Ledger Layer")
         ws.column_dimensions[get_column_letter(c)].width = col.width
     ws.freeze_panes = "B2"
     ws.row_dimensions[1].height = 32
@@ -169,11 +180,12 @@ def _instructions(ws) -> None:
                  "Headers may use common synonyms (e.g. Contract #, Start date, Monthly rent, IBR): the "
                  "Synonyms sheet lists them all, with the notations accepted for amounts, rates and rents. "
                  "CSV files are accepted too."),
+        ("", "", RESTORATION_NOTE),
         ("", "", "Upload the file to Ledger Layer or press Extract in the Excel add-in. Nothing is saved as "
                  "final: every lease becomes a draft to review, and every problem is reported against its cell."),
         (),
         ("Leases sheet", "Required", "What to enter"),
-        *((col.label, "yes" if col.required else "", col.help) for col in LEASE_COLUMNS),
+        *((col.label, "yes" if col.required else "", _help(col)) for col in LEASE_COLUMNS),
         (),
         ("Payments sheet", "Required", "What to enter"),
         *((col.label, "yes" if col.required else "", col.help) for col in PAYMENT_COLUMNS),

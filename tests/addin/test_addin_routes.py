@@ -16,7 +16,7 @@ def no_licence(rt, monkeypatch):
 
 
 ROUTES = ["leases/extract", "leases/validate", "leases/confirm", "leases/schedule", "journals/pull",
-          "journals/approve", "journals/export"]
+          "journals/approve", "journals/export", "mapping/pull", "mapping/push"]
 
 
 @pytest.mark.parametrize("route", ROUTES)

@@ -21,22 +21,24 @@ import pytest
 from tests.platform.test_cli import _free_port
 
 BIN = os.path.dirname(sys.executable)
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _serve(tmp_path, port: int) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
     env.update(LEDGER_SECRET_KEY="fuzz-secret-key-that-is-long-enough-0123456789", LEDGER_DEFAULT_PLAN="enterprise",
-               XLWINGS_LICENSE_KEY="noncommercial")
+               XLWINGS_LICENSE_KEY="noncommercial", PYTHONPATH=ROOT)
     log = tmp_path / "serve.log"
     # The server's output goes to a file: a pipe nobody reads fills up and stalls the server.
     with open(log, "w") as out:
-        proc = subprocess.Popen([os.path.join(BIN, "ledger-layer"), "serve", "--port", str(port)], cwd=tmp_path,
+        # This checkout's code (python -m), not whatever the installed `ledger-layer` script points at.
+        proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "serve", "--port", str(port)], cwd=tmp_path,
                                 env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 90
     while time.time() < deadline:
         text = log.read_text()
         m = re.search(r"(ll_test_[0-9A-Za-z]{43})", text)
-        if m and "Application startup complete" in text:
+        if m and "Uvicorn running on" in text:
             return proc, m.group(1)
         time.sleep(0.2)
     proc.kill()

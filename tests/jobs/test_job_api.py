@@ -15,7 +15,7 @@ def test_job_view_through_its_life(jrt, clock, client, demo):
     url = f"/v1/engine/jobs/{job_id}"
     r = client.get(url, headers=demo.headers())
     assert r.status_code == 200, r.text
-    assert r.json() == {"id": job_id, "kind": "test.echo", "status": "queued", "progress": {"done": 0, "total": None},
+    assert r.json() == {"id": job_id, "kind": "test.echo", "status": "queued", "progress": {"done": 0, "total": 1},
                         "result": None, "error": None, "attempts": 0, "max_attempts": 4,
                         "created_at": "2026-01-15T09:00:00Z", "started_at": None, "finished_at": None,
                         "run_at": "2026-01-15T09:00:00Z"}

@@ -54,6 +54,13 @@ class Ledger:
 
 @pytest.fixture
 def ledger(rt, demo) -> Ledger:
+    # These tests build their own mapping: start without the demo account's ready-made one.
+    from sqlalchemy import delete
+
+    from backend.db.models import AccountMapping
+
+    with rt.db.session(demo.sandbox_tenant_id, write=True) as s:
+        s.execute(delete(AccountMapping))
     return Ledger(rt, demo.sandbox_tenant_id)
 
 

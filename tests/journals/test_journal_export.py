@@ -47,8 +47,9 @@ def _map(client, demo, accounts=None, dimensions=None, version=None, token=None)
     return client.put("/v1/entities/DEMO-US/account-mapping", headers=auth(token or demo.owner_token), json=body)
 
 
-def _summary_totals(client, demo) -> tuple[dict, int]:
-    r = client.get("/v1/journal-entries/summary", headers=demo.headers(), params={"status": EXPORTED})
+def _summary_totals(client, demo, standard: str = "IFRS16") -> tuple[dict, int]:
+    r = client.get("/v1/journal-entries/summary", headers=demo.headers(),
+                   params={"status": EXPORTED, "standard": standard})
     assert r.status_code == 200, r.text
     out: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for row in r.json()["rows"]:
@@ -58,7 +59,7 @@ def _summary_totals(client, demo) -> tuple[dict, int]:
 
 
 def test_unmapped_accounts_block_the_export_and_are_listed(client, demo, book, people):
-    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv"})
+    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv", "standard": "IFRS16"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "unmapped_accounts"
     assert r.json()["error"]["details"]["missing"] == [
         {"entity": "DEMO-US", "account": "INTEREST_EXPENSE"},
@@ -69,7 +70,7 @@ def test_unmapped_accounts_block_the_export_and_are_listed(client, demo, book, p
     assert _map(client, demo, token=people["approver"][1]).status_code == 403
     r = _map(client, demo, accounts={"INTEREST_EXPENSE": "7100"}, token=people["admin"][1])
     assert r.status_code == 200 and r.json()["version"] == 1 and r.json()["unmapped"] == ["LEASE_LIABILITY_CURRENT"]
-    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "xlsx"})
+    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "xlsx", "standard": "IFRS16"})
     assert r.json()["error"]["details"]["missing"] == [{"entity": "DEMO-US", "account": "LEASE_LIABILITY_CURRENT"}]
     r = _map(client, demo, version=0)
     assert r.status_code == 409 and r.json()["error"]["code"] == "version_conflict"
@@ -77,7 +78,7 @@ def test_unmapped_accounts_block_the_export_and_are_listed(client, demo, book, p
     assert bad.status_code == 400
     assert {d["code"] for d in bad.json()["error"]["details"]} == {"invalid_account_code", "invalid_gl_account"}
     assert _map(client, demo, version=1).json()["unmapped"] == []
-    assert client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv"}).status_code == 200
+    assert client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv", "standard": "IFRS16"}).status_code == 200
 
 
 def test_summary_counts_and_totals(client, demo, book):
@@ -107,13 +108,15 @@ def _check_text_neutralised(rows: list[dict]) -> None:
 
 def test_csv_export_parses_back_and_ties_to_the_summary(client, demo, book):
     assert _map(client, demo, dimensions={"lease_id": "PROJECT", "asset_class": "COST_CENTER"}).status_code == 200
-    r = client.get("/v1/journal-entries/export", headers=auth(demo.owner_token), params={"format": "csv"})
+    r = client.get("/v1/journal-entries/export", headers=auth(demo.owner_token), params={"format": "csv", "standard": "IFRS16"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert r.headers["content-disposition"].startswith('attachment; filename="journal-lines-')
+    assert r.headers["content-disposition"].startswith('attachment; filename="journal-lines-IFRS16-')
+    assert r.headers["x-export-entries"] == "5" and r.headers["x-draft-entries-excluded"] == "1"
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert list(rows[0]) == journal_export.FIXED + ["COST_CENTER", "PROJECT", "dimensions"]
     totals, n_lines = _summary_totals(client, demo)
-    assert len(rows) == n_lines == 12  # 5 approved originals (one posted, one reversed) + the reversal, 2 lines each
+    # IFRS16: 4 approved originals (one posted, one reversed) + the reversal, 2 lines each (JPY is ASC842)
+    assert len(rows) == n_lines == 10
     got: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for row in rows:
         got[(row["account"], row["currency"])][0] += Decimal(row["debit"])
@@ -123,7 +126,8 @@ def test_csv_export_parses_back_and_ties_to_the_summary(client, demo, book):
     assert dict(got) == totals
     ids = {row["entry_id"] for row in rows}
     assert book["draft"] not in ids and book["void"] not in ids and book["reversal"] in ids
-    assert {row["debit"] for row in rows if row["currency"] == "JPY"} == {"1500", "0"}
+    jpy = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv", "standard": "ASC842"})
+    assert {row["debit"] for row in csv.DictReader(io.StringIO(jpy.text))} == {"1500", "0"}
     evil = [row for row in rows if row["PROJECT"] == "L-9"]
     assert evil and {row["COST_CENTER"] for row in evil} == {"'@SUM(A1)"}
     _check_text_neutralised(rows)
@@ -133,7 +137,7 @@ def test_csv_export_parses_back_and_ties_to_the_summary(client, demo, book):
 
 def test_xlsx_export_has_typed_cells_and_ties_to_the_summary(client, demo, book, people):
     assert _map(client, demo).status_code == 200
-    r = client.get("/v1/journal-entries/export", headers=auth(people["reviewer"][1]), params={"format": "xlsx"})
+    r = client.get("/v1/journal-entries/export", headers=auth(people["reviewer"][1]), params={"format": "xlsx", "standard": "IFRS16"})
     assert r.status_code == 200, r.text
     wb = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True)
     ws = wb["Journal lines"]
@@ -161,11 +165,12 @@ def test_xlsx_export_has_typed_cells_and_ties_to_the_summary(client, demo, book,
 
 def test_json_export_parses_back_and_ties_to_the_summary(client, demo, book):
     assert _map(client, demo, dimensions={"lease_id": "PROJECT"}).status_code == 200
-    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "json", "period": "2026-01"})
+    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "json", "period": "2026-01",
+                                                                                 "standard": "IFRS16"})
     assert r.status_code == 200
     doc = json.loads(r.content)
     r2 = client.get("/v1/journal-entries/summary", headers=demo.headers(),
-                    params={"status": EXPORTED, "period": "2026-01"}).json()
+                    params={"status": EXPORTED, "period": "2026-01", "standard": "IFRS16"}).json()
     assert doc["line_count"] == len(doc["lines"]) == sum(x["line_count"] for x in r2["rows"])
     assert doc["totals_by_currency"] == {t["currency"]: {"debit": t["debit"], "credit": t["credit"]}
                                          for t in r2["totals_by_currency"]}
@@ -175,10 +180,12 @@ def test_json_export_parses_back_and_ties_to_the_summary(client, demo, book):
 
 def test_export_refuses_drafts_and_bad_formats(client, demo, book):
     assert _map(client, demo).status_code == 200
-    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv", "status": "draft"})
+    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv", "status": "draft",
+                                                                                "standard": "IFRS16"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "status_not_exportable"
-    assert client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "pdf"}).status_code == 400
-    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv", "status": "posted"})
+    assert client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "pdf", "standard": "IFRS16"}).status_code == 400
+    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv", "status": "posted",
+                                                                                "standard": "IFRS16"})
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert {row["entry_id"] for row in rows} == {book["approved"][0]}
 
@@ -186,7 +193,7 @@ def test_export_refuses_drafts_and_bad_formats(client, demo, book):
 def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(client, demo, book, monkeypatch):
     assert _map(client, demo).status_code == 200
     monkeypatch.setattr(journal_export, "XLSX_MAX_ROWS", 5)  # header + 4 lines per sheet
-    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "xlsx"})
+    r = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "xlsx", "standard": "IFRS16"})
     wb = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True)
     assert wb.sheetnames == ["Journal lines", "Journal lines 2", "Journal lines 3"]
     sizes = []
@@ -194,7 +201,7 @@ def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(client, demo, book, monk
         rows = list(ws.iter_rows(values_only=True))
         assert rows[0][0] == "entry_id"
         sizes.append(len(rows) - 1)
-    assert sizes == [4, 4, 4]
+    assert sizes == [4, 4, 2]  # the 10 IFRS16 lines
 
 
 def test_export_is_as_of_its_start(client, demo, rt, book, ledger, people):
@@ -212,5 +219,5 @@ def test_export_is_as_of_its_start(client, demo, rt, book, ledger, people):
     assert client.post(f"/v1/journal-entries/{late}/approve", headers=auth(people["approver"][1])).status_code == 200
     ids = {row["entry_id"] for row in csv.DictReader(io.StringIO(b"".join(plan.body).decode()))}
     assert late not in ids and book["approved"][2] in ids
-    again = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv"})
+    again = client.get("/v1/journal-entries/export", headers=demo.headers(), params={"format": "csv", "standard": "IFRS16"})
     assert late in {row["entry_id"] for row in csv.DictReader(io.StringIO(again.text))}

@@ -113,7 +113,7 @@ def test_dead_jobs_are_surfaced(mcp, demo, rt):
     from backend.jobs.queue import enqueue
 
     with rt.db.session(demo.sandbox_tenant_id, write=True) as s:
-        job = enqueue(s, kind="lease.monthly_close", payload={}, now=rt.clock(), tenant_id=demo.sandbox_tenant_id)
+        job = enqueue(s, kind="ledger.monthly_close", payload={}, now=rt.clock(), tenant_id=demo.sandbox_tenant_id)
         job.status, job.error_code, job.error_message = "dead", "period_locked", "Period 2026-01 was locked."
         job_id = job.id
     attention = mcp.ok(demo.owner_token, "needs_attention", {})

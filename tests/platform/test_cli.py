@@ -13,6 +13,9 @@ import httpx
 import pytest
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -23,8 +26,8 @@ def _free_port() -> int:
 def test_serve_on_a_fresh_directory_prints_a_token_that_works(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
-    exe = os.path.join(os.path.dirname(sys.executable), "ledger-layer")
-    proc = subprocess.Popen([exe, "serve", "--port", str(port)], cwd=tmp_path, env=env,
+    env["PYTHONPATH"] = ROOT  # this checkout's code, whatever the installed `ledger-layer` script points at
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "serve", "--port", str(port)], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         token, lines = None, []
@@ -34,7 +37,7 @@ def test_serve_on_a_fresh_directory_prints_a_token_that_works(tmp_path):
             lines.append(line)
             m = re.search(r"(ll_test_[0-9A-Za-z]{43})", line)
             token = token or (m.group(1) if m else None)
-            if "Uvicorn running" in line or "Application startup complete" in line:
+            if "Uvicorn running on" in line:
                 break
         assert token, "".join(lines)
         base = f"http://127.0.0.1:{port}"

@@ -16,10 +16,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from backend.addin import bridge, disclosure_actions, lease_actions, manifest, payload, result_actions
+from backend.addin import (bridge, disclosure_actions, lease_actions, manifest, mapping_actions, payload,
+                          result_actions)
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
-from backend.api.schemas.common import ERROR_RESPONSES
+from backend.api.schemas.common import ERROR_RESPONSES, ErrorBody
+from backend.api.schemas.results import AddinActionsOut, AddinSessionOut
 from backend.services.platform import identity
 from backend.services.platform import tenancy
 from backend.services.platform.context import Actor
@@ -33,15 +35,27 @@ def addin_channel(request: Request) -> None:
     request.state.channel = "addin"
 
 
-router = APIRouter(prefix="/v1/addin", responses=ERROR_RESPONSES, tags=["excel add-in"],
+NOT_CONFIGURED = {503: {"model": ErrorBody, "description": "`addin_not_configured`: XLWINGS_LICENSE_KEY is not set"}}
+router = APIRouter(prefix="/v1/addin", responses={**ERROR_RESPONSES, **NOT_CONFIGURED}, tags=["excel add-in"],
                    dependencies=[Depends(addin_channel)])
 public = APIRouter()
 
 BOOK_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "description": "xlwings book JSON from the task pane (client 'Office.js', sheets with values "
                                      "from A1, tables/pictures/charts/shapes/pivot_tables lists) plus `args`.",
-    "required": ["client", "version", "book", "names", "sheets"]}}}}}
-ACTIONS_OUT = {"description": "`{ok, message, actions: [xlwings actions, apply in order], ...}`"}
+    "required": ["client", "version", "book", "names", "sheets"]}, "examples": {"extract": {
+    "summary": "A lease sheet with one row", "value": {
+        "client": "Office.js", "version": "0.33.0", "book": {"name": "leases.xlsx", "active_sheet_index": 0,
+                                                           "selection": "A2"},
+        "names": [], "sheets": [{"name": "Leases", "values": [
+            ["Lease ID", "Entity", "Description", "Asset class", "Currency", "Commencement date", "End date",
+             "Payment amount", "Frequency", "Timing", "Discount rate"],
+            ["HQ-1", "DEMO-US", "Head office", "property", "USD", "2026-01-01", "2030-12-31", "10000.00",
+             "monthly", "advance", "0.06"]],
+            "pictures": [], "tables": [], "charts": [], "shapes": [], "pivot_tables": []}],
+        "args": {"entity": "DEMO-US"}}}}}}}}
+ACTIONS_OUT = {"model": AddinActionsOut,
+               "description": "`{ok, message, actions: [xlwings actions, apply in order], ...}`"}
 
 
 async def _run(request: Request, actor: Actor, work: Callable[..., dict], idempotency_key: str | None) -> Response:
@@ -83,7 +97,13 @@ _book_route("/disclosures/lease", "addin_disclosure_pack", "disclosures.read", d
             "Write the lease disclosure pack (args: entity, period, standard) as sheets, with its tie-out status")
 
 
-@router.get("/session", operation_id="addin_session", summary="Who is signed in, and whether the add-in is enabled")
+_book_route("/mapping/pull", "addin_pull_mapping", "account_mapping.read", mapping_actions.pull_mapping,
+            "Write the entity's account mapping (every engine code, its meaning, the GL account) to 'Mapping'")
+_book_route("/mapping/push", "addin_push_mapping", "account_mapping.write", mapping_actions.push_mapping,
+            "Save the GL accounts edited on the 'Mapping' sheet (version-checked) as the entity's mapping")
+
+
+@router.get("/session", operation_id="addin_session", response_model=AddinSessionOut, summary="Who is signed in, and whether the add-in is enabled")
 def session(request: Request, actor: Annotated[Actor, Depends(require("me.read"))]) -> dict[str, Any]:
     rt = runtime(request)
     user = identity.get_user(rt, actor, actor.user_id)

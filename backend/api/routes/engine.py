@@ -13,6 +13,7 @@ from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
+from backend.api.schemas.results import CloseOut, DryRunOut, RunAccepted, RunOut
 from backend.api.schemas.fields import Day, Period, text
 from backend.api.schemas.leases import Standard
 from backend.services.leases import close as lease_close  # noqa: F401  (registers leases as a ledger source)
@@ -51,7 +52,8 @@ class CloseIn(BaseModel):
     standards: list[Standard] | None = Field(None, max_length=2, description="default: the entity's enabled lease standards")
 
 
-@router.post("/engine/run", operation_id="run_engine", status_code=202,
+@router.post("/engine/run", operation_id="run_engine", status_code=202, response_model=RunAccepted,
+             responses={200: {"model": DryRunOut, "description": "dry_run: the full result, nothing written"}},
              summary="A lease event as a new engine run (202 + job); dry_run previews it and writes nothing")
 def run_engine(body: EngineRunIn, request: Request, actor: Annotated[Actor, Depends(require("engine.run"))],
                idempotency_key: IdempotencyKeyHeader = None):
@@ -65,7 +67,8 @@ def run_engine(body: EngineRunIn, request: Request, actor: Annotated[Actor, Depe
     return respond(request, actor, run, body=body, status_code=202, idempotency_key=idempotency_key)
 
 
-@router.get("/engine/runs", operation_id="list_engine_runs")
+@router.get("/engine/runs", operation_id="list_engine_runs", response_model=Page[RunOut],
+            summary="Engine runs (lineage: base, supersedes, reversal of), filtered by lease, standard, run type")
 def list_runs(request: Request, actor: Annotated[Actor, Depends(require("engine.read"))],
               limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, sort: Sort = None,
               lease_id: str | None = None, standard: Standard | None = None, run_type: str | None = None):
@@ -94,15 +97,17 @@ def list_dlq(request: Request, actor: Annotated[Actor, Depends(require("engine.r
                                             entity=entity, code=code))
 
 
-@router.get("/engine/runs/{run_id}", operation_id="get_engine_run")
+@router.get("/engine/runs/{run_id}", operation_id="get_engine_run", response_model=RunOut,
+            summary="One engine run with its inputs hash, versions and result")
 def get_run(run_id: str, request: Request, actor: Annotated[Actor, Depends(require("engine.read"))]):
     return run_reads.get_run(runtime(request), actor, run_id)
 
 
-@router.post("/engine/monthly-close", operation_id="monthly_close", status_code=202,
+@router.post("/engine/monthly-close", operation_id="monthly_close", status_code=202, response_model=CloseOut,
+             responses={200: {"model": CloseOut, "description": "Every close was requested before: nothing queued"}},
              summary="Queue the lease close of a period (idempotent per entity × standard × period)")
 def monthly_close(body: CloseIn, request: Request, actor: Annotated[Actor, Depends(require("close.run"))],
                   idempotency_key: IdempotencyKeyHeader = None):
     return respond(request, actor, lambda: ledger_close.request_close(runtime(request), actor, "lease",
                                                                       body.entity, body.period, body.standards),
-                   body=body, status_code=202, idempotency_key=idempotency_key)
+                   body=body, status_code=lambda out: 202 if out["job_ids"] else 200, idempotency_key=idempotency_key)

@@ -12,15 +12,17 @@ from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.journals import (
-    AccountMappingIn, AccountMappingOut, BatchApproveIn, BatchApproveOut, JournalEntryOut, JournalStatus,
+    AccountCodesOut, AccountMappingIn, AccountMappingOut, BatchApproveIn, BatchApproveOut, JournalEntryOut, JournalStatus,
     PostingReferenceIn, ReverseIn, ReverseOut, SummaryOut, VoidIn)
-from backend.services.ledger import account_mapping
+from backend.services.ledger import account_codes, account_mapping
 from backend.services.ledger import export as journal_export
 from backend.services.ledger import queries as journal_queries
 from backend.services.ledger import journals
 from backend.services.platform.context import Actor
 from backend.api.schemas.fields import PERIOD_PATTERN, Day
 from backend.services.ledger.queries import Filters
+from backend.api.openapi_docs import EXPORT_CSV_EXAMPLE
+from backend.api.schemas.journals import ExportJson
 from backend.services.platform.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["journals"])
@@ -46,6 +48,25 @@ def journal_filters(
 
 
 JournalFilters = Annotated[Filters, Depends(journal_filters)]
+Book = Literal["IFRS16", "ASC842", "IFRS15", "ASC606"]
+
+
+def export_filters(
+    standard: Annotated[Book, Query(description="The book to export: one book per file (its name says which)")],
+    entity: Annotated[str | None, Query(description="Entity code")] = None,
+    period: Period = None, period_from: Period = None, period_to: Period = None,
+    status: Annotated[list[JournalStatus] | None, Query(description="approved, posted, reversed (default all three)")] = None,
+    source: Annotated[str | None, Query(description="source_operation, e.g. monthly_close, reversal")] = None,
+    date_from: Annotated[Day | None, Query(description="entry_date on or after")] = None,
+    date_to: Annotated[Day | None, Query(description="entry_date on or before")] = None,
+    lease_id: Annotated[str | None, Query(description="Entries of one lease (source_type=lease)")] = None,
+    run_id: str | None = None,
+    source_type: Literal["lease", "revenue_contract", "manual"] | None = None,
+    source_id: Annotated[str | None, Query(description="Entries of one lease, contract, …")] = None,
+) -> Filters:
+    return journal_filters(entity=entity, period=period, period_from=period_from, period_to=period_to,
+                           standard=standard, status=status, source=source, date_from=date_from, date_to=date_to,
+                           lease_id=lease_id, run_id=run_id, source_type=source_type, source_id=source_id)
 
 
 @router.get("/journal-entries", operation_id="list_journal_entries", response_model=Page[JournalEntryOut])
@@ -64,12 +85,19 @@ def summary(request: Request, actor: Annotated[Actor, Depends(require("journals.
 @router.get("/journal-entries/export", operation_id="export_journal_entries",
             summary="Approved, posted and reversed lines with GL accounts, streamed as CSV, XLSX or JSON",
             response_class=StreamingResponse,
-            responses={200: {"content": {m: {} for m in journal_export.FORMATS.values()}}})
-def export(request: Request, actor: Annotated[Actor, Depends(require("journals.export"))], filters: JournalFilters,
-           format: Literal["csv", "xlsx", "json"]):
+            responses={200: {"description": "The lines of one book; `X-Export-Entries` and "
+                                            "`X-Draft-Entries-Excluded` say what is in it and what was left out",
+                             "content": {
+                                 journal_export.FORMATS["csv"]: {"schema": {"type": "string"},
+                                                                 "example": EXPORT_CSV_EXAMPLE},
+                                 journal_export.FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+                                 journal_export.FORMATS["json"]: {"schema": ExportJson.model_json_schema()}}}})
+def export(request: Request, actor: Annotated[Actor, Depends(require("journals.export"))],
+           filters: Annotated[Filters, Depends(export_filters)], format: Literal["csv", "xlsx", "json"]):
     plan = journal_export.prepare(runtime(request), actor, filters, format)
     return StreamingResponse(plan.body, media_type=plan.media_type,
-                             headers={"Content-Disposition": f'attachment; filename="{plan.filename}"'})
+                             headers={"Content-Disposition": f'attachment; filename="{plan.filename}"',
+                                      **plan.headers})
 
 
 @router.post("/journal-entries/batch-approve", operation_id="batch_approve_journal_entries",
@@ -131,3 +159,9 @@ def get_mapping(code: str, request: Request, actor: Annotated[Actor, Depends(req
 def put_mapping(code: str, body: AccountMappingIn, request: Request,
                 actor: Annotated[Actor, Depends(require("account_mapping.write"))]):
     return account_mapping.put_mapping(runtime(request), actor, code, body.accounts, body.dimensions, body.version)
+
+
+@router.get("/account-codes", operation_id="list_account_codes", response_model=AccountCodesOut,
+            summary="Every engine account code with its meaning, books and normal balance")
+def list_account_codes(request: Request, actor: Annotated[Actor, Depends(require("account_mapping.read"))]):
+    return {"data": account_codes.list_codes()}

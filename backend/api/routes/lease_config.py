@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from backend.api.deps import require, runtime
 from backend.api.schemas.common import ERROR_RESPONSES
+from backend.api.schemas.results import FxRatesOut, FxUpsertOut, IbrMatrixOut, LockOut, LocksOut, PolicyOut
 from backend.api.schemas.fields import PERIOD_PATTERN, Currency, Day, FxRate, Period, Rate, UnsignedMoney, text
 from backend.services.leases import config as lease_config
 from backend.services.leases import fx_refresh
@@ -110,12 +111,13 @@ class LockIn(BaseModel):
     reason: text(500) | None = None
 
 
-@router.get("/entities/{code}/lease-policy", operation_id="get_lease_policy")
+@router.get("/entities/{code}/lease-policy", operation_id="get_lease_policy", response_model=PolicyOut,
+            summary="The entity's current lease policy (version 0 is the built-in default)")
 def get_policy(code: str, request: Request, actor: Annotated[Actor, Depends(require("lease_config.read"))]):
     return lease_config.get_policy(runtime(request), actor, code)
 
 
-@router.put("/entities/{code}/lease-policy", operation_id="put_lease_policy",
+@router.put("/entities/{code}/lease-policy", operation_id="put_lease_policy", response_model=PolicyOut,
             summary="Set the entity's lease policy (adds a version; earlier runs keep theirs)")
 def put_policy(code: str, body: PolicyIn, request: Request,
                actor: Annotated[Actor, Depends(require("lease_config.write"))]):
@@ -125,19 +127,21 @@ def put_policy(code: str, body: PolicyIn, request: Request,
     return lease_config.put_policy(runtime(request), actor, code, data, effective)
 
 
-@router.get("/lease/ibr-matrix", operation_id="get_ibr_matrix")
+@router.get("/lease/ibr-matrix", operation_id="get_ibr_matrix", response_model=IbrMatrixOut,
+            summary="The entity's incremental borrowing rates, every version")
 def get_ibr(request: Request, actor: Annotated[Actor, Depends(require("lease_config.read"))], entity: str):
     return lease_config.get_ibr_matrix(runtime(request), actor, entity)
 
 
-@router.put("/lease/ibr-matrix", operation_id="put_ibr_matrix",
+@router.put("/lease/ibr-matrix", operation_id="put_ibr_matrix", response_model=IbrMatrixOut,
             summary="Add an IBR matrix version: currency × term band → annual rate, from an effective date")
 def put_ibr(body: IbrMatrixIn, request: Request, actor: Annotated[Actor, Depends(require("lease_config.write"))]):
     return lease_config.put_ibr_matrix(runtime(request), actor, body.entity, body.effective_date,
                                        [r.model_dump() for r in body.rates])
 
 
-@router.get("/fx-rates", operation_id="list_fx_rates")
+@router.get("/fx-rates", operation_id="list_fx_rates", response_model=FxRatesOut,
+            summary="FX rates of an entity, filtered by pair and date range")
 def get_fx(request: Request, actor: Annotated[Actor, Depends(require("lease_config.read"))], entity: str,
            from_currency: str | None = None, to_currency: str | None = None,
            date_from: Annotated[Day | None, Query()] = None, date_to: Annotated[Day | None, Query()] = None):
@@ -145,12 +149,12 @@ def get_fx(request: Request, actor: Annotated[Actor, Depends(require("lease_conf
                                       to_currency=to_currency, date_from=date_from, date_to=date_to)
 
 
-@router.put("/fx-rates", operation_id="put_fx_rates", summary="Upsert FX rates (units of to_currency per from_currency)")
+@router.put("/fx-rates", operation_id="put_fx_rates", response_model=FxUpsertOut, summary="Upsert FX rates (units of to_currency per from_currency)")
 def put_fx(body: FxRatesIn, request: Request, actor: Annotated[Actor, Depends(require("lease_config.write"))]):
     return fx_refresh.put_fx_rates(runtime(request), actor, body.entity, [r.model_dump() for r in body.rates])
 
 
-@router.get("/lease/period-locks", operation_id="get_period_locks",
+@router.get("/lease/period-locks", operation_id="get_period_locks", response_model=LocksOut,
             summary="Locks of an entity; a period never locked reads as an explicit OPEN record")
 def get_locks(request: Request, actor: Annotated[Actor, Depends(require("period_locks.read"))], entity: str,
               period: Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="YYYY-MM")] = None,
@@ -158,7 +162,7 @@ def get_locks(request: Request, actor: Annotated[Actor, Depends(require("period_
     return {"data": period_locks.get_locks(runtime(request), actor, entity, period=period, standard=standard)}
 
 
-@router.put("/lease/period-locks", operation_id="put_period_lock", summary="Lock or unlock a period (APPROVER+)")
+@router.put("/lease/period-locks", operation_id="put_period_lock", response_model=LockOut, summary="Lock or unlock a period (APPROVER+)")
 def put_lock(body: LockIn, request: Request, actor: Annotated[Actor, Depends(require("period_locks.write"))]):
     return period_locks.set_lock(runtime(request), actor, body.entity, body.period, body.standard, body.status,
                                  body.reason)

@@ -15,6 +15,7 @@ from backend.api.routes.identity import Cursor, Limit, Sort, page_out
 from backend.api.schemas.common import ERROR_RESPONSES, Page
 from backend.api.schemas.fields import Currency
 from backend.api.schemas.leases import ConfirmIn, LeaseCreate, LeaseOut, LeasePatch, Standard
+from backend.api.schemas.results import ConfirmOut, ExtractOut, ScheduleOut, ValidateOut
 from backend.services.leases import workbook_import as lease_import
 from backend.services.leases import failures as lease_failures
 from backend.services.leases import run_reads
@@ -39,6 +40,7 @@ def create_lease(body: LeaseCreate, request: Request, actor: Annotated[Actor, De
 
 
 @router.post("/leases/extract-file", operation_id="extract_leases_from_file", status_code=201,
+             response_model=ExtractOut,
              summary="Upload a lease workbook (.xlsx/.xlsm): all drafts are stored with their cell issues, or none")
 async def extract_file(request: Request, actor: Annotated[Actor, Depends(require("leases.write"))],
                        file: Annotated[UploadFile, File(description="The lease workbook (template or a variant)")],
@@ -84,7 +86,7 @@ def patch_lease(lease_id: str, body: LeasePatch, request: Request,
     return leases.patch_lease(runtime(request), actor, lease_id, version, changes)
 
 
-@router.post("/leases/{lease_id}/validate", operation_id="validate_lease",
+@router.post("/leases/{lease_id}/validate", operation_id="validate_lease", response_model=ValidateOut,
              summary="Errors (block confirm) and warnings (for the reviewer) of one lease")
 def validate_lease(lease_id: str, request: Request, actor: Annotated[Actor, Depends(require("leases.write"))],
                    idempotency_key: IdempotencyKeyHeader = None):
@@ -92,12 +94,14 @@ def validate_lease(lease_id: str, request: Request, actor: Annotated[Actor, Depe
                    idempotency_key=idempotency_key)
 
 
-@router.post("/leases/confirm", operation_id="confirm_leases", status_code=202,
+@router.post("/leases/confirm", operation_id="confirm_leases", status_code=202, response_model=ConfirmOut,
+             responses={200: {"model": ConfirmOut, "description": "Nothing was queued (every lease refused, not "
+                                                                  "found or already confirmed): per-lease results"}},
              summary="Confirm drafts and queue INITIAL_RECOGNITION per enabled standard (per-lease results)")
 def confirm(body: ConfirmIn, request: Request, actor: Annotated[Actor, Depends(require("leases.confirm"))],
             idempotency_key: IdempotencyKeyHeader = None):
     return respond(request, actor, lambda: leases.confirm(runtime(request), actor, body.lease_ids), body=body,
-                   status_code=202, idempotency_key=idempotency_key)
+                   status_code=lambda out: 202 if out["job_ids"] else 200, idempotency_key=idempotency_key)
 
 
 class RecalculateOut(BaseModel):
@@ -119,7 +123,7 @@ def recalculate(lease_id: str, request: Request, actor: Annotated[Actor, Depends
                    model=RecalculateOut, idempotency_key=idempotency_key)
 
 
-@router.get("/leases/{lease_id}/schedule", operation_id="get_lease_schedule",
+@router.get("/leases/{lease_id}/schedule", operation_id="get_lease_schedule", response_model=ScheduleOut,
             summary="The monthly schedule of the current run (or of `run_id`); money as strings")
 def schedule(lease_id: str, request: Request, actor: Annotated[Actor, Depends(require("leases.read"))],
              standard: Standard, run_id: str | None = None):

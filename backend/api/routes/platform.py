@@ -9,6 +9,7 @@ from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
 from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.identity import MeOut
+from backend.api.schemas.results import HealthOut, SandboxResetOut
 from backend.services.platform import health as health_service
 from backend.services.platform import identity
 from backend.services.platform import tenancy
@@ -17,7 +18,8 @@ from backend.services.platform.context import Actor
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 
 
-@router.get("/health", tags=["platform"], operation_id="health", summary="Liveness and database check")
+@router.get("/health", tags=["platform"], operation_id="health", response_model=HealthOut,
+            summary="Liveness and database check")
 def health(request: Request) -> dict:
     return {**health_service.check(runtime(request)), "version": request.app.version}
 
@@ -30,8 +32,10 @@ def me(request: Request, actor: Annotated[Actor, Depends(require("me.read"))]) -
 
 
 @router.post("/sandbox/reset", tags=["platform"], operation_id="reset_sandbox",
-             summary="Wipe this sandbox tenant's working data (never production, never the audit trail)")
+             response_model=SandboxResetOut,
+             summary="Remove this sandbox tenant's transactional data; keep people, tokens and configuration")
 def reset_sandbox(request: Request, actor: Annotated[Actor, Depends(require("sandbox.reset"))],
                   idempotency_key: IdempotencyKeyHeader = None):
     return respond(request, actor, lambda: tenancy.reset_sandbox(runtime(request), actor),
+                   model=SandboxResetOut,
                    idempotency_key=idempotency_key)

@@ -135,3 +135,42 @@ class AccountMappingOut(BaseModel):
     updated_by: str | None
     updated_at: datetime | None
     unmapped: list[str] = Field(description="Engine codes used by this entity's journals that have no GL account")
+
+
+class ExportJson(BaseModel):
+    """The JSON export: one object per line under the same column names as the CSV."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "columns": ["entry_id", "entity", "standard", "period", "account", "gl_account", "debit", "credit", "currency"],
+        "lines": [{"entry_id": "01M95361PZ0V4R3JK8Q2D6XG1B", "entity": "DEMO-US", "standard": "IFRS16",
+                   "period": "2026-01", "prepared_by": "Demo Owner", "prepared_by_email": "owner@demo.example",
+                   "approved_by": "Ada Approver", "approved_by_email": "ada@example.com", "line_no": 1,
+                   "account": "INTEREST_EXPENSE", "gl_account": "7110", "debit": "2700.17", "credit": "0.00",
+                   "currency": "USD"}],
+        "line_count": 1, "excluded_draft_entries": 2,
+        "totals_by_currency": {"USD": {"debit": "2700.17", "credit": "2700.17"}}}]})
+    columns: list[str]
+    lines: list[dict[str, Any]]
+    line_count: int
+    excluded_draft_entries: int | None = Field(None, description="Drafts matching the filters, left out")
+    totals_by_currency: dict[str, dict[str, str]] = Field(description="{currency: {debit, credit}}")
+
+
+class AccountCodeOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "LEASE_LIABILITY_CURRENT", "meaning": "Lease liability due within twelve months (principal of the "
+                                                      "next 12 months)",
+        "standards": ["IFRS16", "ASC842"], "normal_balance": "credit", "example_gl_account": "2310"}]})
+    code: str = Field(description="The engine's stable account code, the key of an account mapping")
+    meaning: str
+    standards: list[str] = Field(description="The books that post to it")
+    normal_balance: Literal["debit", "credit"]
+    example_gl_account: str = Field(description="Its account in the demo chart (what the demo mapping uses)")
+
+
+class AccountCodesOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [
+        {"code": "ROU_ASSET", "meaning": "Right-of-use asset at cost", "standards": ["IFRS16", "ASC842"],
+         "normal_balance": "debit", "example_gl_account": "1610"},
+        {"code": "REVENUE", "meaning": "Revenue from contracts with customers", "standards": ["IFRS15", "ASC606"],
+         "normal_balance": "credit", "example_gl_account": "4000"}]}]})
+    data: list[AccountCodeOut]

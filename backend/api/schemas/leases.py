@@ -130,5 +130,6 @@ class LeaseOut(BaseModel):
 
 
 class ConfirmIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"lease_ids": ["01M9535VK7XGNXWWJEF7TQ19RV"]}]})
     lease_ids: list[text(40, 1)] = Field(min_length=1, max_length=10000)

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import EngineError, InvalidLeaseInput
-from .discount import rate_needed
+from .discount import exemptions, rate_needed
 from .ibr import IbrMatrix, ibr_term_months
 from .implicit import implicit_rate
 from .policy import LeasePolicy
@@ -40,6 +40,19 @@ class Assessment:
     @property
     def errors(self) -> list[dict[str, Any]]:
         return [i for i in self.issues if i["severity"] == "error"]
+
+
+ASC842_CLASSIFICATION_ONLY = frozenset({"classification_input_missing", "asc_restoration_excluded"})
+
+
+def _asc842_exempt(terms: LeaseTerms, policy: LeasePolicy) -> bool:
+    """An exempt lease is not classified under ASC 842, so its classification inputs are not asked for."""
+    if "ASC842" not in policy.enabled_standards or terms.end_date < terms.commencement_date:
+        return False
+    try:
+        return exemptions(terms, policy, ("ASC842",))["ASC842"] is not None
+    except EngineError:  # e.g. the low-value test lacks its commencement rate: reported below
+        return False
 
 
 def _issue(severity: str, fld: str | None, code: str, message: str) -> dict[str, Any]:
@@ -61,6 +74,9 @@ def assess_lease(data: Mapping[str, Any], policy: LeasePolicy, ibr: IbrMatrix,
     except EngineError as exc:
         return Assessment(None, None, None, [_issue("error", exc.field, exc.code, exc.message)])
     issues = [i.to_dict() for i in validate_lease(terms, policy)] if full else []
+    if issues and _asc842_exempt(terms, policy):
+        # An exempt lease is not classified under ASC 842: the classification tests' inputs are not asked for.
+        issues = [i for i in issues if i["code"] not in ASC842_CLASSIFICATION_ONLY]
     rate, source = terms.discount_rate, None
     if rate is not None:
         source = {"source": "lease"}

@@ -232,6 +232,7 @@ def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
                               payload={"lease_ids": [x.id for x in chunk], "standards": list(standards),
                                        "actor_user_id": actor.user_id, "actor_kind": actor.actor_kind},
                               request_id=actor.request_id)
+                job.progress_done, job.progress_total = 0, len(chunk)  # done/total from the start
                 for x in chunk:
                     jobs_of.setdefault(x.id, []).append(job.id)
         for r in results:

@@ -20,6 +20,12 @@ EVENT_FIGURES = ("liability_before", "liability_after", "rou_before", "rou_after
                  "new_lease_id")
 
 
+def presented_classification(standard: str, classification: str | None) -> str | None:
+    """IFRS 16 has one lessee model (every lease on the balance sheet, interest + depreciation): it presents
+    no finance/operating classification. ASC 842 does."""
+    return None if standard == "IFRS16" else classification
+
+
 def run_view(run: LeaseRun) -> dict:
     result = {k: run.summary.get(k) for k in ("initial_liability", "initial_rou_asset", "discount_rate",
                                               "discount_rate_source", "classification_tests",
@@ -33,7 +39,8 @@ def run_view(run: LeaseRun) -> dict:
             "effective_date": run.effective_date, "is_current": run.is_current, "base_run_id": run.base_run_id,
             "supersedes_run_id": run.supersedes_run_id, "reversal_of_run_id": run.reversal_of_run_id,
             "job_id": run.job_id, "inputs_hash": run.inputs_hash, "engine_version": run.engine_version,
-            "policy_version": run.policy_version, "classification": run.classification,
+            "policy_version": run.policy_version,
+            "classification": presented_classification(run.standard, run.classification),
             "exemption": run.exemption, "created_at": run.created_at, "result": result}
 
 
@@ -90,7 +97,7 @@ def get_schedule(rt: Runtime, actor: Actor, lease_id: str, standard: str, run_id
     summary = {k: v for k, v in run.summary.items() if k not in ("functional_currency", "asset_class")}
     return {**summary, "cash_flows": sched.cash_flows, "lease_id": lease.id, "standard": standard,
             "run_id": run.id, "run_type": run.run_type,
-            "classification": run.classification, "exemption": run.exemption, "currency": run.currency,
-            "periods": periods}
+            "classification": presented_classification(standard, run.classification), "exemption": run.exemption,
+            "currency": run.currency, "periods": periods}
 
 

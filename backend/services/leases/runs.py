@@ -24,6 +24,7 @@ from backend.engine.leases import commencement_postings, compute_schedules, peri
 from backend.engine.routing import PeriodLocks, route_entries
 from backend.engine.leases.result import FUNCTIONAL_FIELDS, PERIOD_FIELDS, LeaseSchedule
 from backend.engine.errors import EngineError
+from backend.jobs.queue import progress
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Runtime
 from backend.services.ledger.writer import Provenance, write_entries_many
@@ -32,6 +33,7 @@ from backend.services.leases.failures import failure, record_outcomes
 from backend.services.ledger.locks import load_locks
 from backend.webhooks.outbox import emit_many
 
+PROGRESS_EVERY = 250  # leases between progress reports of a recognition job
 
 
 # ---------------------------------------------------------------- storing a schedule
@@ -260,7 +262,9 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
         contexts: dict[str, EntityLeaseRules] = {}
         locks: dict[str, PeriodLocks] = {}
         new_runs, journal_batches, failed, audit_rows = [], [], [], []
-        for lease in s.scalars(select(Lease).where(Lease.id.in_(lease_ids)).order_by(Lease.id)):
+        for n, lease in enumerate(s.scalars(select(Lease).where(Lease.id.in_(lease_ids)).order_by(Lease.id))):
+            if job_id and n and n % PROGRESS_EVERY == 0:
+                progress(rt.db, job_id, n, len(lease_ids))
             todo = tuple(std for std in standards if (lease.id, std) not in done)
             if not todo:
                 continue
@@ -301,6 +305,8 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
                                        details={"lease_id": lease.id, "standard": std,
                                                 "run_type": "INITIAL_RECOGNITION"}))
     computed = time.perf_counter()
+    if job_id:
+        progress(rt.db, job_id, len(lease_ids), len(lease_ids))
     with rt.db.session(tenant_id, write=True) as s:
         # A concurrent retry may have written some of these runs meanwhile: keep only the new ones.
         again = {(lid, std) for lid, std in s.execute(select(LeaseRun.lease_id, LeaseRun.standard).where(

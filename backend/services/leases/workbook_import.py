@@ -64,15 +64,20 @@ def store_extract(rt: Runtime, actor: Actor, result: ExtractResult, *, default_e
             stored.extend((i, lease, code) for i, lease in zip(indexes, leases))
         stored.sort(key=lambda t: t[0])
         views = [lease_view(lease, code) for _, lease, code in stored]
-    errors = sum(1 for i in result.issues if i["severity"] == "error")
-    infos = sum(1 for i in result.issues if i["severity"] == "info")
+    # The summary counts every issue of the response: each stored draft's (its cells' and the checks
+    # run on the whole lease) and those of rows or of the file that did not become a draft.
+    stored_indexes = {i for i, _, _ in stored}
+    counted = [x for v in views for x in v["issues"]] + [
+        x for x in result.issues if x.get("draft_index") not in stored_indexes]
+    errors = sum(1 for i in counted if i["severity"] == "error")
+    infos = sum(1 for i in counted if i["severity"] == "info")
     not_imported = [{"draft_index": i, "row": result.provenance[i].get("_row"), "cell": result.provenance[i].get(
         "entity"), "entity": texts[i], "external_id": result.drafts[i].get("external_id"),
         "issues": [_cell_issue(x) for x in result.issues_for(i) if x["field"] == "entity"]} for i in sorted(skipped)]
     return {"drafts": views, "draft_indexes": [i for i, _, _ in stored], "not_imported": not_imported,
             "issues": result.issues,
             "summary": {"drafts": len(views), "not_imported": len(not_imported), "errors": errors,
-                        "warnings": len(result.issues) - errors - infos, "infos": infos,
+                        "warnings": len(counted) - errors - infos, "infos": infos,
                         "drafts_with_errors": sum(1 for v in views if any(x["severity"] == "error"
                                                                           for x in v["issues"]))}}
 

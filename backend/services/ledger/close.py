@@ -31,9 +31,19 @@ JOB_KIND = "ledger.monthly_close"
 BATCH = 500
 
 
+def _totals_view(totals: dict | None) -> dict:
+    """Money as decimal strings in the currency's unit, like every API amount (closes stored before
+    carried ``debits_minor_by_currency`` in minor units: converted when read)."""
+    out = dict(totals or {})
+    minor = out.pop("debits_minor_by_currency", None)
+    if minor is not None:
+        out["debits_by_currency"] = {ccy: f"{from_minor(units, ccy):f}" for ccy, units in minor.items()}
+    return out
+
+
 def close_view(c: CloseRun, entity_code: str) -> dict:
     return {"close_id": c.id, "source": c.source_type, "entity": entity_code, "standard": c.standard,
-            "period": c.period, "status": c.status, "job_id": c.job_id, "totals": c.totals,
+            "period": c.period, "status": c.status, "job_id": c.job_id, "totals": _totals_view(c.totals),
             "created_at": c.created_at, "completed_at": c.completed_at}
 
 

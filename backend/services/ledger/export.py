@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, func, select
 
 from backend.db.ids import new_id
-from backend.db.models import AccountMapping, Entity, JournalEntry, JournalLine
+from backend.db.models import AccountMapping, Entity, JournalEntry, JournalLine, User
 from backend.engine.money import minor_unit
 from backend.services.ledger import export_xlsx as journal_xlsx
 from backend.services.platform.context import Actor, Runtime
@@ -33,8 +33,10 @@ EXPORT_STATUSES = ("approved", "posted", "reversed")
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # Entry-level columns first, then line-level ones: the entry part of a CSV row is encoded once per entry.
+# Preparer and approver as a ledger reads them: names and emails, not ids.
 ENTRY_COLS = ["entry_id", "entity", "standard", "period", "entry_date", "status", "source_operation", "event",
-              "source_type", "source_id", "run_id", "posting_reference", "approved_by", "approved_at", "reversal_of_id", "memo"]
+              "source_type", "source_id", "run_id", "posting_reference", "prepared_by", "prepared_by_email",
+              "approved_by", "approved_by_email", "approved_at", "reversal_of_id", "memo"]
 LINE_COLS = ["line_no", "account", "gl_account", "debit", "credit", "currency"]
 FIXED = ENTRY_COLS + LINE_COLS
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,6 +58,13 @@ class Plan:
     media_type: str
     filename: str
     body: Iterator[bytes]
+    entry_count: int = 0  # entries in the file
+    excluded_drafts: int = 0  # drafts matching the filters, not exported (not approved yet)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Why a file is short or empty, without opening it."""
+        return {"X-Export-Entries": str(self.entry_count), "X-Draft-Entries-Excluded": str(self.excluded_drafts)}
 
 
 def _missing_accounts(s, tenant_id: str, f: Filters, mappings: dict[str, dict]) -> list[tuple[str, str]]:
@@ -75,6 +84,7 @@ def prepare(rt: Runtime, actor: Actor, filters: Filters, fmt: str) -> Plan:
         raise InvalidInput(f"Only {', '.join(EXPORT_STATUSES)} entries are exported; not {', '.join(bad)}.",
                            code="status_not_exportable",
                            details=[{"field": "status", "code": "status_not_exportable", "message": str(bad)}])
+    asked = filters
     filters = replace(filters, status=filters.status or EXPORT_STATUSES).check()
     # The export is "as of" this instant: entries approved while it streams are left for the next
     # one, so every exported line was covered by the mapping check below (no failure mid-stream).
@@ -84,6 +94,11 @@ def prepare(rt: Runtime, actor: Actor, filters: Filters, fmt: str) -> Plan:
         mappings = {m.entity_id: {"accounts": dict(m.accounts), "dimensions": dict(m.dimensions)}
                     for m in s.scalars(select(AccountMapping))}
         missing = _missing_accounts(s, actor.tenant_id, filters, mappings)
+        users = {u.id: (u.name, u.email) for u in s.scalars(select(User).where(User.account_id == actor.account_id))}
+        count = s.scalar(apply_filters(s, select(func.count()).select_from(JournalEntry).where(
+            JournalEntry.tenant_id == actor.tenant_id, JournalEntry.approved_at <= as_of), filters))
+        drafts = s.scalar(apply_filters(s, select(func.count()).select_from(JournalEntry).where(
+            JournalEntry.tenant_id == actor.tenant_id), replace(asked, status=("draft",))))
     if missing:
         raise Unprocessable(
             f"{len(missing)} engine account code(s) have no GL account; map them with "
@@ -95,10 +110,12 @@ def prepare(rt: Runtime, actor: Actor, filters: Filters, fmt: str) -> Plan:
             if name not in dim_cols and name not in FIXED:
                 dim_cols.append(name)
     columns = FIXED + sorted(dim_cols) + ["dimensions"]
-    entries = _entries(rt, actor, filters, codes, mappings, sorted(dim_cols), as_of, sheet=fmt != "json")
-    body = {"csv": _csv, "json": _json, "xlsx": _xlsx}[fmt](columns, entries)
+    entries = _entries(rt, actor, filters, codes, mappings, sorted(dim_cols), as_of, users, sheet=fmt != "json")
+    body = ({"csv": _csv, "xlsx": _xlsx}[fmt](columns, entries) if fmt != "json"
+            else _json(columns, entries, excluded_drafts=drafts))
     stamp = as_of.strftime("%Y%m%dT%H%M%SZ")
-    return Plan(fmt, columns, FORMATS[fmt], f"journal-lines-{stamp}.{fmt}", body)
+    book = f"{filters.standard}-" if filters.standard else ""
+    return Plan(fmt, columns, FORMATS[fmt], f"journal-lines-{book}{stamp}.{fmt}", body, count or 0, drafts or 0)
 
 
 def _decimal_text(minor: int, exp: int) -> str:
@@ -126,7 +143,7 @@ class _Memo(dict):
 
 
 def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict, dim_cols: list[str],
-             as_of: datetime, *, sheet: bool) -> Iterator[tuple[tuple, list[tuple]]]:
+             as_of: datetime, users: dict[str, tuple[str, str]], *, sheet: bool) -> Iterator[tuple[tuple, list[tuple]]]:
     """(entry fields, [line fields]) per entry, in entry-id order; fields in ENTRY_COLS / LINE_COLS
     order, then the mapped dimension values and the leftover dimensions. ``sheet`` (CSV/XLSX)
     neutralises text and renders leftover dimensions as JSON text; JSON keeps values as they are.
@@ -141,6 +158,8 @@ def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict,
     empty = {"accounts": {}, "dimensions": {}}
     gl = {ent: {a: safe(g) for a, g in m["accounts"].items()} for ent, m in mappings.items()}
     ent_code = {ent: safe(code) for ent, code in codes.items()}
+    people = {uid: (safe(name), safe(email)) for uid, (name, email) in users.items()}
+    nobody = ("", "")
 
     def resolve(key: tuple[str, str | None]) -> tuple[tuple, object]:
         ent, raw = key
@@ -161,7 +180,7 @@ def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict,
     with rt.db.session(tenant) as s:
         heads = apply_filters(s, select(E.id, E.entity_id, E.standard, E.period, E.entry_date, E.status,
                                         E.source_operation, E.event, E.source_type, E.source_id, E.run_id, E.posting_reference,
-                                        E.approved_by, E.approved_at, E.reversal_of_id, E.memo)
+                                        E.prepared_by, E.approved_by, E.approved_at, E.reversal_of_id, E.memo)
                               .where(E.tenant_id == tenant, E.approved_at <= as_of), f).order_by(E.id)
         ids = apply_filters(s, select(E.id).where(E.tenant_id == tenant, E.approved_at <= as_of), f)
         # Dimensions arrive as JSON text (cast), so repeated dimension sets are decoded and mapped once.
@@ -180,12 +199,13 @@ def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict,
         stamps = _Memo(lambda v: stamp_proc(v).isoformat() if v is not None else "", 50_000)
         line_rows = _driver_rows(conn, lines)
         pending = next(line_rows, None)
-        for (eid, ent, std, per, edate, status, src, event, stype, sid, run, ref, appr, appr_at, rev_of,
+        for (eid, ent, std, per, edate, status, src, event, stype, sid, run, ref, prep, appr, appr_at, rev_of,
              memo) in _driver_rows(conn, heads):
             # Ids are our own ULIDs (Crockford base32), which cannot start with a formula character.
             head = (eid, ent_code.get(ent, ent), small[std], per, dates[edate], small[status], small[src],
                     small[event], small[stype], safe(sid) if sid else "", run or "", safe(ref) if ref else "",
-                    appr or "", stamps[appr_at], rev_of or "", safe(memo) if memo else "")
+                    *people.get(prep, nobody), *people.get(appr, nobody), stamps[appr_at], rev_of or "",
+                    safe(memo) if memo else "")
             accounts, out = gl[ent], []
             # Both cursors are ordered by entry id with the database's own collation, so they align.
             while pending is not None and pending[0] == eid:
@@ -264,7 +284,8 @@ def _encoder():
     return enc
 
 
-def _json(columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]]) -> Iterator[bytes]:
+def _json(columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]], *,
+          excluded_drafts: int = 0) -> Iterator[bytes]:
     """One JSON document: the lines, then their count and totals per currency (money as strings)."""
     totals: dict[str, list[int]] = {}
     dumps = json.JSONEncoder(separators=(",", ":")).encode
@@ -284,7 +305,8 @@ def _json(columns: list[str], entries: Iterator[tuple[tuple, list[tuple]]]) -> I
             parts = []
     tot = {c: {"debit": _decimal_text(d, e), "credit": _decimal_text(cr, e)}
            for c, (d, cr, e) in sorted(totals.items())}
-    parts.append(f'],"line_count":{n},"totals_by_currency":{json.dumps(tot)}}}')
+    parts.append(f'],"line_count":{n},"excluded_draft_entries":{excluded_drafts},'
+                 f'"totals_by_currency":{json.dumps(tot)}}}')
     yield "".join(parts).encode()
 
 
@@ -305,17 +327,19 @@ def _write_xlsx(path: str, columns: list[str], entries: Iterator[tuple[tuple, li
     rows = ((head, line) for head, lines in entries for line in lines)
 
     def render(x: journal_xlsx.Renderer, rn: str, row: tuple) -> str:
-        (eid, ent, std, per, edate, status, src, event, stype, sid, run, ref, appr, appr_at, rev_of, memo), line = row
+        (eid, ent, std, per, edate, status, src, event, stype, sid, run, ref, prep, prep_email, appr, appr_email,
+         appr_at, rev_of, memo), line = row
         no, acct, gl, dr, cr, exp, ccy, dim_values, rest = line
         money = x.money_style(exp)
         code, text = x.code, x.text
         return "".join((
             text(0, rn, eid), code(1, rn, ent), code(2, rn, std), code(3, rn, per), x.day(4, rn, edate, x.date_xf),
             code(5, rn, status), code(6, rn, src), code(7, rn, event), code(8, rn, stype), text(9, rn, sid),
-            text(10, rn, run), text(11, rn, ref), text(12, rn, appr), text(13, rn, appr_at), text(14, rn, rev_of),
-            text(15, rn, memo), x.number(16, rn, str(no)), code(17, rn, acct), code(18, rn, gl),
-            x.number(19, rn, _decimal_text(dr, exp), money), x.number(20, rn, _decimal_text(cr, exp), money),
-            code(21, rn, ccy), *(text(c, rn, v) for c, v in enumerate(dim_values, start=n_fixed)),
+            text(10, rn, run), text(11, rn, ref), text(12, rn, prep), text(13, rn, prep_email), text(14, rn, appr),
+            text(15, rn, appr_email), text(16, rn, appr_at), text(17, rn, rev_of), text(18, rn, memo),
+            x.number(19, rn, str(no)), code(20, rn, acct), code(21, rn, gl),
+            x.number(22, rn, _decimal_text(dr, exp), money), x.number(23, rn, _decimal_text(cr, exp), money),
+            code(24, rn, ccy), *(text(c, rn, v) for c, v in enumerate(dim_values, start=n_fixed)),
             text(n_fixed + len(dim_values), rn, rest)))
 
     journal_xlsx.write(path, columns, rows, render, XLSX_MAX_ROWS)

@@ -16,9 +16,13 @@ from backend.services.platform.persist import flush_unique
 from backend.services.platform.pagination import Page, SortSpec, paginate
 
 STANDARDS = ("IFRS16", "ASC842", "IFRS15", "ASC606")
-# What survives a sandbox reset: the tokens in use, the entities they work on, and the
-# idempotency records (the reset request itself is one).
-KEPT_ON_RESET = {ApiToken.__tablename__, Entity.__tablename__, IdempotencyRecord.__tablename__}
+# What survives a sandbox reset: people and their tokens (users belong to the account, not the tenant),
+# the entities and their configuration. Everything else a tenant owns is transactional and is removed:
+# leases, runs, journals, closes, jobs, period locks, webhook events and deliveries, idempotency records
+# (but the reset's own, which stores this response), and whatever tables later sources add.
+KEPT_ON_RESET = {ApiToken.__tablename__, Entity.__tablename__, "lease_policy_versions", "ibr_rates", "fx_rates",
+                 "account_mappings", "webhook_endpoints", "revenue_policy_snapshots", "revenue_ssp_rows"}
+RESET_ENDPOINT = "POST /v1/sandbox/reset"
 # The audit trail is append-only in every tenant, sandbox included.
 NEVER_RESET = {"audit_events", "audit_chain_heads"}
 
@@ -79,7 +83,21 @@ def bootstrap_demo(rt: Runtime) -> Bootstrap | None:
         for code, name, ccy in TEMPLATE_ENTITIES:
             s.add(Entity(code=code, name=name, functional_currency=ccy, enabled_standards=["IFRS16", "ASC842"],
                          fiscal_year_end="12-31"))
+    for tenant_id in (boot.sandbox_tenant_id, boot.production_tenant_id):
+        _demo_mappings(rt, tenant_id)
     return boot
+
+
+def _demo_mappings(rt: Runtime, tenant_id: str) -> None:
+    """Every demo entity ships with a mapping of every engine code to the demo chart of accounts, so the
+    first export works; replace it with your chart (PUT /v1/entities/{code}/account-mapping)."""
+    from backend.db.models import AccountMapping
+    from backend.services.ledger.account_codes import DEMO_DIMENSIONS, demo_chart
+
+    with rt.db.session(tenant_id, write=True) as s:
+        for entity in s.scalars(select(Entity)):
+            s.add(AccountMapping(entity_id=entity.id, accounts=demo_chart(), dimensions=dict(DEMO_DIMENSIONS),
+                                 version=1, updated_by=None, updated_at=rt.clock()))
 
 
 # ---------------------------------------------------------------- entities
@@ -150,7 +168,8 @@ def list_entities(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, 
 # ---------------------------------------------------------------- sandbox
 
 def reset_sandbox(rt: Runtime, actor: Actor) -> dict:
-    """Delete the sandbox tenant's working data (never another tenant's, never the audit trail)."""
+    """Delete the sandbox tenant's transactional data; keep users, tokens, entities and their configuration
+    (never another tenant's data, never the audit trail)."""
     if actor.tenant_kind != "sandbox":
         raise Forbidden("Reset is only possible in a sandbox tenant; this token belongs to production.",
                         code="not_sandbox")
@@ -159,10 +178,13 @@ def reset_sandbox(rt: Runtime, actor: Actor) -> dict:
         for table in reversed(Base.metadata.sorted_tables):  # children before parents
             if table.name in KEPT_ON_RESET or table.name in NEVER_RESET or "tenant_id" not in table.c:
                 continue
-            result = s.execute(delete(table).where(table.c.tenant_id == actor.tenant_id))
-            removed[table.name] = result.rowcount
+            stmt = delete(table).where(table.c.tenant_id == actor.tenant_id)
+            if table.name == IdempotencyRecord.__tablename__:
+                stmt = stmt.where(table.c.endpoint != RESET_ENDPOINT)
+            removed[table.name] = s.execute(stmt).rowcount
         audit.record_change(s, actor, now=rt.clock(), action="sandbox.reset", resource_type="tenant",
                             resource_id=actor.tenant_id, after={"removed": removed})
-    return {"tenant_id": actor.tenant_id, "removed": removed}
+    kept = ["users", *sorted(KEPT_ON_RESET), *sorted(NEVER_RESET)]
+    return {"tenant_id": actor.tenant_id, "removed": removed, "kept": kept}
 
 
