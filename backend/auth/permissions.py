@@ -71,6 +71,7 @@ MATRIX: dict[str, frozenset[Role]] = {
 HUMAN_ONLY = frozenset({
     "journals.approve", "journals.reverse", "period_locks.write", "lease_config.write", "account_mapping.write",
     "entities.create", "entities.update", "users.create", "users.update", "webhooks.write", "sandbox.reset",
+    "revenue_config.write", "disclosures.override",
 })
 
 # Routes that need no token at all.

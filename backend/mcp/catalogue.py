@@ -19,10 +19,10 @@ routes), so the tool × role × actor-kind walk in ``tests/mcp`` covers the new 
 """
 from __future__ import annotations
 
-from backend.mcp import tools_disclosures, tools_leases, tools_ledger, tools_portfolio
+from backend.mcp import tools_disclosures, tools_leases, tools_ledger, tools_portfolio, tools_revenue
 from backend.mcp.registry import ToolSpec
 
-MODULES = (tools_portfolio, tools_leases, tools_ledger, tools_disclosures)
+MODULES = (tools_portfolio, tools_leases, tools_ledger, tools_disclosures, tools_revenue)
 
 
 def all_tools() -> list[ToolSpec]:

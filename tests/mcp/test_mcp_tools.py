@@ -6,7 +6,8 @@ from backend.mcp.catalogue import all_tools
 
 EXPECTED = {"portfolio.search", "portfolio.summary", "needs_attention", "lease.detail", "lease.schedule",
             "lease.validate_enhanced", "lease.confirm", "engine.run", "close.preview", "journal.search",
-            "journal.summary", "journal.detail", "summary.draft", "disclosures.get"}
+            "journal.summary", "journal.detail", "summary.draft", "disclosures.get", "contract.detail",
+            "contract.schedule", "contract.validate_enhanced", "contract.confirm"}
 
 
 def test_list_tools_names_schemas_examples(mcp, demo):
@@ -24,6 +25,7 @@ def test_list_tools_names_schemas_examples(mcp, demo):
 
 def test_no_tool_approves_locks_or_configures():
     human_or_admin = {"journals.approve", "journals.reverse", "period_locks.write", "lease_config.write",
+                      "revenue_config.write", "disclosures.override",
                       "account_mapping.write", "entities.create", "entities.update", "users.create", "users.update",
                       "webhooks.write", "sandbox.reset", "tokens.create", "tokens.revoke", "journals.void",
                       "journals.post"}
