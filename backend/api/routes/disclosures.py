@@ -11,7 +11,9 @@ from backend.api.schemas.common import ERROR_RESPONSES
 from backend.api.schemas.disclosures import LeaseOverrideIn, OverrideListOut, OverrideOut, RevenueOverrideIn
 from backend.services.disclosures import lease as lease_packs
 from backend.services.disclosures import overrides
+from backend.services.disclosures import revenue as revenue_packs
 from backend.services.disclosures.xlsx import pack_xlsx
+from backend.services.revenue import disclosure_facts
 from backend.services.platform.context import Actor
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["disclosures"])
@@ -39,6 +41,21 @@ async def lease_pack(request: Request, actor: Annotated[Actor, Depends(require("
     out = await run_in_threadpool(lease_packs.lease_pack, rt, actor, entity=entity, period=period,
                                   standard=standard, fmt=format)
     return _respond(out, format, f"disclosures-{entity}-{standard}-{out.pack['period']}")
+
+
+@router.get("/revenue/disclosures", operation_id="revenue_disclosure_pack",
+            summary="Revenue disclosure pack (IFRS 15 / ASC 606 / COMBINED), tied out to approved journals",
+            response_class=Response, responses={200: {"content": {"application/json": {}, XLSX: {}}}})
+async def revenue_pack(request: Request, actor: Annotated[Actor, Depends(require("disclosures.read"))],
+                       entity: Entity, period: Period, scope: Literal["IFRS15", "ASC606", "COMBINED"],
+                       format: Literal["pack", "xlsx"] = "pack"):
+    """Disaggregation of revenue, contract balances roll-forward, RPO with time bands and expedients, significant
+    judgements, costs to obtain and practical expedients; COMBINED shows both books side by side with the
+    divergences explained. Every figure that can be is tied out to the approved journals."""
+    rt = runtime(request)
+    out = await run_in_threadpool(revenue_packs.revenue_pack, rt, actor, entity=entity, period=period, scope=scope,
+                                  fmt=format, load_contracts=disclosure_facts.load_contracts)
+    return _respond(out, format, f"disclosures-{entity}-{scope}-{out.pack['period']}")
 
 
 @router.get("/lease/disclosures/narrative-override", operation_id="list_lease_narrative_overrides",

@@ -134,13 +134,14 @@ def _chart(wb, ws, sec: dict, chart: dict, header_row: int, at_row: int) -> None
     pick = [i for i, r in enumerate(rows) if r["key"] in set(chart.get("rows") or [])]
     if not pick:
         return
+    values = [v for v in chart.get("values") or [] if v in keys]
+    if not values:  # e.g. a single-book scope: the chart's other book has no column here
+        return
     first, last = header_row + 1 + pick[0], header_row + 1 + pick[-1]
     label_col = keys.index("label") if "label" in keys else 0
     c = wb.add_chart({"type": chart.get("type", "column")})
     name = ws.get_name()
-    for v in chart.get("values") or []:
-        if v not in keys:
-            continue
+    for v in values:
         j = keys.index(v)
         c.add_series({"name": [name, header_row, j], "categories": [name, first, label_col, last, label_col],
                       "values": [name, first, j, last, j]})
