@@ -154,6 +154,24 @@ def make_user(client, demo):
 
 
 @pytest.fixture
+def drain(rt):
+    """Run queued jobs to completion in this process (what the in-process worker does); returns how many."""
+    from backend.jobs.worker import Worker
+
+    def _drain(max_rounds: int = 10_000) -> int:
+        worker = Worker(rt, worker_id="test-worker", concurrency=4, schedule_housekeeping=False)
+        done = 0
+        for _ in range(max_rounds):
+            n = worker.run_once()
+            if n == 0:
+                return done
+            done += n
+        raise AssertionError("jobs did not drain")
+
+    return _drain
+
+
+@pytest.fixture
 def live_server(app):
     """The app on a real uvicorn server in a background thread: for concurrency tests over HTTP."""
     import socket

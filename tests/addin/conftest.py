@@ -23,17 +23,3 @@ def post_book(client, demo):
 
     return _post
 
-
-@pytest.fixture
-def drain(rt):
-    """Run queued jobs (lease recognition) to completion in this process."""
-    from backend.jobs.worker import Worker
-
-    def _drain() -> int:
-        worker = Worker(rt, worker_id="addin-test", concurrency=2, schedule_housekeeping=False)
-        done = 0
-        while (n := worker.run_once()):
-            done += n
-        return done
-
-    return _drain

@@ -17,7 +17,6 @@ from tests.addin.cdp import Browser, find_chromium
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.test_dashboard_flows import owner_id, web_tenant
 from tests.journals.conftest import Ledger
-from tests.leases.conftest import drain  # noqa: F401  (the fixture)
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium); "
@@ -118,7 +117,7 @@ def receiver():
     server.shutdown()
 
 
-def test_dashboard_end_to_end_in_chromium(page, live_server, rt, receiver, drain):  # noqa: F811  (the imported fixture)
+def test_dashboard_end_to_end_in_chromium(page, live_server, rt, receiver, drain):
     shots = []
     # Sign up → straight to "create your first token".
     page.go("/dashboard/signup")

@@ -6,7 +6,6 @@ import pytest
 
 from backend.engine.calendar import add_months
 from tests.engine.disclosures.portfolio import EVENTS, LEASES, fx_rate
-from tests.leases.conftest import drain  # noqa: F401  (the fixture)
 
 ENTITY = "DEMO-US"
 MONTHS_2026_2027 = [f"{y}-{m:02d}" for y in (2026, 2027) for m in range(1, 13)]

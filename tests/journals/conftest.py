@@ -12,7 +12,6 @@ from backend.db.models import Entity, JournalEntry
 from backend.engine.journal import JournalEntry as EngineEntry
 from backend.engine.journal import JournalLine as EngineLine
 from backend.services.ledger.writer import Provenance, write_entries
-from tests.leases.conftest import drain  # noqa: F401  (the fixture, for this directory too)
 
 MAPPING = {"INTEREST_EXPENSE": "7100", "LEASE_LIABILITY_CURRENT": "2310", "DEPRECIATION_EXPENSE": "7200",
            "ROU_ACCUMULATED_DEPRECIATION": "1690", "ROU_ASSET": "1610", "LEASE_LIABILITY_NONCURRENT": "2410",

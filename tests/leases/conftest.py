@@ -1,26 +1,5 @@
 from __future__ import annotations
 
-import pytest
-
-from backend.jobs.worker import Worker
-
-
-@pytest.fixture
-def drain(rt):
-    """Run queued jobs to completion in this process (what the in-process worker does)."""
-
-    def _drain(max_rounds: int = 10_000) -> int:
-        worker = Worker(rt, worker_id="test-worker", concurrency=4, schedule_housekeeping=False)
-        done = 0
-        for _ in range(max_rounds):
-            n = worker.run_once()
-            if n == 0:
-                return done
-            done += n
-        raise AssertionError("jobs did not drain")
-
-    return _drain
-
 
 def office_lease(external_id: str = "NYC-01", **over) -> dict:
     base = {

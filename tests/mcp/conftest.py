@@ -11,8 +11,6 @@ from mcp_helpers import payload  # noqa: F401  (re-exported for the tests)
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
-from backend.jobs.worker import Worker
-
 
 @asynccontextmanager
 async def connect(base_url: str, token: str | None):
@@ -60,21 +58,6 @@ class Mcp:
 @pytest.fixture
 def mcp(live_server) -> Mcp:
     return Mcp(live_server)
-
-
-@pytest.fixture
-def drain(rt):
-    def _drain() -> int:
-        worker = Worker(rt, worker_id="test-worker", concurrency=2, schedule_housekeeping=False)
-        done = 0
-        for _ in range(1000):
-            n = worker.run_once()
-            if n == 0:
-                return done
-            done += n
-        raise AssertionError("jobs did not drain")
-
-    return _drain
 
 
 def office_lease(external_id: str = "NYC-01", **over) -> dict:

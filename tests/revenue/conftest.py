@@ -3,28 +3,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-import pytest
-
-from backend.jobs.worker import Worker
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def drain(rt):
-    """Run queued jobs to completion in this process (what the in-process worker does)."""
-
-    def _drain(max_rounds: int = 10_000) -> int:
-        worker = Worker(rt, worker_id="test-worker", concurrency=4, schedule_housekeeping=False)
-        done = 0
-        for _ in range(max_rounds):
-            n = worker.run_once()
-            if n == 0:
-                return done
-            done += n
-        raise AssertionError("jobs did not drain")
-
-    return _drain
 
 
 def saas(external_id: str = "SAAS-T1", **over) -> dict:

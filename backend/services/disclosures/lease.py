@@ -33,7 +33,8 @@ from backend.engine.routing import ALL
 from backend.services.disclosures import overrides as ov
 from backend.services.disclosures.packs import finish
 from backend.services.disclosures.packs import sha as _sha
-from backend.services.leases.runs import CASH_FLOWS, PeriodAxis
+from backend.services.leases.runs import CASH_FLOWS
+from backend.services.ledger.periods import PeriodAxis
 from backend.services.ledger.locks import load_locks
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.tenancy import get_entity_by_code

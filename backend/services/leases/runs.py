@@ -31,6 +31,7 @@ from backend.services.ledger.writer import Provenance, write_entries_many
 from backend.services.leases.drafts import EntityLeaseRules, matrix_source
 from backend.services.leases.failures import failure, record_outcomes
 from backend.services.ledger.locks import load_locks
+from backend.services.ledger.periods import PeriodAxis
 from backend.webhooks.outbox import emit_many
 
 PROGRESS_EVERY = 250  # leases between progress reports of a recognition job
@@ -82,34 +83,6 @@ class StoredSchedule:
             return self.periods_keys.index(period)
         except ValueError:
             raise KeyError(period) from None
-
-
-class PeriodAxis(Sequence):
-    """The consecutive months of a schedule, computed from the first one (not materialised)."""
-
-    __slots__ = ("start", "count")
-
-    def __init__(self, first: str, count: int):
-        self.start, self.count = int(first[:4]) * 12 + int(first[5:]) - 1, count
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(self.count))]
-        if k < 0:
-            k += self.count
-        if not 0 <= k < self.count:
-            raise IndexError(k)
-        n = self.start + k
-        return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-    def index(self, period: str, *_args) -> int:
-        k = int(period[:4]) * 12 + int(period[5:]) - 1 - self.start
-        if not 0 <= k < self.count:
-            raise ValueError(period)
-        return k
 
 
 class _PeriodEnds(Sequence):

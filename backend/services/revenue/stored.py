@@ -5,6 +5,7 @@ catch-up routing post from the stored run exactly what the engine computed, with
 """
 from __future__ import annotations
 
+
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -15,6 +16,7 @@ from backend.engine.calendar import period_end
 from backend.engine.money import from_minor
 from backend.engine.revenue import RevenueResult
 from backend.engine.revenue.postings import period_postings, posting_periods
+from backend.services.ledger.periods import PeriodAxis
 
 FIELDS = ("revenue_total", "billed", "receivable", "contract_asset", "contract_liability", "interest")
 COSTS = ("capitalised", "amortisation", "expensed", "closing")
@@ -32,38 +34,6 @@ def encode_columns(r: RevenueResult) -> str:
 def period_keys(first: str, count: int) -> list[str]:
     n0 = int(first[:4]) * 12 + int(first[5:]) - 1
     return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(n0, n0 + count)]
-
-
-class _Keys(Sequence):
-    """The consecutive months of a schedule, computed from the first one (not materialised)."""
-
-    __slots__ = ("count", "start")
-
-    def __init__(self, first: str, count: int):
-        self.start, self.count = int(first[:4]) * 12 + int(first[5:]) - 1, count
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(self.count))]
-        if k < 0:
-            k += self.count
-        if not 0 <= k < self.count:
-            raise IndexError(k)
-        n = self.start + k
-        return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-    def position(self, period: str) -> int | None:
-        try:
-            k = int(period[:4]) * 12 + int(period[5:7]) - 1 - self.start
-        except ValueError:
-            return None
-        return k if 0 <= k < self.count and len(period) == 7 else None
-
-    def __contains__(self, period) -> bool:
-        return isinstance(period, str) and self.position(period) is not None
 
 
 class _Ends(Sequence):
@@ -101,7 +71,7 @@ class StoredResult:
                  first_period: str, period_count: int, columns: str):
         self.standard, self.currency, self.external_id, self.entity = standard, currency, external_id, entity
         self.po_ids = tuple(po_ids)
-        keys = _Keys(first_period, period_count)
+        keys = PeriodAxis(first_period, period_count)
         blob = json.loads(columns)
         self.columns = _Cols(keys, blob)
         self.costs = _Costs(period_count, blob.get("costs"))

@@ -1,2 +1,0 @@
-"""Fixtures of the first-hour tests: the lease tests' in-process job runner."""
-from tests.leases.conftest import drain  # noqa: F401
