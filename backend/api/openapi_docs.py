@@ -212,7 +212,7 @@ EXAMPLES: dict[str, Any] = {
     "DeliveryDetail": {**DELIVERY_EXAMPLE,
                        "attempt_log": [{"attempt": 1, "trigger": "scheduled", "attempted_at": STAMP,
                                         "status_code": 200, "latency_ms": 84, "error": None,
-                                        "response_excerpt": "ok"}],
+                                        "response_excerpt": None}],
                        "payload": {"event_id": EVENT, "event_type": "close.completed", "timestamp": STAMP,
                                    "actor": {"user_id": USER, "actor_kind": "human"}, "request_id": None,
                                    "data": {"entity": "DEMO-US", "standard": "IFRS16", "period": "2026-01"}}},

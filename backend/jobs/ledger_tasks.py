@@ -19,7 +19,4 @@ def monthly_close(rt, job: ClaimedJob) -> dict:
 
 @on_give_up(ledger_close.JOB_KIND)
 def report_failure(rt, job: ClaimedJob, code: str, message: str) -> None:
-    from backend.services.leases import runs as lease_runs
-
-    lease_runs.report_job_failure(rt, job.tenant_id, job.id, job.kind, job.payload, code, message,
-                                  request_id=job.request_id)
+    ledger_close.report_failure(rt, job.tenant_id, job.id, job.payload, code, message, request_id=job.request_id)

@@ -112,7 +112,7 @@ def _record(rt, tenant_id, delivery_id, attempt, trigger, single, now, prep: _Pr
             return {**result, "skipped": "already_recorded"}
         s.add(WebhookAttempt(tenant_id=tenant_id, delivery_id=delivery_id, attempt_no=attempt, trigger=trigger,
                              attempted_at=now, status_code=outcome.status_code, latency_ms=outcome.latency_ms,
-                             error=outcome.error, response_excerpt=outcome.excerpt))
+                             error=outcome.error, response_excerpt=None))  # never stored (delivery.py)
         if gone:
             _disable_gone(s, tenant_id, delivery_id, now)
         if next_at is not None:

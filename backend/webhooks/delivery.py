@@ -52,7 +52,6 @@ class Outcome:
     status_code: int | None
     latency_ms: int
     error: str | None = None
-    excerpt: str | None = None  # kept for the record's shape; the receiver's body is never stored
 
     @property
     def delivered(self) -> bool:
@@ -188,7 +187,7 @@ def post(url: str, body: bytes, headers: dict[str, str], *, allow_loopback: bool
             **headers, "content-type": "application/json", "user-agent": USER_AGENT})
         resp = conn.getresponse()
         resp.read(DRAIN_BYTES)  # never stored: see the module docstring
-        return Outcome(resp.status, elapsed(), None, None)
+        return Outcome(resp.status, elapsed(), None)
     except socket.timeout:
         return Outcome(None, elapsed(), f"timeout after {timeout:g} s")
     except ssl.SSLError as exc:

@@ -98,7 +98,8 @@ class AttemptOut(BaseModel):
     status_code: int | None
     latency_ms: int
     error: str | None
-    response_excerpt: str | None = Field(description="First 1 KB of the response body")
+    response_excerpt: str | None = Field(description="Always null: receivers' response bodies are not stored "
+                                                     "(only the status), so nothing they echo reaches this log")
 
 
 class DeliveryDetail(DeliveryOut):

@@ -74,7 +74,6 @@ def _url(v: str) -> str:
 
 Money = Annotated[str, BeforeValidator(_exact), Field(pattern=DECIMAL_PATTERN, examples=["12000.00"],
                                                       description="decimal string, ASCII digits")]
-Amount = Money
 UnsignedMoney = Annotated[str, BeforeValidator(_exact), Field(pattern=UNSIGNED_PATTERN, examples=["12000.00"])]
 Rate = Annotated[str, BeforeValidator(_exact), Field(pattern=RATE_PATTERN, examples=["0.05"],
                                                      description="annual, as a fraction: 0.05 = 5 %")]

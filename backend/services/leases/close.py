@@ -14,6 +14,7 @@ from backend.db.models import Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.leases import period_postings
 from backend.services.leases.config import current_policy
 from backend.services.leases.runs import load_schedule
+from backend.services.ledger.periods import PeriodAxis
 from backend.services.ledger.sources import SourceRun, register
 
 ACTIVE = ("confirmed", "terminated")
@@ -53,13 +54,8 @@ def _postings(run, stored, entity_code: str, period: str):
 
 
 def _posts_in(summary: dict, first_period: str, period_count: int, period: str) -> bool:
-    return (first_period <= period <= last_period(first_period, period_count)
+    return (PeriodAxis(first_period, period_count).position(period) is not None
             and period not in (summary.get("caught_up_periods") or ()))
-
-
-def last_period(first: str, count: int) -> str:
-    idx = int(first[:4]) * 12 + int(first[5:]) - 1 + count - 1  # months since year 0
-    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
 
 
 register(LeaseSource())

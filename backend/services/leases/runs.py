@@ -309,13 +309,10 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
 
 def report_job_failure(rt: Runtime, tenant_id: str, job_id: str, kind: str, payload: dict, code: str,
                        message: str, *, request_id: str | None) -> None:
-    """An engine job gave up: ``engine.failed`` (and a failed close is marked so), in one transaction."""
+    """A lease engine job gave up: its leases join the dead-letter list and ``engine.failed`` names
+    them, in one transaction (a close that gives up is the ledger's: ``ledger.close.report_failure``)."""
     now = rt.clock()
     with rt.db.session(tenant_id, write=True) as s:
-        if kind == "ledger.monthly_close":
-            from backend.services.ledger.close import mark_failed
-
-            mark_failed(s, payload.get("close_id"))
         lease_ids = payload.get("lease_ids") or ([payload["lease_id"]] if payload.get("lease_id") else [])
         if lease_ids:  # the whole job gave up: every lease it carried is in the dead-letter list
             run_type = "INITIAL_RECOGNITION" if kind == "lease.initial_recognition" else payload.get("run_type")

@@ -165,8 +165,16 @@ def _complete(rt: Runtime, tenant_id: str, close_id: str, entity: Entity, result
                                                      **{k: v for k, v in result.items() if k != "entries_by_event"}})
 
 
-def mark_failed(s, close_id: str | None) -> None:
-    """A close job that gave up: the close may be requested again."""
-    close = s.get(CloseRun, close_id) if close_id else None
-    if close is not None and close.status != "completed":
-        close.status = "failed"
+def report_failure(rt: Runtime, tenant_id: str, job_id: str, payload: dict, code: str, message: str, *,
+                   request_id: str | None) -> None:
+    """A close job that gave up: the close is marked failed (it may be requested again) and
+    ``engine.failed`` names it, in one transaction."""
+    now = rt.clock()
+    with rt.db.session(tenant_id, write=True) as s:
+        close = s.get(CloseRun, payload.get("close_id")) if payload.get("close_id") else None
+        if close is not None and close.status != "completed":
+            close.status = "failed"
+        who = {"user_id": payload.get("actor_user_id"), "actor_kind": payload.get("actor_kind"), "channel": "engine"}
+        emit(s, who, tenant_id=tenant_id, now=now, request_id=request_id, event_type="engine.failed",
+             data={"job_id": job_id, "kind": JOB_KIND, "error": {"code": code, "message": message},
+                   "close_id": payload.get("close_id"), "source": payload.get("source")})
