@@ -68,15 +68,16 @@ def _sub(text: str, variables: dict[str, str]) -> str:
 
 
 def test_collection_imports_and_every_request_runs_against_a_test_server(live_server, demo):
-    spec = httpx.get(f"{live_server}/v1/openapi.json").json()
-    coll = httpx.get(f"{live_server}/v1/postman.json").json()
+    # The first schema build takes a second idle and much longer on a loaded CI box: a generous timeout.
+    spec = httpx.get(f"{live_server}/v1/openapi.json", timeout=60).json()
+    coll = httpx.get(f"{live_server}/v1/postman.json", timeout=60).json()
     jsonschema.validate(coll, COLLECTION_SCHEMA)
     assert coll["auth"]["bearer"][0]["value"] == "{{token}}"
     variables = {v["key"]: v["value"] for v in coll["variable"]}
     assert variables["baseUrl"] == live_server and "token" in variables
     envs = {}
     for kind in ("sandbox", "production"):
-        env = httpx.get(f"{live_server}/v1/postman-environments/{kind}.json").json()
+        env = httpx.get(f"{live_server}/v1/postman-environments/{kind}.json", timeout=60).json()
         jsonschema.validate(env, ENVIRONMENT_SCHEMA)
         values = {v["key"]: v for v in env["values"]}
         assert values["token"]["type"] == "secret" and values["baseUrl"]["value"] == live_server

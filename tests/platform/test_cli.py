@@ -46,7 +46,7 @@ def test_serve_on_a_fresh_directory_prints_a_token_that_works(tmp_path):
         anon = httpx.get(f"{base}/v1/me")
         assert anon.status_code == 401 and anon.json()["error"]["request_id"]
         assert (tmp_path / "ledger_layer.db").exists()
-        assert httpx.get(f"{base}/v1/openapi.json").json()["openapi"].startswith("3.1")
+        assert httpx.get(f"{base}/v1/openapi.json", timeout=60).json()["openapi"].startswith("3.1")
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
