@@ -31,6 +31,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "entities.update": CONFIGURE,
     # leases
     "leases.read": READ,
+    "portfolio.read": READ,  # leases and contracts together (MCP portfolio tools)
     "leases.write": PREPARE,
     "leases.confirm": PREPARE,
     "lease_config.read": READ,

@@ -34,8 +34,9 @@ from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import RateLimited, Unauthenticated
 
 INSTRUCTIONS = (
-    "Ledger Layer: lease accounting (IFRS 16, ASC 842). Start with portfolio.summary or needs_attention, "
-    "find leases with portfolio.search, check drafts with lease.validate_enhanced before lease.confirm, "
+    "Ledger Layer: lease accounting (IFRS 16, ASC 842) and revenue recognition (IFRS 15, ASC 606). Start with "
+    "portfolio.summary or needs_attention, find leases and contracts with portfolio.search, check drafts with "
+    "lease.validate_enhanced or contract.validate_enhanced before lease.confirm or contract.confirm, "
     "preview events with engine.run (dry_run) and closes with close.preview. Money and rates are decimal "
     "strings. Every result carries a request_id for the audit trail. No tool approves, reverses, locks "
     "periods or changes configuration: approvals, reversals and period locks need a person, and agent tokens "

@@ -1,53 +1,57 @@
-"""Portfolio tools: search, headline figures, and what needs attention."""
+"""Portfolio tools over leases and revenue contracts: search, headline figures, what needs attention."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from backend.mcp.args import Cursor, Limit, OptDate, OptEntity, OptPeriod, OptStandard
+from backend.mcp.args import Cursor, Limit, OptDate, OptEntity, OptPeriod
 from backend.mcp.registry import Call, Tools
-from backend.services.leases import attention, portfolio
+from backend.services import portfolio
 
 TOOLS = Tools()
 
 
 def page(p) -> dict:
-    return {"data": p.data, "total_count": p.total_count, "has_more": p.has_more, "next_cursor": p.next_cursor}
+    return p.to_dict()
 
 
-@TOOLS.tool("portfolio.search", action="leases.read", examples=[
+@TOOLS.tool("portfolio.search", action="portfolio.read", examples=[
     {"entity": "DEMO-US", "status": "draft"}, {"text": "warehouse", "ending_to": "2027-12-31"},
-    {"standard": "IFRS16", "commencing_from": "2026-01-01", "limit": 20}])
-def search(call: Call, entity: OptEntity = None,
+    {"kind": "contract", "standard": "IFRS15", "text": "acme"},
+    {"kind": "lease", "standard": "IFRS16", "commencing_from": "2026-01-01", "limit": 20}])
+def search(call: Call, kind: Annotated[Literal["lease", "contract"] | None, Field(
+               description="lease or contract; both when omitted (needed with cursor)")] = None,
+           entity: OptEntity = None,
            status: Literal["draft", "confirmed", "terminated"] | None = None,
-           standard: OptStandard = None,
-           asset_class: Annotated[str | None, Field(max_length=60)] = None,
+           standard: Annotated[Literal["IFRS16", "ASC842", "IFRS15", "ASC606"] | None, Field(
+               description="Book: IFRS16/ASC842 (leases) or IFRS15/ASC606 (contracts)")] = None,
+           asset_class: Annotated[str | None, Field(max_length=60, description="Leases only")] = None,
            currency: Annotated[str | None, Field(pattern=r"^[A-Z]{3}$")] = None,
-           text: Annotated[str | None, Field(max_length=100,
-                                             description="Matches external id or description")] = None,
+           text: Annotated[str | None, Field(max_length=100, description=(
+               "Matches external id, lease description or contract customer"))] = None,
            commencing_from: OptDate = None, commencing_to: OptDate = None,
            ending_from: OptDate = None, ending_to: OptDate = None,
            limit: Limit = 50, cursor: Cursor = None) -> dict:
-    """Search leases by entity, status, book, asset class, currency, dates and text."""
-    return page(portfolio.search(call.rt, call.actor, limit=limit, cursor=cursor, entity=entity, status=status,
-                                 standard=standard, asset_class=asset_class, currency=currency, text=text,
-                                 commencing_from=commencing_from, commencing_to=commencing_to,
-                                 ending_from=ending_from, ending_to=ending_to))
+    """Search leases and revenue contracts by entity, status, book, currency, dates and text."""
+    return portfolio.search(call.rt, call.actor, kind=kind, limit=limit, cursor=cursor, entity=entity, status=status,
+                            standard=standard, asset_class=asset_class, currency=currency, text=text,
+                            commencing_from=commencing_from, commencing_to=commencing_to,
+                            ending_from=ending_from, ending_to=ending_to)
 
 
-@TOOLS.tool("portfolio.summary", action="leases.read", examples=[{}, {"entity": "DEMO-US", "period": "2026-06"}])
+@TOOLS.tool("portfolio.summary", action="portfolio.read", examples=[{}, {"entity": "DEMO-US", "period": "2026-06"}])
 def summary(call: Call, entity: OptEntity = None, period: OptPeriod = None) -> dict:
-    """Lease counts by entity and status; liability, ROU and initial figures by entity and book."""
+    """Leases and contracts by entity; liability, ROU, revenue, contract balances and RPO by entity and book."""
     return portfolio.summary(call.rt, call.actor, entity=entity, period=period)
 
 
-@TOOLS.tool("needs_attention", action="leases.read", examples=[{}, {"entity": "DEMO-US", "older_than_days": 3}])
+@TOOLS.tool("needs_attention", action="portfolio.read", examples=[{}, {"entity": "DEMO-US", "older_than_days": 3}])
 def needs_attention(call: Call, entity: OptEntity = None,
                     older_than_days: Annotated[int, Field(ge=0, le=3650, description=(
                         "Drafts and unapproved journals older than this many days"))] = 7,
                     expiring_within_days: Annotated[int, Field(ge=0, le=3650)] = 90,
                     limit: Annotated[int, Field(ge=1, le=100)] = 50) -> dict:
-    """What needs a person: bad drafts, missing IBR/FX, stale or expiring leases, unapproved journals, dead jobs."""
-    return attention.needs_attention(call.rt, call.actor, entity=entity, older_than_days=older_than_days,
+    """What needs a person: bad drafts, missing rates, failed runs, stale items, unapproved journals, dead jobs."""
+    return portfolio.needs_attention(call.rt, call.actor, entity=entity, older_than_days=older_than_days,
                                      expiring_within_days=expiring_within_days, limit=limit)

@@ -43,12 +43,12 @@ def test_call_each_tool_end_to_end(mcp, demo, make_lease, drain, audit_rows):
     drain()
 
     hits = mcp.ok(owner, "portfolio.search", {"text": "nyc", "status": "confirmed"})
-    assert [h["id"] for h in hits["data"]] == [lease["id"]]
+    assert [h["id"] for h in hits["leases"]["data"]] == [lease["id"]] and hits["contracts"]["total_count"] == 0
     assert mcp.ok(owner, "portfolio.search", {"text": "nowhere"})["total_count"] == 0
     summary = mcp.ok(owner, "portfolio.summary", {"entity": "DEMO-US", "period": "2026-06"})
     books = {b["standard"]: b for b in summary["leases_by_book"]}
     assert books and all(b["leases"] == 1 and b["liability"] != "0.00" for b in books.values())
-    assert summary["contracts"] is None and summary["notes"]
+    assert summary["contracts_by_entity"] == [] and summary["revenue_by_book"] == []
 
     detail = mcp.ok(owner, "lease.detail", {"lease_id": lease["id"]})
     assert detail["status"] == "confirmed" and detail["current_runs"]

@@ -20,8 +20,7 @@ Sort = Annotated[str | None, Query(description="e.g. `created_at:desc` (default)
 
 
 def page_out(page) -> dict:
-    return {"data": page.data, "total_count": page.total_count, "has_more": page.has_more,
-            "next_cursor": page.next_cursor}
+    return page.to_dict()
 
 
 @router.post("/users", tags=["users"], operation_id="create_user", response_model=UserOut, status_code=201)

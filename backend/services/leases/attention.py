@@ -13,15 +13,12 @@ from sqlalchemy import func, select
 from backend.auth.permissions import allowed
 from backend.db.models import Entity, JournalEntry, Job, Lease, WebhookDelivery
 from backend.services.platform.context import Actor, Runtime
+from backend.services.platform.draft_triage import DraftTriage
 from backend.services.platform.errors import InvalidInput
 from backend.services.platform.tenancy import get_entity_by_code
 
 GAP_CODES = frozenset({"fx_rate_missing", "discount_rate_missing"})
 MAX_ITEMS = 100
-
-
-def _issue_codes(issues: list[dict], severity: str) -> list[str]:
-    return sorted({i.get("code") for i in issues or [] if i.get("severity") == severity})
 
 
 def needs_attention(rt: Runtime, actor: Actor, *, entity: str | None = None, older_than_days: int = 7,
@@ -38,19 +35,12 @@ def needs_attention(rt: Runtime, actor: Actor, *, entity: str | None = None, old
         lease_q = select(Lease)
         if ent is not None:
             lease_q = lease_q.where(Lease.entity_id == ent.id)
-        drafts_with_errors, drafts_with_warnings, gaps, unconfirmed = [], [], [], []
+        drafts, gaps = DraftTriage(stale_before), []
         for lease in s.scalars(lease_q.where(Lease.status == "draft").order_by(Lease.created_at)):
             item = {"lease_id": lease.id, "entity": codes[lease.entity_id], "external_id": lease.external_id}
-            errors, warnings = _issue_codes(lease.issues, "error"), _issue_codes(lease.issues, "warning")
-            if errors:
-                drafts_with_errors.append({**item, "error_codes": errors})
-            elif warnings:
-                drafts_with_warnings.append({**item, "warning_codes": warnings})
-            missing = sorted(GAP_CODES.intersection(errors))
+            missing = sorted(GAP_CODES.intersection(drafts.add(item, lease.issues, lease.created_at)))
             if missing:
                 gaps.append({**item, "missing": missing})
-            if lease.created_at <= stale_before:
-                unconfirmed.append({**item, "created_at": lease.created_at, "blocked": bool(errors)})
         expiring = [{"lease_id": x.id, "entity": codes[x.entity_id], "external_id": x.external_id,
                      "end_date": x.end_date}
                     for x in s.scalars(lease_q.where(Lease.status == "confirmed", Lease.end_date >= today,
@@ -65,6 +55,11 @@ def needs_attention(rt: Runtime, actor: Actor, *, entity: str | None = None, old
             je_q = je_q.where(JournalEntry.entity_id == ent.id)
         unapproved = [{"entity": codes.get(e, e), "standard": std, "period": p, "draft_entries": int(n),
                        "oldest_created_at": oldest} for e, std, p, n, oldest in s.execute(je_q)]
+        failed = [{"lease_id": x.id, "entity": codes[x.entity_id], "external_id": x.external_id,
+                   "code": (x.recognition_failure or {}).get("code"),
+                   "message": (x.recognition_failure or {}).get("message")}
+                  for x in s.scalars(lease_q.where(Lease.recognition_failure.is_not(None))
+                                     .order_by(Lease.created_at).limit(limit))]
         # The job table is not tenant-scoped by the ORM (the worker claims across tenants): name the tenant.
         dead = [{"job_id": j.id, "kind": j.kind, "error_code": j.error_code, "error_message": j.error_message,
                  "attempts": j.attempts, "finished_at": j.finished_at}
@@ -82,12 +77,12 @@ def needs_attention(rt: Runtime, actor: Actor, *, entity: str | None = None, old
             webhooks = {"visible": False, "items": [],
                         "reason": f"Webhook deliveries need the webhooks.read permission ({actor.role} lacks it)."}
     sections = {
-        "drafts_with_errors": drafts_with_errors[:limit], "drafts_with_warnings": drafts_with_warnings[:limit],
-        "missing_rates": gaps[:limit], "unconfirmed_leases": unconfirmed[:limit], "expiring_leases": expiring,
+        "drafts_with_errors": drafts.with_errors[:limit], "drafts_with_warnings": drafts.with_warnings[:limit],
+        "missing_rates": gaps[:limit], "unconfirmed_leases": drafts.unconfirmed[:limit], "expiring_leases": expiring,
+        "lease_recognition_failures": failed,
         "unapproved_journals": unapproved[:limit], "dead_letter_jobs": dead, "failed_webhooks": webhooks,
     }
     counts = {k: len(v["items"]) if isinstance(v, dict) else len(v) for k, v in sections.items()}
     return {"as_of": now, "entity": entity, "older_than_days": older_than_days,
             "expiring_within_days": expiring_within_days, "counts": counts,
-            "total": sum(counts.values()), **sections,
-            "notes": ["Revenue contracts are not included yet: this deployment has no revenue service."]}
+            "total": sum(counts.values()), **sections}

@@ -1,7 +1,7 @@
 """The lease portfolio at a glance: search across leases, and headline figures by entity and book.
 
-Reads only; used by the MCP tools ``portfolio.search`` and ``portfolio.summary`` (and open to
-REST or the dashboard later). Revenue contracts join here when the revenue service exists.
+Reads only; the lease half of the MCP tools ``portfolio.search`` and ``portfolio.summary``
+(``services/portfolio.py`` puts the lease and revenue halves together).
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from backend.db.models import Entity, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.money import quantize
@@ -20,11 +20,10 @@ from backend.services.leases.runs import load_schedule
 from backend.services.ledger.locks import check_period
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput
-from backend.services.platform.pagination import Page, SortSpec, paginate
+from backend.services.platform.pagination import Page, SortSpec, contains_text, paginate
 from backend.services.platform.tenancy import get_entity_by_code
 
 LEASE_STATUSES = ("draft", "confirmed", "terminated")
-CONTRACTS_NOTE = "Revenue contracts are not included yet: this deployment has no revenue service."
 
 
 def search_view(lease: Lease, entity_code: str) -> dict:
@@ -61,9 +60,7 @@ def search(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None = None, 
             if filters[name] is not None:
                 stmt = stmt.where(getattr(Lease, name) == filters[name])
         if text:
-            pattern = f"%{text.lower()}%"
-            stmt = stmt.where(or_(func.lower(Lease.external_id).like(pattern),
-                                  func.lower(func.coalesce(Lease.description, "")).like(pattern)))
+            stmt = stmt.where(contains_text(text, Lease.external_id, Lease.description))
         for value, cond in ((commencing_from, lambda v: Lease.commencement_date >= v),
                             (commencing_to, lambda v: Lease.commencement_date <= v),
                             (ending_from, lambda v: Lease.end_date >= v), (ending_to, lambda v: Lease.end_date <= v)):
@@ -133,8 +130,7 @@ def summary(rt: Runtime, actor: Actor, *, entity: str | None = None, period: str
                for (e, std, ccy), b in sorted(books.items())]
     return {"period": period, "entity": entity,
             "leases_by_entity": [{"entity": e, **c, "total": sum(c.values())} for e, c in sorted(counts.items())],
-            "leases_by_book": by_book,
-            "contracts": None, "revenue": None, "rpo": None, "notes": [CONTRACTS_NOTE]}
+            "leases_by_book": by_book}
 
 
 def lease_detail(rt: Runtime, actor: Actor, lease_id: str) -> dict:

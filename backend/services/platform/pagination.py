@@ -30,6 +30,11 @@ class Page(Generic[T]):
     has_more: bool
     next_cursor: str | None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The list envelope every door answers with."""
+        return {"data": self.data, "total_count": self.total_count, "has_more": self.has_more,
+                "next_cursor": self.next_cursor}
+
 
 @dataclass(frozen=True)
 class SortSpec:
@@ -114,3 +119,9 @@ def paginate(
         last = rows[-1]
         next_cursor = serializer.dumps({"k": _encode_key(getattr(last, sort.field)), "id": last.id, "f": fingerprint})
     return Page([view(r) for r in rows] if view else rows, total or 0, has_more, next_cursor)
+
+
+def contains_text(text: str, *columns: Any) -> Any:
+    """A case-insensitive "contains" over nullable text columns (a search box's filter)."""
+    pattern = f"%{text.lower()}%"
+    return or_(*(func.lower(func.coalesce(c, "")).like(pattern) for c in columns))

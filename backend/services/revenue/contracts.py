@@ -8,6 +8,7 @@ Public functions (also what the MCP tools call): ``create_contract``, ``create_d
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -25,7 +26,7 @@ from backend.jobs.queue import enqueue
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Conflict, InvalidInput, NotFound
-from backend.services.platform.pagination import Page, SortSpec, paginate
+from backend.services.platform.pagination import Page, SortSpec, contains_text, paginate
 from backend.services.platform.persist import flush_unique
 from backend.services.platform.tenancy import get_entity_by_code
 from backend.services.revenue import runs as revenue_runs
@@ -132,11 +133,14 @@ def get_contract(rt: Runtime, actor: Actor, contract_id: str) -> dict:
 def list_contracts(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None, sort: str | None,
                    entity: str | None = None, customer: str | None = None, status: str | None = None,
                    standard: str | None = None, start_from: date | None = None,
-                   start_to: date | None = None) -> Page:
+                   start_to: date | None = None, currency: str | None = None, text: str | None = None,
+                   view: Callable[[RevenueContract, str], dict] = contract_view) -> Page:
+    """Contracts matching every given filter; ``text`` matches external id or customer (any case);
+    ``standard`` keeps contracts with a current run in that book."""
     spec = SortSpec.parse(sort, ["created_at", "external_id"])  # non-null keys (keyset pagination)
     stmt = select(RevenueContract)
     filters = {"entity": entity, "customer": customer, "status": status, "standard": standard,
-               "start_from": start_from, "start_to": start_to}
+               "start_from": start_from, "start_to": start_to, "currency": currency, "text": text}
     with rt.db.session(actor.tenant_id) as s:
         if entity:
             stmt = stmt.where(RevenueContract.entity_id == get_entity_by_code(s, entity).id)
@@ -144,6 +148,10 @@ def list_contracts(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None,
             stmt = stmt.where(RevenueContract.customer == customer)
         if status:
             stmt = stmt.where(RevenueContract.status == status)
+        if currency:
+            stmt = stmt.where(RevenueContract.currency == currency)
+        if text:
+            stmt = stmt.where(contains_text(text, RevenueContract.external_id, RevenueContract.customer))
         if standard:
             stmt = stmt.where(RevenueContract.id.in_(select(RevenueRun.contract_id).where(
                 RevenueRun.standard == standard, RevenueRun.is_current.is_(True))))
@@ -153,7 +161,7 @@ def list_contracts(rt: Runtime, actor: Actor, *, limit: int, cursor: str | None,
             stmt = stmt.where(RevenueContract.start_date <= start_to)
         codes = dict(s.execute(select(Entity.id, Entity.code)).all())
         return paginate(s, stmt, RevenueContract, secret_key=rt.secret_key, sort=spec, limit=limit, cursor=cursor,
-                        filters=filters, view=lambda x: contract_view(x, codes[x.entity_id]))
+                        filters=filters, view=lambda x: view(x, codes[x.entity_id]))
 
 
 def patch_contract(rt: Runtime, actor: Actor, contract_id: str, version: int, changes: dict) -> dict:

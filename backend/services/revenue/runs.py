@@ -487,6 +487,25 @@ def get_schedule(rt: Runtime, actor: Actor, contract_id: str, standard: str, run
                 "currency": run.currency, "periods": stored.rows()}
 
 
+def rpo_at(s, contract: RevenueContract, entity: Entity, as_of: date, standards: list[str] | None = None,
+           inputs: Inputs | None = None) -> dict[str, dict]:
+    """Remaining performance obligations of one contract at ``as_of`` per book (``to_dict``'s
+    ``rpo``), replayed with the inputs its current run used (policy version, SSP matrix version)."""
+    inputs = inputs or Inputs.load(s, entity)
+    runs = current_runs(s, [contract.id])
+    stds = standards or sorted({std for (_c, std) in runs} or set(contract.standards or BOOKS))
+    for std in stds:
+        _check_standard(std)
+    if runs:
+        run = next(iter(runs.values()))
+        ver, rows = load_ssp(s, entity.id, run.ssp_version)
+        inputs = Inputs(inputs.policy, ver, rows)
+        if run.policy_version:
+            inputs.policy = policy_version(s, entity, run.policy_version)
+    results = compute(contract, entity, inputs, stds, contract.events or [], as_of=as_of)
+    return {std: r.to_dict(contract_id=contract.id)["rpo"] for std, r in results.items()}
+
+
 def get_rpo(rt: Runtime, actor: Actor, contract_id: str, as_of: date, standard: str | None = None) -> dict:
     """Remaining performance obligations at ``as_of`` per book, replayed with the current run's inputs."""
     with rt.db.session(actor.tenant_id) as s:
@@ -494,20 +513,5 @@ def get_rpo(rt: Runtime, actor: Actor, contract_id: str, as_of: date, standard: 
         if contract is None:
             raise NotFound(f"No revenue contract {contract_id}.", code="contract_not_found")
         entity = s.get(Entity, contract.entity_id)
-        inputs = Inputs.load(s, entity)
-        runs = current_runs(s, [contract_id])
-        stds = [standard] if standard else sorted({std for (_c, std) in runs} or set(contract.standards or BOOKS))
-        for std in stds:
-            _check_standard(std)
-        if runs:
-            run = next(iter(runs.values()))
-            ver, rows = load_ssp(s, entity.id, run.ssp_version)
-            inputs = Inputs(inputs.policy, ver, rows)
-            if run.policy_version:
-                inputs.policy = policy_version(s, entity, run.policy_version)
-        results = compute(contract, entity, inputs, stds, contract.events or [], as_of=as_of)
-    out = {}
-    for std, r in results.items():
-        d = r.to_dict(contract_id=contract_id)
-        out[std] = d["rpo"]
-    return {"contract_id": contract_id, "as_of": as_of, "rpo": out}
+        rpo = rpo_at(s, contract, entity, as_of, [standard] if standard else None)
+    return {"contract_id": contract_id, "as_of": as_of, "rpo": rpo}
