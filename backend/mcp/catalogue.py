@@ -1,21 +1,11 @@
-"""Every tool the MCP server offers. A new family of tools is one more module here.
+"""Every tool the MCP server offers. A new family of tools is one more module here: ``TOOLS = Tools()``,
+then ``TOOLS.expose(name, service, action=…, args=…, examples=…)`` or ``@TOOLS.tool``, and the module
+in ``MODULES``. Families: portfolio (leases and contracts together, ``services/portfolio.py``), leases,
+ledger, disclosures (lease and revenue packs), revenue contracts.
 
-Revenue contracts and disclosure packs join when their services exist on this branch. Each tool
-is one line in a new ``tools_revenue.py`` / ``tools_disclosures.py`` (``TOOLS = Tools()`` then
-``TOOLS.expose(name, service, action=…, args=…, examples=…)``), plus the module in ``MODULES``:
-
-  contract.detail            revenue read service (rt, actor, contract_id) -> dict
-  contract.schedule          revenue schedule read (rt, actor, contract_id, standard) -> dict
-  contract.validate_enhanced the validation the revenue confirm path uses (errors block confirm;
-                             warnings incl. SSP gaps) (rt, actor, contract_id) -> dict
-  contract.confirm           revenue confirm (rt, actor, contract_ids) -> per-contract results; writes=True
-  disclosures.get            the pack builder behind GET /v1/lease/disclosures and /v1/revenue/disclosures
-                             (rt, actor, entity, period, scope, ...) -> dict
-
-The actions must be the ones the REST routes use (permission-matrix entries added with those
-routes), so the tool × role × actor-kind walk in ``tests/mcp`` covers the new tools unchanged.
-``portfolio.search``/``portfolio.summary``/``needs_attention`` gain contracts in their services
-(``services/leases/portfolio.py``, ``services/leases/attention.py``), not here.
+The actions are the ones the REST routes use (one permission matrix), so the tool × role ×
+actor-kind walk in ``tests/mcp`` covers a new tool unchanged. ``portfolio.read`` is the one action
+with no REST route: the portfolio tools read across both subledgers.
 """
 from __future__ import annotations
 
