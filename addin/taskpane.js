@@ -33,8 +33,10 @@
   const PANE_ACTIONS = {
     pullMapping: ["mapping/pull", "none"],
     pushMapping: ["mapping/push", "active"],
+    pullEntities: ["entities/pull", "none"],
+    pushEntities: ["entities/push", "active"],
   };
-  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected", "pushMapping",
+  const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected", "pushMapping", "pushEntities",
                            "extractContracts", "validateContracts", "confirmContracts"]);
 
   const $ = (id) => document.getElementById(id);

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from backend.addin import (bridge, disclosure_actions, lease_actions, manifest, mapping_actions, payload,
+from backend.addin import (bridge, disclosure_actions, entity_actions, lease_actions, manifest, mapping_actions, payload,
                           result_actions)
 from backend.api.deps import require, runtime
 from backend.api.idempotent import IdempotencyKeyHeader, respond
@@ -97,6 +97,10 @@ _book_route("/disclosures/lease", "addin_disclosure_pack", "disclosures.read", d
             "Write the lease disclosure pack (args: entity, period, standard) as sheets, with its tie-out status")
 
 
+_book_route("/entities/pull", "addin_pull_entities", "entities.read", entity_actions.pull_entities,
+            "Write every entity (code, name, currency, books, aliases) to the 'Entities' sheet")
+_book_route("/entities/push", "addin_push_entities", "entities.update", entity_actions.push_entities,
+            "Save the aliases edited on the 'Entities' sheet (all rows checked first; a stale row is a 409)")
 _book_route("/mapping/pull", "addin_pull_mapping", "account_mapping.read", mapping_actions.pull_mapping,
             "Write the entity's account mapping (every engine code, its meaning, the GL account) to 'Mapping'")
 _book_route("/mapping/push", "addin_push_mapping", "account_mapping.write", mapping_actions.push_mapping,

@@ -12,6 +12,7 @@ from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.services.platform.identity import issue_token
+from backend.workbooks.entity_resolution import EntityRecord, EntityResolver
 from backend.services.platform.persist import flush_unique
 from backend.services.platform.pagination import Page, SortSpec, paginate
 
@@ -108,22 +109,43 @@ def entity_view(e: Entity) -> dict:
             "aliases": list(e.aliases or []), "created_at": e.created_at}
 
 
-def _check_entity_fields(data: dict) -> None:
+MAX_ALIASES, MAX_ALIAS_LENGTH = 50, 200  # the API schema's limits, enforced here for every door
+
+
+def check_entity_fields(data: dict) -> None:
     errors = []
     bad = [x for x in data.get("enabled_standards") or [] if x not in STANDARDS]
     if bad:
         errors.append({"field": "enabled_standards", "code": "unknown_standard",
                        "message": f"unknown standard(s) {', '.join(bad)}; use {', '.join(STANDARDS)}"})
     aliases = data.get("aliases") or []
-    if len({" ".join(a.casefold().split()) for a in aliases}) != len(aliases):
+    if len(aliases) > MAX_ALIASES:
+        errors.append({"field": "aliases", "code": "too_many", "message": f"at most {MAX_ALIASES} aliases"})
+    if any(not isinstance(a, str) or not a.strip() or len(a) > MAX_ALIAS_LENGTH for a in aliases):
+        errors.append({"field": "aliases", "code": "invalid_alias",
+                       "message": f"each alias is a name of 1 to {MAX_ALIAS_LENGTH} characters"})
+    elif len({" ".join(a.casefold().split()) for a in aliases}) != len(aliases):
         errors.append({"field": "aliases", "code": "duplicate", "message": "the same alias is listed twice"})
     if errors:
         raise InvalidInput("The entity has invalid fields.", details=errors)
 
 
+def _check_aliases_unclaimed(s, code: str, aliases: list[str]) -> None:
+    """An alias that already names another entity (its code, name or alias, compared the way a
+    register's Entity cell is) would make rows ambiguous: refuse it, naming the other entity."""
+    others = EntityResolver(EntityRecord(e.code, e.name, tuple(e.aliases or ()))
+                            for e in s.scalars(select(Entity).where(Entity.code != code)))
+    taken = [{"field": "aliases", "code": "alias_in_use", "message": f"{a!r} already names {', '.join(hit)}"}
+             for a in aliases if (hit := others.resolve(a))]
+    if taken:
+        raise Conflict("An alias already names another entity; register rows would be ambiguous.",
+                       code="alias_in_use", details=taken)
+
+
 def create_entity(rt: Runtime, actor: Actor, data: dict) -> dict:
-    _check_entity_fields(data)
+    check_entity_fields(data)
     with rt.db.session(actor.tenant_id, write=True) as s:
+        _check_aliases_unclaimed(s, data["code"], data.get("aliases") or [])
         ent = Entity(**data)
         flush_unique(s, ent, Conflict(f"Entity {data['code']} already exists.", code="entity_exists",
                                       details=[{"field": "code", "code": "duplicate", "message": "already used"}]))
@@ -145,9 +167,11 @@ def get_entity(rt: Runtime, actor: Actor, code: str) -> dict:
 
 
 def update_entity(rt: Runtime, actor: Actor, code: str, changes: dict) -> dict:
-    _check_entity_fields(changes)
+    check_entity_fields(changes)
     with rt.db.session(actor.tenant_id, write=True) as s:
         ent = get_entity_by_code(s, code)
+        if changes.get("aliases") is not None:
+            _check_aliases_unclaimed(s, code, changes["aliases"])
         before = entity_view(ent)
         for k, v in changes.items():
             if v is not None:
