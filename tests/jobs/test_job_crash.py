@@ -82,9 +82,10 @@ def test_sigkilled_worker_job_is_rerun_after_lease_expiry_and_completes_once(rt,
         assert (row.status, row.attempts) == ("running", 1), _logs(tmp_path)
 
         _wait(lambda: len(_lines(marker)) >= 2, what="the re-run to start")
-        # The lease was heartbeated every LEASE/3, so it ran out between 2/3 LEASE and LEASE after the kill.
+        # The lease was heartbeated every LEASE/3, so it ran out between 2/3 LEASE and LEASE after the kill:
+        # never re-run earlier; the upper bound is loose because a loaded CI box delays the poller.
         waited = time.monotonic() - killed_at
-        assert LEASE * 2 / 3 - 0.1 <= waited <= LEASE + 2.0, waited
+        assert LEASE * 2 / 3 - 0.1 <= waited <= LEASE + 8.0, waited
         _wait(lambda: _job(rt, job_id).status == "succeeded", what="the job to succeed")
         lines = _lines(marker)
         assert [ln.split()[:2] for ln in lines] == [["start", "1"], ["start", "2"], ["finish", "2"]], lines

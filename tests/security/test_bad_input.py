@@ -26,7 +26,8 @@ def test_ten_thousand_streams_are_refused_fast(client, demo):
     r = client.post("/v1/leases", headers=demo.headers(), json=body)
     elapsed = time.perf_counter() - started
     assert r.status_code == 400 and "payments" in _fields(r)
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    # A guard against the quadratic check (50 M pair comparisons, tens of seconds), loose enough for a loaded CI box.
+    assert elapsed < 5.0, f"{elapsed:.2f} s"
     assert _lease_count(client, demo) == 0
 
 

@@ -72,7 +72,7 @@ def test_zip_bomb_200mb_of_zeros():
     assert len(data) < 1024 * 1024  # a small upload ...
     t = time.perf_counter()
     err = _rejected(data, "zip_bomb_suspected", 413)
-    assert time.perf_counter() - t < 1.0  # ... refused from the declared sizes, nothing inflated
+    assert time.perf_counter() - t < 3.0  # ... refused from the declared sizes, nothing inflated
     assert "zip bomb" in err.message
 
 

@@ -132,4 +132,4 @@ def test_hostile_long_text_is_refused_fast():
             parse_number(text, O, [])
         with pytest.raises(CellProblem):
             parse_date(text, O, [])
-    assert time.perf_counter() - t < 0.5
+    assert time.perf_counter() - t < 3.0  # a backtracking regex takes minutes; linear parsing milliseconds
