@@ -156,3 +156,27 @@ def test_the_checked_in_template_is_the_generated_one():
 
     path = Path(__file__).resolve().parents[2] / "workbook_templates" / "revenue_contracts.xlsx"
     assert path.read_bytes() == build_template()
+
+
+def test_nested_judgements_are_typed_and_a_typo_is_named(client, demo):
+    """Variable consideration, discount allocation and collectibility are typed bodies: a misspelt key or a
+    method outside the two of 606-10-32-8 is a 400 naming the field, not a silently ignored judgement."""
+    h = demo.headers()
+    for body, field in (
+            (saas("T-1", transaction_price={"fixed": "100.00", "variable": {
+                "type": "bonus", "method": "expected_value", "estmate": "10.00", "included": "10.00"}}),
+             "transaction_price.variable.estmate"),
+            (saas("T-2", transaction_price={"fixed": "100.00", "variable": {
+                "type": "bonus", "method": "best_guess", "estimate": "10.00", "included": "10.00"}}),
+             "transaction_price.variable.method"),
+            (saas("T-3", collectibility={"assessment": "likely"}), "collectibility.assessment"),
+            (saas("T-4", discount_allocation={"po_ids": [], "rationale": "x"}), "discount_allocation.po_ids")):
+        r = client.post("/v1/revenue/contracts", headers=h, json=body)
+        assert r.status_code == 400, r.text
+        assert field in {d["field"] for d in r.json()["error"]["details"]}, (field, r.text)
+    ok = saas("T-5", transaction_price={"fixed": "36000.00", "variable": {
+        "type": "bonus", "method": "most_likely_amount", "estimate": "2000.00", "included": "2000.00",
+        "constraint_reason": "met on every past contract"}}, collectibility={"assessment": "probable"})
+    r = client.post("/v1/revenue/contracts", headers=h, json=ok)
+    assert r.status_code == 201 and r.json()["issues"] == [], r.text
+    assert r.json()["contract"]["transaction_price"]["variable"]["included"] == "2000.00"

@@ -72,13 +72,61 @@ class FinancingIn(BaseModel):
     transfer_date: Day | None = None
 
 
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: Money
+    probability: Rate = Field(description="a fraction between 0 and 1; the outcomes' probabilities add up to 1")
+
+
+class VolumeEstimateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    as_of: Day
+    expect_threshold_exceeded: bool
+
+
+class VariableIn(BaseModel):
+    """Variable consideration (606-10-32-5..14): the estimate and what passes the constraint are
+    judgements the engine records, never guesses; a volume discount (Example 24) is estimated from
+    the unit prices, the threshold and dated threshold expectations."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"type": "performance_bonus", "method": "most_likely_amount", "estimate": "5000.00", "included": "5000.00",
+         "constraint_reason": "bonus highly probable: milestone met on every past contract"},
+        {"type": "volume_discount", "method": "most_likely_amount", "list_unit_price": "100",
+         "discounted_unit_price": "90", "threshold_units": "1000",
+         "estimates": [{"as_of": "2018-01-01", "expect_threshold_exceeded": False}]}]})
+    type: text(60, 1) = Field(description="what varies: bonus, penalty, rebate, volume_discount, …")
+    method: Literal["expected_value", "most_likely_amount"]
+    estimate: Money | None = None
+    included: Money | None = Field(None, description="the amount after the constraint (32-11), a judgement")
+    outcomes: list[OutcomeIn] | None = Field(None, max_length=100)
+    constraint_reason: text(1000) | None = None
+    list_unit_price: UnsignedMoney | None = None
+    discounted_unit_price: UnsignedMoney | None = None
+    threshold_units: UnsignedMoney | None = None
+    estimates: list[VolumeEstimateIn] | None = Field(None, max_length=400)
+    allocated_to: text(60, 1) | None = Field(None, description="a PO id, when the 32-40 conditions are met")
+    allocation_rationale: text(1000) | None = None
+
+
+class DiscountAllocationIn(BaseModel):
+    """A discount allocated to some POs only (606-10-32-37), with the evidence for it."""
+    model_config = ConfigDict(extra="forbid")
+    po_ids: list[text(60, 1)] = Field(min_length=1, max_length=200)
+    bundle_price: UnsignedMoney | None = None
+    rationale: text(1000) | None = None
+
+
+class CollectibilityIn(BaseModel):
+    """Step 1 collectibility (606-10-25-1(e)); anything but probable needs the rationale."""
+    model_config = ConfigDict(extra="forbid")
+    assessment: Literal["probable", "more_likely_than_not", "not_probable"]
+    rationale: text(1000) | None = None
+
+
 class TransactionPriceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     fixed: Money
-    variable: dict[str, Any] | None = Field(None, description=(
-        "type, method (expected_value | most_likely_amount), estimate, included, outcomes, constraint_reason, "
-        "allocated_to, allocation_rationale; volume discounts: list_unit_price, discounted_unit_price, "
-        "threshold_units, estimates"))
+    variable: VariableIn | None = None
     financing: FinancingIn | None = None
     consideration_payable: UnsignedMoney | None = None
 
@@ -99,9 +147,9 @@ class ContractFields(BaseModel):
     transaction_price: TransactionPriceIn | None = None
     performance_obligations: list[PerformanceObligationIn] | None = Field(None, max_length=200)
     billing: list[BillingIn] | None = Field(None, max_length=2000)
-    discount_allocation: dict[str, Any] | None = Field(None, description="po_ids, bundle_price, rationale (32-37)")
+    discount_allocation: DiscountAllocationIn | None = None
     costs_to_obtain: list[CostToObtainIn] | None = Field(None, max_length=200)
-    collectibility: dict[str, Any] | None = Field(None, description="assessment, rationale")
+    collectibility: CollectibilityIn | None = None
     dimensions: dict[str, text(100)] | None = Field(None, description="region, customer_class, … (reporting)")
 
     def engine_dict(self) -> dict:
