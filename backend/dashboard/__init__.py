@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backend.dashboard.pages import account, approvals, entities, platform, tokens, users, webhooks
+from backend.dashboard.pages import account, approvals, entities, narratives, platform, tokens, users, webhooks
 from backend.dashboard.web import DashboardRoute
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False, route_class=DashboardRoute)
-for _module in (account, tokens, users, approvals, webhooks, entities, platform):
+for _module in (account, tokens, users, approvals, narratives, webhooks, entities, platform):
     router.include_router(_module.router)

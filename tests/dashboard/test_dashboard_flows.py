@@ -14,6 +14,7 @@ from tests.dashboard.conftest import PASSWORD, sign_in, sign_up
 from tests.journals.conftest import Ledger
 
 TOKEN = re.compile(r'value="(ll_(?:test|live)_[0-9A-Za-z]{43})"')
+PAGE_NARRATIVES = "/dashboard/narratives?source=revenue&standard=COMBINED&entity=DEMO-US&period=2026-06"
 LINK = re.compile(r'value="https?://[^"]*(/dashboard/password/[^"]+)"')
 
 
@@ -104,7 +105,7 @@ def test_sign_in_sign_out_and_redirect_to_login(web, new_web):
 def test_every_page_renders_for_the_owner(web):
     sign_up(web)
     for path in ("/dashboard/", "/dashboard/tokens", "/dashboard/users", "/dashboard/approvals",
-                 "/dashboard/approvals?view=approved", "/dashboard/webhooks", "/dashboard/entities",
+                 "/dashboard/approvals?view=approved", "/dashboard/narratives", PAGE_NARRATIVES, "/dashboard/webhooks", "/dashboard/entities",
                  "/dashboard/entities/DEMO-US", "/dashboard/audit", "/dashboard/audit?kind=change&from=2020-01-01",
                  "/dashboard/jobs", "/dashboard/sandbox", "/dashboard/forgot"):
         r = web.get(path)
