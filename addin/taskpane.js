@@ -35,6 +35,7 @@
     pushMapping: ["mapping/push", "active"],
     pullEntities: ["entities/pull", "none"],
     pushEntities: ["entities/push", "active"],
+    revenueDisclosurePack: ["disclosures/revenue", "none"],
   };
   const CHANGES = new Set(["extractLeases", "validateLeases", "confirmLeases", "approveSelected", "pushMapping", "pushEntities",
                            "extractContracts", "validateContracts", "confirmContracts"]);
@@ -294,6 +295,9 @@
     if (name === "pullSchedule") return { standard: v("standard") || "IFRS16", entity: v("entity") };
     if (name === "disclosurePack") {
       return { entity: v("entity"), period: v("period").trim(), standard: v("standard") || "IFRS16" };
+    }
+    if (name === "revenueDisclosurePack") {
+      return { entity: v("entity"), period: v("period").trim(), scope: v("revenue-scope") || "IFRS15" };
     }
     if (name === "pullRevenueSchedules") {
       return { standard: v("revenue-standard") || "IFRS15", entity: v("entity"), as_of: v("as-of").trim() };

@@ -1,10 +1,11 @@
-"""Add-in action "Disclosure pack": write a lease pack into the open workbook.
+"""Add-in actions "Disclosure pack": write a lease or revenue pack into the open workbook.
 
 Two sheets per pack, named for it (``Disclosures – IFRS 16 – 2026-12`` with every note: table,
 number formats, narrative as finally worded; ``Tie-out – IFRS 16 – 2026-12`` with every check and
 both numbers). Only these two names are replaced on a new run; the user's own sheets are never
 touched. The task pane shows the tie-out status as the action's message (an error style when a
-check fails). The pack comes from the same service as ``GET /v1/lease/disclosures``.
+check fails). The packs come from the same services as ``GET /v1/lease/disclosures`` and
+``GET /v1/revenue/disclosures`` (IFRS 15, ASC 606, or COMBINED, sheets named ``15+606``).
 """
 from __future__ import annotations
 
@@ -14,10 +15,15 @@ from backend.addin import bridge
 from backend.addin.payload import BookPayload
 from backend.addin.sheets import MONEY_FORMAT, cell, replace_sheet
 from backend.services.disclosures import lease as lease_packs
+from backend.services.disclosures import revenue as revenue_packs
+from backend.services.disclosures.lease import PackOut
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput
+from backend.services.revenue import disclosure_facts
 
-LABELS = {"IFRS16": "IFRS 16", "ASC842": "ASC 842"}
+LEASE_LABELS = {"IFRS16": "IFRS 16", "ASC842": "ASC 842"}
+REVENUE_LABELS = {"IFRS15": "IFRS 15", "ASC606": "ASC 606", "COMBINED": "15+606"}
+LABELS = {**LEASE_LABELS, **REVENUE_LABELS}
 
 
 def sheet_names(standard: str, period_label: str) -> tuple[str, str]:
@@ -44,7 +50,9 @@ def pack_grid(pack: dict) -> tuple[list[list], list[int], list[tuple[int, int, i
         return len(grid) - 1
 
     failing = [c for c in pack["checks"] if not c["ok"]]
-    title = (f"Lease disclosures – {pack['entity']} – {LABELS[pack['standard']]} – {pack['period']} "
+    kind = "Revenue" if pack.get("source") == "revenue" else "Lease"
+    key = pack.get("standard") or pack["scope"]
+    title = (f"{kind} disclosures – {pack['entity']} – {LABELS[key]} – {pack['period']} "
              f"({pack['window']['first_period']} to {pack['window']['last_period']}, {pack['currency']})")
     bold.append(add([title]))
     add(["Tie-out: " + ("all checks pass" if not failing else f"{len(failing)} check(s) fail – see the Tie-out sheet")])
@@ -67,16 +75,35 @@ def pack_grid(pack: dict) -> tuple[list[list], list[int], list[tuple[int, int, i
     return grid, bold, money, narrative
 
 
-def write_pack(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -> dict:
+def _entity_and_period(payload: BookPayload) -> tuple[str, str]:
     args = payload.args
-    standard = str(args.get("standard") or "IFRS16")
-    if standard not in LABELS:
-        raise InvalidInput("Choose IFRS16 or ASC842 as the standard.", code="invalid_standard")
     entity, period = str(args.get("entity") or ""), str(args.get("period") or "").strip()
     if not entity or not period:
         raise InvalidInput("Choose an entity and a period (YYYY-MM, or YYYY for a fiscal year) in the pane.",
                            code="entity_and_period_required")
+    return entity, period
+
+
+def write_pack(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -> dict:
+    standard = str(payload.args.get("standard") or "IFRS16")
+    if standard not in LEASE_LABELS:
+        raise InvalidInput("Choose IFRS16 or ASC842 as the standard.", code="invalid_standard")
+    entity, period = _entity_and_period(payload)
     out = lease_packs.lease_pack(rt, actor, entity=entity, period=period, standard=standard, fmt="addin")
+    return _write(rt, payload, data, out, standard)
+
+
+def write_revenue_pack(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -> dict:
+    scope = str(payload.args.get("scope") or payload.args.get("standard") or "IFRS15")
+    if scope not in REVENUE_LABELS:
+        raise InvalidInput("Choose IFRS15, ASC606 or COMBINED as the revenue pack.", code="invalid_scope")
+    entity, period = _entity_and_period(payload)
+    out = revenue_packs.revenue_pack(rt, actor, entity=entity, period=period, scope=scope, fmt="addin",
+                                     load_contracts=disclosure_facts.load_contracts)
+    return _write(rt, payload, data, out, scope)
+
+
+def _write(rt: Runtime, payload: BookPayload, data: dict, out: PackOut, standard: str) -> dict:
     pack = out.pack
     notes_name, tie_name = sheet_names(standard, pack["period"])
     book = bridge.open_book(rt.settings, data)

@@ -56,3 +56,30 @@ def test_disclosure_pack_needs_entity_and_period(client, demo):
     r = client.post("/v1/addin/disclosures/lease", headers=demo.headers(),
                     json=template_book().payload(set(), {"standard": "IFRS16"}))
     assert r.status_code == 400 and r.json()["error"]["code"] == "entity_and_period_required"
+
+
+def test_revenue_pack_sheets_from_the_add_in(client, demo, drain):
+    """The revenue pack (#18) written by the add-in the same way: its own two sheets, the tie-out status."""
+    from backend.api.schemas.revenue import SAAS_EXAMPLE
+
+    cid = client.post("/v1/revenue/contracts", headers=demo.headers(), json=SAAS_EXAMPLE).json()["id"]
+    client.post("/v1/revenue/contracts/confirm", headers=demo.headers(), json={"contract_ids": [cid]})
+    drain()
+    wb = template_book()
+    r = client.post("/v1/addin/disclosures/revenue", headers=demo.headers(),
+                    json=wb.payload(set(), {"entity": "DEMO-US", "period": "2026", "scope": "COMBINED"}))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    wb.apply(body["actions"])
+    notes, tie = "Disclosures – 15+606 – FY2026", "Tie-out – 15+606 – FY2026"
+    assert body["sheets"] == [notes, tie] and "Tie-out:" in body["message"]
+    rows = wb.sheet(notes).values()
+    assert rows[0][0].startswith("Revenue disclosures – DEMO-US – 15+606 – FY2026")
+    rest = client.get("/v1/revenue/disclosures", headers=demo.headers(),
+                      params={"entity": "DEMO-US", "period": "2026", "scope": "COMBINED"}).json()
+    titles = {r[0] for r in rows if r and isinstance(r[0], str)}
+    assert {s["title"] for s in rest["sections"]} <= titles
+    assert len(wb.sheet(tie).values()) == len(rest["checks"]) + 1
+    bad = client.post("/v1/addin/disclosures/revenue", headers=demo.headers(),
+                      json=template_book().payload(set(), {"entity": "DEMO-US", "period": "2026", "scope": "IFRS16"}))
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_scope"

@@ -95,6 +95,9 @@ _book_route("/journals/export", "addin_export_journals", "journals.export", resu
             "Write the ERP export (approved lines with GL accounts) to the 'Journal export' sheet")
 _book_route("/disclosures/lease", "addin_disclosure_pack", "disclosures.read", disclosure_actions.write_pack,
             "Write the lease disclosure pack (args: entity, period, standard) as sheets, with its tie-out status")
+_book_route("/disclosures/revenue", "addin_revenue_disclosure_pack", "disclosures.read",
+            disclosure_actions.write_revenue_pack,
+            "Write the revenue disclosure pack (args: entity, period, scope IFRS15 | ASC606 | COMBINED) as sheets")
 
 
 _book_route("/entities/pull", "addin_pull_entities", "entities.read", entity_actions.pull_entities,
