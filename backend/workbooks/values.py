@@ -362,7 +362,10 @@ def parse_percent(v: object, opts: ReadOptions, warnings: list, *, high: Decimal
         return None
     check_usable(v)
     has_pct = isinstance(v, str) and "%" in v
-    amt = parse_number(v.replace("%", "") if has_pct else v, opts, warnings, what="percentage")
+    amt = parse_number(v.replace("%", "") if isinstance(v, str) and has_pct else v, opts, warnings,
+                       what="percentage")
+    if amt is None:  # a "%" and nothing else
+        raise CellProblem("invalid_number", f"'{v}' is not a percentage")
     x = amt.value
     if has_pct or abs(x) >= 1:
         return x / 100
@@ -386,6 +389,8 @@ def parse_int(v: object, opts: ReadOptions, warnings: list, *, scale: int = 1) -
         amt = parse_number(s, opts, warnings, what="whole number")
     else:
         amt = parse_number(v, opts, warnings, what="whole number")
+    if amt is None:  # a unit and nothing else ("months")
+        raise CellProblem("invalid_integer", f"'{v}' is not a whole number")
     x = amt.value * scale
     if x != x.to_integral_value():
         raise CellProblem("invalid_integer", f"'{v}' is not a whole number")
