@@ -89,7 +89,7 @@ def options_for_locale(locale: str | None, date1904: bool = False) -> ReadOption
     parts = re.split(r"[-_]", locale.strip())
     lang = parts[0].lower()
     region = parts[1].upper() if len(parts) > 1 else ""
-    order = MDY if region in _MDY_REGIONS or (lang == "en" and not region) else DMY
+    order: str | None = MDY if region in _MDY_REGIONS or (lang == "en" and not region) else DMY
     if lang == "en" and not region:
         order = None  # plain "en" says nothing about the date order
     return ReadOptions(date_order=order, decimal_comma=lang in _COMMA_LANGS, date1904=date1904)
@@ -123,7 +123,8 @@ def float_to_decimal(x: float) -> Decimal:
 def plain(d: Decimal) -> str:
     """Decimal as a plain string without exponent or trailing zeros beyond the value
     (``Decimal("1E+3")`` → ``"1000"``, ``Decimal("12.50")`` stays ``"12.50"``)."""
-    if d == d.to_integral_value() and d.as_tuple().exponent > 0:
+    exponent = d.as_tuple().exponent  # an int for a finite d (the only kind read from a cell)
+    if d == d.to_integral_value() and isinstance(exponent, int) and exponent > 0:
         return str(d.quantize(Decimal(1)))
     s = format(d, "f")
     return s
