@@ -7,6 +7,7 @@ that the section was withheld, not an empty list.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
@@ -21,7 +22,8 @@ MAX_ITEMS = 100
 
 
 def _issue_codes(issues: list[dict], severity: str) -> list[str]:
-    return sorted({i.get("code") for i in issues or [] if i.get("severity") == severity})
+    # every issue has a code (the engine's and the extraction's issues are built with one)
+    return sorted({cast(str, i.get("code")) for i in issues or [] if i.get("severity") == severity})
 
 
 def needs_attention(rt: Runtime, actor: Actor, *, entity: str | None = None, older_than_days: int = 7,
@@ -81,7 +83,7 @@ def needs_attention(rt: Runtime, actor: Actor, *, entity: str | None = None, old
         else:
             webhooks = {"visible": False, "items": [],
                         "reason": f"Webhook deliveries need the webhooks.read permission ({actor.role} lacks it)."}
-    sections = {
+    sections: dict[str, Any] = {
         "drafts_with_errors": drafts_with_errors[:limit], "drafts_with_warnings": drafts_with_warnings[:limit],
         "missing_rates": gaps[:limit], "unconfirmed_leases": unconfirmed[:limit], "expiring_leases": expiring,
         "unapproved_journals": unapproved[:limit], "dead_letter_jobs": dead, "failed_webhooks": webhooks,
