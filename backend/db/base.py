@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, MetaData, String
+from sqlalchemy import ForeignKey, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from backend.db.ids import new_id
@@ -21,6 +22,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:
+        # Every model is declared with __tablename__, so it is mapped to a Table (SQLAlchemy
+        # types the attribute as any FromClause, which has no insert() or update()).
+        __table__: ClassVar[Table]
 
 
 class IdMixin:

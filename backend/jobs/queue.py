@@ -13,11 +13,12 @@ overwrite the new owner's outcome.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import Select, and_, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.db.dialect import insert_ignore
@@ -135,9 +136,10 @@ def _reap(db: Database, now: datetime) -> int:
         if s.execute(select(T.c.id).where(exhausted).limit(1)).first() is None:
             return 0
     with db.session(system=True, write=True) as s:
-        ids = select(T.c.id).where(exhausted)
+        query = select(T.c.id).where(exhausted)
+        ids: Select[Any] | Sequence[Any] = query
         if db.dialect == "postgresql":
-            ids = s.execute(ids.with_for_update(skip_locked=True)).scalars().all()
+            ids = s.execute(query.with_for_update(skip_locked=True)).scalars().all()
         done = s.execute(update(T).where(T.c.id.in_(ids), exhausted).values(
             status="dead", error_code="lease_expired", finished_at=now, locked_by=None, locked_until=None,
             error_message="The worker running the last attempt stopped before finishing (lease expired).")

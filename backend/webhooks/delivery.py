@@ -126,7 +126,7 @@ def resolve(target: Target, allow_loopback: bool = False) -> list[str]:
         infos = socket.getaddrinfo(target.host.strip("[]"), target.port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise ConnectionError(f"DNS lookup failed: {exc.strerror or exc}") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))  # sockaddr[0]: the address text
     if not addresses:
         raise ConnectionError("DNS lookup returned no address")
     ips = [_ip(a.split("%")[0]) for a in addresses]  # drop an IPv6 zone id
@@ -135,7 +135,7 @@ def resolve(target: Target, allow_loopback: bool = False) -> list[str]:
     return addresses
 
 
-def _connect(addresses: list[str], port: int, timeout: float) -> socket.socket:
+def _connect(addresses: list[str], port: int, timeout: float | None) -> socket.socket:
     """Connect to the first vetted address that answers (as socket.create_connection would do
     with the name, but without resolving it again)."""
     error: OSError | None = None
@@ -144,6 +144,7 @@ def _connect(addresses: list[str], port: int, timeout: float) -> socket.socket:
             return socket.create_connection((address, port), timeout)
         except OSError as exc:
             error = exc
+    assert error is not None  # resolve() never returns an empty list
     raise error
 
 
@@ -158,12 +159,14 @@ class _PinnedHTTP(http.client.HTTPConnection):
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, addresses: list[str], timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        context = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=context)
+        self._tls = context  # the context the base class keeps too (as the private _context)
         self._addresses = addresses
 
     def connect(self) -> None:
         # TLS verifies the certificate against the host name, not the address we connected to.
-        self.sock = self._context.wrap_socket(_connect(self._addresses, self.port, self.timeout),
+        self.sock = self._tls.wrap_socket(_connect(self._addresses, self.port, self.timeout),
                                               server_hostname=self.host)
 
 

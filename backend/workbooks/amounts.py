@@ -114,9 +114,11 @@ def _currency_settles(v: str, sep: str, row_currency: str | None, opts: ReadOpti
     than three decimals (``¥980,000``, ``2,500`` on a GBP row): the decimal reading would give
     an amount that currency cannot have, so no guess is involved."""
     try:
-        own = parse_number(v, opts, []).currency
+        amount = parse_number(v, opts, [])
     except CellProblem:
         return None
+    assert amount is not None  # v holds a separator, so it is not blank
+    own = amount.currency
     ccy = own or row_currency
     if not ccy or len(ccy) != 3 or minor_unit(ccy) >= 3:
         return None
@@ -167,7 +169,9 @@ def sign_problem(path: str, value: Decimal, info: list) -> Decimal:
 def decimals_problem(value: Decimal, currency: str) -> None:
     """Raise when ``value`` has more decimals than ``currency`` has minor units: ``980.000``
     yen means the column's decimal mark was not this cell's."""
-    places = -value.normalize().as_tuple().exponent
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # an amount read from a cell is finite
+    places = -exponent
     if places > minor_unit(currency):
         raise CellProblem("too_many_decimals",
                           f"{value} has {places} decimals but {currency} amounts have {minor_unit(currency)}; "

@@ -1,8 +1,9 @@
 """Reading one row's recognised cells: addresses, issues, value parsers, column notations.
 
-A mixin of the sheet extraction (``leases_sheet._Extraction``): it relies on the
-attributes that class sets up (``grid``, ``opts``, ``result``, ``flagged``,
-``_lease_sheet``, ``_column_cache``).
+The base of the sheet extraction (``leases_sheet._Extraction``, through ``LeaseRows`` and
+``PaymentRows``): it declares the state that class sets up in its ``__init__`` (``grid``,
+``opts``, ``result``, ``labels``, ``flagged``, ``_warned_both``, ``_column_cache``,
+``_lease_sheet``), so every part of the extraction is type-checked against it.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable
 
-from .amounts import column_notation, parse_money, sign_problem
+from .amounts import ColumnNotation, column_notation, parse_money, sign_problem
 from .columns import (CLASSIFICATIONS, FREQUENCIES, PAYMENT_KINDS, RATE_CONVENTIONS, STANDARDS, TIMINGS, Column,
                       choice_lookup)
-from .extract_result import FAILED
-from .grid import a1, col_letters
+from .extract_result import FAILED, ExtractResult
+from .grid import Grid, a1, col_letters
 from .headers import Header
-from .rates import check_rate_fits, rate_notation
-from .values import CellProblem, key, parse_bool, parse_date, parse_int, parse_percent, parse_text, plain
+from .rates import RateNotation, check_rate_fits, rate_notation
+from .values import (CellProblem, ReadOptions, key, parse_bool, parse_date, parse_int, parse_percent, parse_text,
+                     plain)
 
 __all__ = ["CHOICES", "CellReader"]
 
@@ -27,6 +29,16 @@ _RATE_HIGH = Decimal("0.25")  # a plain 0.25 or more may be a percentage typed w
 
 
 class CellReader:
+    # The extraction's state, set by ``_Extraction.__init__`` (declared here, not assigned).
+    grid: Grid
+    opts: ReadOptions
+    result: ExtractResult
+    labels: list[dict[str, str]]            # per draft: path → header text, for messages
+    flagged: list[set[str]]                 # per draft: paths that already have an error
+    _warned_both: set[int]
+    _column_cache: dict[tuple[str, int], list]
+    _lease_sheet: str
+
     # -- addresses
 
     def _a1(self, r: int, c: int) -> str:
@@ -75,6 +87,7 @@ class CellReader:
         if text is None:
             return None
         if kind == "choice":
+            assert spec.choices is not None  # a choice column names its choices
             got = CHOICES[id(spec.choices)].get(key(text))
             if got is None:
                 raise CellProblem("invalid_choice", f"'{text}' is not one of: {', '.join(spec.choices)}")
@@ -88,9 +101,11 @@ class CellReader:
 
     def _read_row(self, sheet: str, header: Header, r: int, row: list[Any], draft_index: int,
                   lease_ref: str | None, path_of: Callable[[str], str],
-                  prov: dict[str, str], labels: dict[str, str], skip: tuple[str, ...] = ()) -> dict[str, Any]:
-        """Parse every recognised cell of one row: ``{column path: value}``."""
-        out: dict[str, Any] = {}
+                  prov: dict[str, str], labels: dict[str, str],
+                  skip: tuple[str, ...] = ()) -> dict[str | tuple[str, str], Any]:
+        """Parse every recognised cell of one row: ``{column path: value}``, and a column's
+        implied values as ``{("implied", path): value}``."""
+        out: dict[str | tuple[str, str], Any] = {}
         n = len(row)
         line = str(r + 1)
         signed = sheet == self._lease_sheet  # a Payments row may be a (negative) incentive receivable
@@ -143,9 +158,11 @@ class CellReader:
             for path, (c, spec, shown) in header.columns.items():
                 pre, post = ("", f":{c + 1}") if self.grid.csv else (col_letters(c), "")
                 cells = ((r, row[c]) for r, row in enumerate(rows[header.row + 1:], header.row + 1) if c < len(row))
-                notation = None
+                notation: ColumnNotation | RateNotation | None = None
                 if spec.kind == "money":
-                    notation = column_notation(cells, lambda r, c=c: f"{sheet}!{self._a1(r, c)}")
+                    def where(r: int, c: int = c) -> str:
+                        return f"{sheet}!{self._a1(r, c)}"
+                    notation = column_notation(cells, where)
                 elif spec.kind in ("percent", "escalation"):
                     notation = rate_notation(v for _, v in cells)
                 cols.append((path, c, spec, shown, pre, post, notation))

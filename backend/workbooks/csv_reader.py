@@ -56,7 +56,7 @@ def _separator(text: str) -> str:
         return sep
     # The sniffer found nothing consistent (one data line, ragged rows): the header decides.
     counts = {s: first_line.count(s) for s in _SEPARATORS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     if not counts[best]:
         raise WorkbookRejected("unreadable_csv", "The CSV file's first line has no separators (comma or "
                                                  "semicolon), so its columns cannot be told apart.")

@@ -67,8 +67,8 @@ class EntityResolver:
 def _issue(result: ExtractResult, i: int, code: str, message: str, **extra) -> None:
     prov = result.provenance[i]
     where = prov.get("entity") or prov.get("external_id") or prov["_row"]
-    sheet, _, cell = where.partition("!")
-    cell = None if cell.isdigit() else cell
+    sheet, _, address = where.partition("!")
+    cell = None if address.isdigit() else address
     result.issues.append({
         "sheet": sheet, "cell": cell, "field": "entity", "code": code, "severity": "error",
         "message": f"{sheet}!{cell or _row_no(prov)}: {message}", "lease_ref": result.drafts[i].get("external_id"),

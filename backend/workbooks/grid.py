@@ -98,9 +98,9 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Grid:
     for name, part in parts:
         if part not in zf.NameToInfo:
             continue
-        scan = scan_sheet(zf, part, name, limits)
-        scans[name] = scan
-        cells += scan.max_row * max(scan.max_col, 1)
+        scanned = scan_sheet(zf, part, name, limits)
+        scans[name] = scanned
+        cells += scanned.max_row * max(scanned.max_col, 1)
         if cells > limits.max_cells:
             raise WorkbookRejected("too_many_cells",
                                    f"The workbook has more than {limits.max_cells:,} cells in use.", 413)

@@ -1,7 +1,7 @@
 """The Leases sheet's rows: which rows are leases, and each row's values assembled into a draft
 (its inline payment stream, a rent per year, currencies named in amounts, defaults).
 
-A mixin of the sheet extraction (``leases_sheet._Extraction``), after ``CellReader``.
+Part of the sheet extraction (``leases_sheet._Extraction``), on top of ``CellReader``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from .amounts import decimals_problem, symbol_fits
+from .cell_reader import CellReader
 from .extract_result import FAILED, LEASE_TARGETS, lease_target, put
 from .headers import Header
 from .rent import settle_annual_rent
@@ -19,7 +20,7 @@ from .values import CellProblem, is_blank, key, parse_text, plain
 __all__ = ["LeaseRows"]
 
 
-class LeaseRows:
+class LeaseRows(CellReader):
     # -- leases
 
     def _lease_rows(self, sheet: str, header: Header) -> dict[str, int]:
@@ -61,9 +62,9 @@ class LeaseRows:
             elif not ref:
                 pass  # the unreadable cell was reported by _read_row
             elif ref in index:
-                first = self.result.provenance[index[ref]]["_row"].split("!")[1]
+                first_row = self.result.provenance[index[ref]]["_row"].split("!")[1]
                 self.issue(sheet, anchor, "external_id", "duplicate_lease_id", "error",
-                           f"the Lease ID '{ref}' is also used on row {first}", ref, i)
+                           f"the Lease ID '{ref}' is also used on row {first_row}", ref, i)
             else:
                 index[ref] = i
         if not self.result.drafts:
@@ -146,11 +147,12 @@ class LeaseRows:
                        "no payment timing was given, so the payments are taken as due in advance", ref, i)
 
     def _amount_currencies(self, values: dict, ccy: Any, sheet: str, r: int, header: Header, i: int,
-                           ref: str | None, prov: dict[str, str], path_of: Callable[[str], str] = None) -> None:
+                           ref: str | None, prov: dict[str, str], path_of: Callable[[str], str] | None = None) -> None:
         """A symbol or code in an amount ("£45,000", "CHF 12'500") confirms the lease currency, gives it
         when the row has none, and is an error at the amount's cell when it names another. An
         amount with more decimals than its currency has is an error too (see ``amounts``)."""
-        path_of = path_of or lease_target
+        if path_of is None:
+            path_of = lease_target
         row = self.grid.sheets[sheet][r]
         if ccy is FAILED:
             ccy = None

@@ -17,12 +17,10 @@ from __future__ import annotations
 from backend.engine.errors import InvalidLeaseInput
 from backend.engine.leases import parse_lease
 
-from .cell_reader import CellReader
 from .columns import LEASE_ALIASES, LEASE_COLUMNS, LEASE_SHEET_NAMES, PAYMENT_COLUMNS, PAYMENT_SHEET_NAMES, Column
 from .extract_result import ExtractResult, engine_message, nearest
 from .grid import Grid, read_xlsx
 from .headers import Header, find_header, lookup_for
-from .lease_rows import LeaseRows
 from .payments_sheet import PaymentRows
 from .preflight import DEFAULT_LIMITS, Limits
 from .values import ReadOptions, date_order_evidence, key, options_for_locale
@@ -52,8 +50,9 @@ def extract_grid(grid: Grid, *, locale: str | None = None) -> ExtractResult:
 # ---------------------------------------------------------------- the extraction
 
 
-class _Extraction(CellReader, LeaseRows, PaymentRows):
-    """One extraction: picks the sheets and their headers, reads the rows (the mixins), then
+class _Extraction(PaymentRows):
+    """One extraction: picks the sheets and their headers, reads the rows (``PaymentRows`` on
+    ``LeaseRows`` on ``CellReader``), then
     checks every draft with the engine and maps its errors back to cells."""
 
     def __init__(self, grid: Grid, opts: ReadOptions) -> None:
@@ -200,9 +199,8 @@ class _Extraction(CellReader, LeaseRows, PaymentRows):
                 if any(path == f or path.startswith(f + ".") for f in self.flagged[i]):
                     continue  # the cell itself was already reported
                 cell_ref = nearest(prov, path, self._lease_cells(i, path))
-                sheet, _, cell = cell_ref.partition("!")
-                if cell.isdigit():
-                    cell = None  # only the row is known
+                sheet, _, address = cell_ref.partition("!")
+                cell = None if address.isdigit() else address  # a bare number: only the row is known
                 self.issue(sheet, cell, path, e["code"], "error", engine_message(e, labels, path), ref, i)
 
 

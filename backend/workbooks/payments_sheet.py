@@ -1,6 +1,6 @@
 """The Payments sheet: further payment streams and one-off payments, keyed by Lease ID.
 
-A mixin of the sheet extraction (``leases_sheet._Extraction``), after ``CellReader`` and
+Part of the sheet extraction (``leases_sheet._Extraction``), on top of ``CellReader`` and
 ``LeaseRows`` (it reuses their cell reading, currency checks and stream defaults).
 """
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from .cell_reader import CHOICES
 from .columns import ONE_OFF_KINDS, PAYMENT_KINDS
+from .lease_rows import LeaseRows
 from .extract_result import FAILED, put
 from .headers import Header
 from .values import CellProblem, is_blank, key, parse_text
@@ -19,7 +20,7 @@ __all__ = ["PaymentRows"]
 _TOTAL_WORDS = {"total", "totals", "sum", "subtotal", "grandtotal"}
 
 
-class PaymentRows:
+class PaymentRows(LeaseRows):
     # -- payments sheet
 
     def _payment_rows(self, sheet: str, header: Header, index: dict[str, int]) -> None:
@@ -76,6 +77,7 @@ class PaymentRows:
             for path, value in values.items():
                 if value is FAILED:
                     continue
+                assert isinstance(path, str)  # no Payments column implies a value (only Leases aliases do)
                 put(item, rename.get(path, path), value[0] if isinstance(value, tuple) else value)
             if kind in ONE_OFF_KINDS:
                 for path in list(values):

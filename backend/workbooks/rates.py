@@ -60,7 +60,7 @@ def rate_notation(values: Iterable[object]) -> RateNotation:
     for v in values:
         x = _plain_value(v)
         k = _kind(x) if x is not None else None
-        if k:
+        if x is not None and k:
             votes[k].append(x)
     f, p = len(votes[FRACTION]), len(votes[PERCENT])
     if not f and not p:
@@ -77,7 +77,7 @@ def check_rate_fits(v: object, col: RateNotation) -> None:
         return
     x = _plain_value(v)
     k = _kind(x) if x is not None else None
-    if k is None or (col.notation is None and not col.split) or k == col.notation:
+    if x is None or k is None or (col.notation is None and not col.split) or k == col.notation:
         return
     if col.split:
         raise CellProblem("rate_notation_unclear",

@@ -85,7 +85,8 @@ def _table(grid: Grid, names: tuple[str, ...], cols: dict[str, str]):
     out = []
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        rec, cells = {}, {}
+        rec: dict[str, Any] = {}   # field → (text, cell), and "_row", "_cells"
+        cells: dict[str, str] = {}
         for c, f in index.items():
             v = row[c] if c < len(row) else None
             t = _text(v, f)

@@ -33,7 +33,8 @@ def skip_reason(row: list[Any], cols: list[int], id_col: int | None, header_keys
     ``cols`` are the recognised columns; ``header_keys`` their normalised header texts."""
     n = len(row)
     ident = row[id_col] if id_col is not None and id_col < n else None
-    if type(ident) is str and not _TOTAL_RE.match(ident) and key(ident) != header_keys.get(id_col):
+    if type(ident) is str and id_col is not None and not _TOTAL_RE.match(ident) \
+            and key(ident) != header_keys.get(id_col):
         # The common case, kept cheap (10,000 rows): an ID and some other value is a lease.
         for c in cols:
             if c != id_col and c < n and row[c] is not None and row[c] != ident:

@@ -89,7 +89,7 @@ def options_for_locale(locale: str | None, date1904: bool = False) -> ReadOption
     parts = re.split(r"[-_]", locale.strip())
     lang = parts[0].lower()
     region = parts[1].upper() if len(parts) > 1 else ""
-    order = MDY if region in _MDY_REGIONS or (lang == "en" and not region) else DMY
+    order: str | None = MDY if region in _MDY_REGIONS or (lang == "en" and not region) else DMY
     if lang == "en" and not region:
         order = None  # plain "en" says nothing about the date order
     return ReadOptions(date_order=order, decimal_comma=lang in _COMMA_LANGS, date1904=date1904)
@@ -123,7 +123,8 @@ def float_to_decimal(x: float) -> Decimal:
 def plain(d: Decimal) -> str:
     """Decimal as a plain string without exponent or trailing zeros beyond the value
     (``Decimal("1E+3")`` → ``"1000"``, ``Decimal("12.50")`` stays ``"12.50"``)."""
-    if d == d.to_integral_value() and d.as_tuple().exponent > 0:
+    exponent = d.as_tuple().exponent  # an int for a finite d (the only kind read from a cell)
+    if d == d.to_integral_value() and isinstance(exponent, int) and exponent > 0:
         return str(d.quantize(Decimal(1)))
     s = format(d, "f")
     return s
@@ -362,7 +363,10 @@ def parse_percent(v: object, opts: ReadOptions, warnings: list, *, high: Decimal
         return None
     check_usable(v)
     has_pct = isinstance(v, str) and "%" in v
-    amt = parse_number(v.replace("%", "") if has_pct else v, opts, warnings, what="percentage")
+    amt = parse_number(v.replace("%", "") if isinstance(v, str) and has_pct else v, opts, warnings,
+                       what="percentage")
+    if amt is None:  # a "%" and nothing else
+        raise CellProblem("invalid_number", f"'{v}' is not a percentage")
     x = amt.value
     if has_pct or abs(x) >= 1:
         return x / 100
@@ -386,6 +390,8 @@ def parse_int(v: object, opts: ReadOptions, warnings: list, *, scale: int = 1) -
         amt = parse_number(s, opts, warnings, what="whole number")
     else:
         amt = parse_number(v, opts, warnings, what="whole number")
+    if amt is None:  # a unit and nothing else ("months")
+        raise CellProblem("invalid_integer", f"'{v}' is not a whole number")
     x = amt.value * scale
     if x != x.to_integral_value():
         raise CellProblem("invalid_integer", f"'{v}' is not a whole number")

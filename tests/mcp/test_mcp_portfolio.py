@@ -114,3 +114,23 @@ def test_needs_attention_lists_contract_drafts_and_revenue_dead_letters(mcp, cli
     assert errors["external_id"] == "BAD-1" and errors["error_codes"] == [draft.json()["issues"][0]["code"]]
     assert [(d["external_id"], d["blocked"]) for d in attention["unconfirmed_contracts"]] == [("BAD-1", True)]
     assert attention["total"] == sum(attention["counts"].values())
+
+
+def test_needs_attention_lists_lease_recognition_failures(mcp, client, demo, drain, make_lease):
+    """A lease whose recognition failed (the rate deleted before the job ran) is listed with its rule, for
+    an OWNER who also sees the webhook section (both sections are read in the same call)."""
+    from backend.db.models import FxRate
+
+    h = demo.headers()
+    rates = [{"from_currency": "EUR", "to_currency": "USD", "date": "2026-01-01", "rate": "1.10"}]
+    assert client.put("/v1/fx-rates", headers=h, json={"entity": "DEMO-US", "rates": rates}).status_code == 200
+    lease = make_lease(external_id="EUR-1", currency="EUR")
+    assert client.post("/v1/leases/confirm", headers=h, json={"lease_ids": [lease["id"]]}).json()["confirmed"] == 1
+    with client.app.state.runtime.db.session(demo.sandbox_tenant_id, write=True) as s:
+        s.query(FxRate).delete()
+    drain()
+    attention = mcp.ok(demo.owner_token, "needs_attention", {})
+    assert attention["failed_webhooks"]["visible"] is True
+    assert [(f["lease_id"], f["code"]) for f in attention["lease_recognition_failures"]] == [
+        (lease["id"], "fx_rate_missing")]
+    assert attention["counts"]["lease_recognition_failures"] == 1

@@ -108,6 +108,20 @@ def test_percentages():
     assert parse_percent(0.5, O, w, high=hi) == Decimal("0.5") and [c for c, _ in w] == ["rate_unusually_high"]
 
 
+@pytest.mark.parametrize("text", ["%", " % "])
+def test_a_percent_sign_alone_is_a_cell_problem(text):
+    # It used to reach None.value (an AttributeError that failed the whole extraction).
+    with pytest.raises(CellProblem, match="is not a percentage"):
+        parse_percent(text, O, [], high=Decimal("0.25"))
+
+
+@pytest.mark.parametrize("text", ["months", "y", "yrs."])
+def test_a_unit_alone_is_a_cell_problem(text):
+    # It used to reach None.value (an AttributeError that failed the whole extraction).
+    with pytest.raises(CellProblem, match="is not a whole number"):
+        parse_int(text, O, [])
+
+
 def test_whole_numbers_and_yes_no():
     assert parse_int("60 months", O, []) == 60
     assert parse_int(60.0, O, []) == 60

@@ -323,3 +323,13 @@ def test_payments_sheet_currency_hint_and_unreadable_lease_id():
     got = {(i["sheet"], i["cell"], i["code"], i["field"]) for i in r.issues}
     assert got == {("Payments", "C2", "currency_mismatch", "payments[0].amount"),
                    ("Payments", "A3", "cell_error", None)}
+
+
+def test_a_rate_or_term_cell_with_only_a_unit_is_an_issue_on_its_cell():
+    # "%" alone in a rate column (or "months" alone in a months column) used to fail the whole
+    # extraction with an AttributeError; it is an error on the cell, like any unreadable value.
+    rows = [HEADER + ["Useful life (months)"],
+            ["L1", "EUR", "2026-01-01", "2030-12-31", 100, "monthly", "advance", "%", "months"]]
+    r = extract_grid(grid_from_book_json(book_json({"Leases": rows})))
+    assert len(r.drafts) == 1
+    assert {("invalid_number", "H2"), ("invalid_integer", "I2")} <= codes(r, "error")

@@ -53,7 +53,8 @@ class _Column(Sequence):
     __slots__ = ("_n", "joined")
 
     def __init__(self, joined: str):
-        self.joined, self._n = joined, None
+        self.joined = joined
+        self._n: int | None = None
 
     def __len__(self) -> int:
         if self._n is None:

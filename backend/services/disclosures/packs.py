@@ -55,9 +55,11 @@ def finish(rt: Runtime, actor: Actor, *, source: str, entity_id: str, entity_cod
                                                "period": window.label, "content_sha256": digest})
                     stored = True
                 except IntegrityError:  # stored by a concurrent request: serve what was stored first
-                    row = s.scalar(select(StoredPack).where(
+                    found = s.scalar(select(StoredPack).where(
                         StoredPack.source == source, StoredPack.entity_id == entity_id,
                         StoredPack.standard == standard, StoredPack.period == window.label))
+                    assert found is not None  # the concurrent request's row: the unique key that refused ours
+                    row = found
                     content, digest, stored = row.content, row.content_sha256, True
                     base = json.loads(content)
         pack = apply_overrides(base, overrides)

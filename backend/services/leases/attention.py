@@ -7,6 +7,7 @@ that the section was withheld, not an empty list.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -55,7 +56,7 @@ def needs_attention(rt: Runtime, actor: Actor, *, entity: str | None = None, old
             je_q = je_q.where(JournalEntry.entity_id == ent.id)
         unapproved = [{"entity": codes.get(e, e), "standard": std, "period": p, "draft_entries": int(n),
                        "oldest_created_at": oldest} for e, std, p, n, oldest in s.execute(je_q)]
-        failed = [{"lease_id": x.id, "entity": codes[x.entity_id], "external_id": x.external_id,
+        recognition_failed = [{"lease_id": x.id, "entity": codes[x.entity_id], "external_id": x.external_id,
                    "code": (x.recognition_failure or {}).get("code"),
                    "message": (x.recognition_failure or {}).get("message")}
                   for x in s.scalars(lease_q.where(Lease.recognition_failure.is_not(None))
@@ -76,10 +77,10 @@ def needs_attention(rt: Runtime, actor: Actor, *, entity: str | None = None, old
         else:
             webhooks = {"visible": False, "items": [],
                         "reason": f"Webhook deliveries need the webhooks.read permission ({actor.role} lacks it)."}
-    sections = {
+    sections: dict[str, Any] = {
         "drafts_with_errors": drafts.with_errors[:limit], "drafts_with_warnings": drafts.with_warnings[:limit],
         "missing_rates": gaps[:limit], "unconfirmed_leases": drafts.unconfirmed[:limit], "expiring_leases": expiring,
-        "lease_recognition_failures": failed,
+        "lease_recognition_failures": recognition_failed,
         "unapproved_journals": unapproved[:limit], "dead_letter_jobs": dead, "failed_webhooks": webhooks,
     }
     counts = {k: len(v["items"]) if isinstance(v, dict) else len(v) for k, v in sections.items()}

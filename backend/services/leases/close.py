@@ -7,11 +7,12 @@ for the period (``engine.leases.period_postings`` over the stored schedule, load
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from sqlalchemy import select
 
 from backend.db.models import Lease, LeaseRun, LeaseRunSchedule
-from backend.engine.leases import period_postings
+from backend.engine.leases import LeaseSchedule, period_postings
 from backend.services.leases.config import current_policy
 from backend.services.leases.runs import load_schedule
 from backend.services.ledger.periods import PeriodAxis
@@ -22,7 +23,7 @@ ACTIVE = ("confirmed", "terminated")
 
 class LeaseSource:
     source_type = "lease"
-    books = ("IFRS16", "ASC842")
+    books: tuple[str, ...] = ("IFRS16", "ASC842")
 
     def enabled_standards(self, s, entity) -> tuple[str, ...]:
         return tuple(current_policy(s, entity).policy.enabled_standards)
@@ -50,7 +51,8 @@ class LeaseSource:
 
 
 def _postings(run, stored, entity_code: str, period: str):
-    return period_postings(load_schedule(run, stored, entity_code), period)
+    # A StoredSchedule has every attribute period_postings reads (see runs.StoredSchedule).
+    return period_postings(cast(LeaseSchedule, load_schedule(run, stored, entity_code)), period)
 
 
 def _posts_in(summary: dict, first_period: str, period_count: int, period: str) -> bool:

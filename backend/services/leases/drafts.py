@@ -196,10 +196,10 @@ def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
     40 jobs, not 20,000). Confirming a confirmed lease is a no-op that returns its jobs.
     """
     now = rt.clock()
-    results = []
+    results: list[dict[str, Any]] = []
     with rt.db.session(actor.tenant_id, write=True) as s, s.no_autoflush:
         contexts: dict[str, EntityLeaseRules] = {}
-        to_queue: dict[tuple[str, str], list[Lease]] = {}
+        to_queue: dict[tuple[str, tuple[str, ...]], list[Lease]] = {}  # (entity, its books) → leases
         wanted = list(dict.fromkeys(lease_ids))
         loaded: dict[str, Lease] = {}
         for i in range(0, len(wanted), 900):  # one query per 900 ids, not one per lease
@@ -210,7 +210,7 @@ def confirm(rt: Runtime, actor: Actor, lease_ids: list[str]) -> dict:
                 results.append({"lease_id": lease_id, "status": "not_found", "errors": [], "job_ids": []})
                 continue
             if lease.entity_id not in contexts:
-                contexts[lease.entity_id] = EntityLeaseRules(s, s.get(Entity, lease.entity_id))
+                contexts[lease.entity_id] = EntityLeaseRules(s, s.get_one(Entity, lease.entity_id))
             ctx = contexts[lease.entity_id]
             if lease.status != "draft":
                 results.append({"lease_id": lease.id, "status": "already_" + lease.status, "errors": [],

@@ -17,7 +17,8 @@ from sqlalchemy import select, update
 from backend.db.ids import new_id
 from backend.db.models import Entity, JournalEntry, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.errors import InvalidLeaseInput
-from backend.engine.leases import apply_events, parse_event
+from backend.engine.leases import LeaseTerms, apply_events, parse_event
+from backend.engine.leases.assessment import Assessment
 from backend.jobs.queue import PermanentJobError, enqueue
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
@@ -52,13 +53,19 @@ def _history(s, lease_id: str, standard: str) -> tuple[LeaseRun, list[dict]]:
     return current, events
 
 
-def _replay(ctx: EntityLeaseRules, lease: Lease, standard: str, lineage: list[dict]):
+def _assessed(ctx: EntityLeaseRules, lease: Lease) -> tuple[Assessment, LeaseTerms]:
+    """The lease's current assessment and its terms; Conflict when its input no longer computes."""
     assessed = ctx.assess(lease.data, full=False)
-    if assessed.errors:
+    if assessed.errors or assessed.terms is None:
         e = assessed.errors[0]
         raise Conflict(f"The lease input no longer computes: {e['field']}: {e['message']}", code=e["code"])
+    return assessed, assessed.terms
+
+
+def _replay(ctx: EntityLeaseRules, lease: Lease, standard: str, lineage: list[dict]):
+    assessed, terms = _assessed(ctx, lease)
     events = [parse_event(x["run_type"], x["effective_date"], x["changes"]) for x in lineage]
-    return apply_events(assessed.terms, ctx.policy, standard, events, discount_rate=assessed.discount_rate,
+    return apply_events(terms, ctx.policy, standard, events, discount_rate=assessed.discount_rate,
                         fx_rates=ctx.fx, lease_id=lease.id, discount_rate_source=matrix_source(assessed))
 
 
@@ -71,7 +78,7 @@ def _books(ctx: EntityLeaseRules, standards: list[str] | None) -> list[str]:
     return stds
 
 
-def request_run(rt: Runtime, actor: Actor, *, lease_id: str, run_type: str, effective_date: date,
+def request_run(rt: Runtime, actor: Actor, *, lease_id: str, run_type: str, effective_date: date | str,
                 changes: dict | None, standards: list[str] | None = None, dry_run: bool = False) -> dict:
     """Validate and compute the event for every book now; queue it (202) or return the preview."""
     event = _parse(run_type, effective_date, changes)
@@ -83,7 +90,7 @@ def request_run(rt: Runtime, actor: Actor, *, lease_id: str, run_type: str, effe
         if lease.status == "draft":
             raise Conflict("The lease is a draft: edit it with PATCH; engine runs change confirmed leases.",
                            code="lease_not_confirmed")
-        ctx = EntityLeaseRules(s, s.get(Entity, lease.entity_id))
+        ctx = EntityLeaseRules(s, s.get_one(Entity, lease.entity_id))
         preview = {}
         for std in _books(ctx, standards):
             _current, lineage = _history(s, lease.id, std)
@@ -120,7 +127,7 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
         lease = s.get(Lease, payload["lease_id"])
         if lease is None:
             raise PermanentJobError("The lease no longer exists.", code="lease_not_found")
-        entity = s.get(Entity, lease.entity_id)
+        entity = s.get_one(Entity, lease.entity_id)
         ctx, locks = EntityLeaseRules(s, entity), load_locks(s, entity.id)
         new_lease_id = None
         for std in payload["standards"]:
@@ -130,7 +137,7 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
                 out["runs"][std] = done
                 continue
             current, lineage = _history(s, lease.id, std)
-            old = load_schedule(current, s.get(LeaseRunSchedule, current.id), entity.code)
+            old = load_schedule(current, s.get_one(LeaseRunSchedule, current.id), entity.code)
             run_id = new_id()
             if lineage_new["run_type"] == "CATCH_UP":
                 results = _replay(ctx, lease, std, lineage) if lineage else None
@@ -171,7 +178,7 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
                                   "supersedes_run_id": current.id, "caught_up_periods": caught_up})
         if new_lease_id:
             for rid in out["runs"].values():
-                run = s.get(LeaseRun, rid)
+                run = s.get_one(LeaseRun, rid)
                 er = run.summary["event_result"]
                 run.summary = {**run.summary, "event_result": {**er, "summary": {**er["summary"],
                                                                                    "new_lease_id": new_lease_id}}}
@@ -179,7 +186,7 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
         if lineage_new["run_type"] == "TERMINATION" and lease.status == "confirmed":
             lease.status = "terminated"
         who = {"user_id": actor_user_id, "actor_kind": payload.get("actor_kind"), "channel": "engine"}
-        views = [run_view(s.get(LeaseRun, rid)) for rid in out["runs"].values()]
+        views = [run_view(s.get_one(LeaseRun, rid)) for rid in out["runs"].values()]
         kind = "lease.terminated" if lineage_new["run_type"] == "TERMINATION" else "lease.modified"
         emit_many(s, who, tenant_id=tenant_id, now=now, events=[
             *[("engine.completed", v) for v in views],
@@ -190,8 +197,8 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
 def _replay_initial(ctx: EntityLeaseRules, lease: Lease, standard: str):
     from backend.engine.leases import compute_schedule
 
-    assessed = ctx.assess(lease.data, full=False)
-    return compute_schedule(assessed.terms, ctx.policy, standard, discount_rate=assessed.discount_rate,
+    assessed, terms = _assessed(ctx, lease)  # (it reached the engine with None terms: an AttributeError)
+    return compute_schedule(terms, ctx.policy, standard, discount_rate=assessed.discount_rate,
                             fx_rates=ctx.fx, lease_id=lease.id, discount_rate_source=matrix_source(assessed))
 
 

@@ -79,7 +79,7 @@ def recalculate(rt: Runtime, actor: Actor, lease_id: str) -> dict:
         if lease.status != "confirmed":
             raise Conflict(f"Lease {lease.external_id} is {lease.status}; only confirmed leases are recalculated.",
                            code="lease_not_confirmed", details={"status": lease.status})
-        rules = EntityLeaseRules(s, s.get(Entity, lease.entity_id))
+        rules = EntityLeaseRules(s, s.get_one(Entity, lease.entity_id))
         have = set(s.scalars(select(LeaseRun.standard).where(LeaseRun.lease_id == lease.id)))
         todo = [std for std in rules.policy.enabled_standards if std not in have]
         if not todo:

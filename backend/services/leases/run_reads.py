@@ -84,8 +84,8 @@ def get_schedule(rt: Runtime, actor: Actor, lease_id: str, standard: str, run_id
             raise NotFound(f"Lease {lease.external_id} has no {standard} schedule yet"
                            + (f" for run {run_id}." if run_id else " (is it confirmed, and has its job run?)."),
                            code="schedule_not_found")
-        stored = s.get(LeaseRunSchedule, run.id)
-        entity = s.get(Entity, lease.entity_id)
+        stored = s.get_one(LeaseRunSchedule, run.id)
+        entity = s.get_one(Entity, lease.entity_id)
         sched = load_schedule(run, stored, entity.code)
     periods = []
     for k, p in enumerate(sched.periods_keys):

@@ -9,7 +9,7 @@ from functools import partial
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -105,7 +105,8 @@ class _TextColumn(Sequence):
     __slots__ = ("joined", "_raw")
 
     def __init__(self, joined: str):
-        self.joined, self._raw = joined, None
+        self.joined = joined
+        self._raw: list[str] | None = None
 
     @property
     def raw(self) -> list[str]:
@@ -127,7 +128,7 @@ def load_schedule(run: LeaseRun, stored: LeaseRunSchedule, entity_code: str) -> 
     periods = PeriodAxis(stored.first_period, stored.period_count)
     summary = run.summary
     fc = summary.get("functional_currency")
-    cols = {}
+    cols: dict[str, Sequence[Any]] = {}
     blob = json.loads(stored.columns)
     cash_flows = blob.pop(CASH_FLOWS, None)
     for f, joined in blob.items():
@@ -204,8 +205,8 @@ def persist_runs(s, tenant_id: str, runs: list[NewRun], *, job_id: str | None, a
         "period_count": len(r.sched.periods_keys), "columns": r.prepare().columns_json} for r in runs])
 
 
-def route_lease_entries(std: str, locks: PeriodLocks, sched, change_entries, *, window: set[str] = frozenset(),
-                        old_sched=None, old_posted: set[str] = frozenset(), from_period: str = ""):
+def route_lease_entries(std: str, locks: PeriodLocks, sched, change_entries, *, window: Iterable[str] = frozenset(),
+                        old_sched=None, old_posted: Iterable[str] = frozenset(), from_period: str = ""):
     """The ledger's routing rule (``engine.routing.route_entries``) over a lease schedule's postings."""
     return route_entries(std, locks, sched.periods_keys, partial(period_postings, sched), change_entries,
                          window=window, old_posted=old_posted, from_period=from_period,
@@ -246,7 +247,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
                                "message": "The lease is not confirmed."})
                 continue
             if lease.entity_id not in contexts:
-                contexts[lease.entity_id] = EntityLeaseRules(s, s.get(Entity, lease.entity_id))
+                contexts[lease.entity_id] = EntityLeaseRules(s, s.get_one(Entity, lease.entity_id))
                 locks[lease.entity_id] = load_locks(s, lease.entity_id)
             ctx = contexts[lease.entity_id]
             assessed = ctx.assess(lease.data, full=False)
@@ -254,6 +255,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
                 e = assessed.errors[0]
                 failed.append(failure(lease, ctx, todo, e["code"], f"{e['field']}: {e['message']}", e["field"]))
                 continue
+            assert assessed.terms is not None  # an assessment without errors has the parsed terms
             try:
                 scheds = compute_schedules(assessed.terms, ctx.policy, todo, discount_rate=assessed.discount_rate,
                                            fx_rates=ctx.fx, lease_id=lease.id,

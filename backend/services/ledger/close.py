@@ -112,15 +112,16 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
             # Already closed (a re-delivered job): nothing to do, and the result says so.
             return {"close_id": close_id, **close.totals, "entries_written": 0, "no_changes": True,
                     "already_completed": True}
-        entity = s.get(Entity, close.entity_id)
+        entity = s.get_one(Entity, close.entity_id)  # the close's entity (a foreign key)
         if load_locks(s, entity.id).is_locked(close.standard, close.period):
             raise PermanentJobError(f"Period {close.period} of {entity.code} was locked before the close ran.",
                                     code="period_locked")
         source = source_of(close.source_type)
         period, std = close.period, close.standard
         runs = source.runs_for_period(s, entity, std, period)
-    totals = {"entries_written": 0, "entries_already_present": 0, "debits": defaultdict(int),
-              "by_event": defaultdict(int)}
+    entries_written = entries_already_present = 0
+    debits: defaultdict[str, int] = defaultdict(int)     # currency → minor units
+    by_event: defaultdict[str, int] = defaultdict(int)   # event → entries
     for start in range(0, len(runs), BATCH):
         batches = []
         for run in runs[start:start + BATCH]:
@@ -129,20 +130,20 @@ def run_close(rt: Runtime, tenant_id: str, close_id: str, *, job_id: str, worker
                                        close_id, actor_user_id, actor_kind, request_id,
                                        source_type=source.source_type), entries))
             for e in entries:
-                totals["by_event"][e.event] += 1
+                by_event[e.event] += 1
                 for ln in e.lines:
-                    totals["debits"][ln.currency] += to_minor(ln.debit, ln.currency)
+                    debits[ln.currency] += to_minor(ln.debit, ln.currency)
         with rt.db.session(tenant_id, write=True) as s:
             written, present = write_entries(s, batches, now)
-        totals["entries_written"] += written
-        totals["entries_already_present"] += present
+        entries_written += written
+        entries_already_present += present
         progress(rt.db, job_id, min(start + BATCH, len(runs)), len(runs), worker_id=worker_id)
     result = {"source": source.source_type, "items": len(runs), _count_key(source.source_type): len(runs),
-              "entries_written": totals["entries_written"],
-              "entries_already_present": totals["entries_already_present"],
-              "no_changes": totals["entries_written"] == 0,
-              "debits_by_currency": {c: str(from_minor(v, c)) for c, v in totals["debits"].items()},
-              "entries_by_event": dict(totals["by_event"])}
+              "entries_written": entries_written,
+              "entries_already_present": entries_already_present,
+              "no_changes": entries_written == 0,
+              "debits_by_currency": {c: str(from_minor(v, c)) for c, v in debits.items()},
+              "entries_by_event": dict(by_event)}
     _complete(rt, tenant_id, close_id, entity, result, now, actor_user_id, actor_kind, request_id)
     return {"close_id": close_id, **result}
 
@@ -154,7 +155,7 @@ def _count_key(source_type: str) -> str:
 def _complete(rt: Runtime, tenant_id: str, close_id: str, entity: Entity, result: dict, now, actor_user_id,
               actor_kind, request_id) -> None:
     with rt.db.session(tenant_id, write=True) as s:
-        close = s.get(CloseRun, close_id)
+        close = s.get_one(CloseRun, close_id)  # run_close found it
         close.status, close.totals, close.completed_at = "completed", result, now
         emit(s, {"user_id": actor_user_id, "actor_kind": actor_kind, "channel": "engine"}, tenant_id=tenant_id,
              event_type="close.completed", data=close_view(close, entity.code), now=now, request_id=request_id)

@@ -155,7 +155,7 @@ def _entries(rt: Runtime, actor: Actor, f: Filters, codes: dict, mappings: dict,
     tenant = actor.tenant_id
     safe = neutralise if sheet else (lambda v: v)
     small = _Memo(lambda v: safe(v) if v else "")  # low-cardinality text: codes, statuses, accounts
-    empty = {"accounts": {}, "dimensions": {}}
+    empty: dict[str, dict[str, str]] = {"accounts": {}, "dimensions": {}}
     gl = {ent: {a: safe(g) for a, g in m["accounts"].items()} for ent, m in mappings.items()}
     ent_code = {ent: safe(code) for ent, code in codes.items()}
     people = {uid: (safe(name), safe(email)) for uid, (name, email) in users.items()}

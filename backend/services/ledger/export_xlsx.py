@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Iterator
+from typing import Iterator, cast
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -37,6 +37,8 @@ def _inline(text: str) -> str:
 
 class LineSheet(Worksheet):
     """A constant_memory worksheet that also takes whole rows of pre-rendered cells."""
+
+    dim_rowmax: int | None  # Worksheet's own attribute (set to None in its __init__), typed here
 
     def write_cells(self, row: int, cells: str) -> None:
         if self.table:  # rows written the ordinary way (the header) go out first
@@ -110,12 +112,13 @@ def write(path: str, columns: list[str], rows: Iterator[tuple], render_row, max_
     head = wb.add_format({"bold": True})
     r_ = Renderer(wb, len(columns))
     r_.date_xf = r_.xf(r_.date_xf)
-    ws, r, sheet_no, n = None, max_rows, 0, 0
+    ws: LineSheet | None = None
+    r, sheet_no, n = max_rows, 0, 0
     for row in rows:
-        if r >= max_rows:
+        if r >= max_rows or ws is None:  # (r starts at max_rows: the first row opens the first sheet)
             sheet_no += 1
-            ws = wb.add_worksheet("Journal lines" if sheet_no == 1 else f"Journal lines {sheet_no}",
-                                  worksheet_class=LineSheet)
+            ws = cast(LineSheet, wb.add_worksheet("Journal lines" if sheet_no == 1 else f"Journal lines {sheet_no}",
+                                                  worksheet_class=LineSheet))
             for c, name in enumerate(columns):
                 ws.write_string(0, c, name, head)
             ws.freeze_panes(1, 0)

@@ -106,7 +106,7 @@ def approve(rt: Runtime, actor: Actor, entry_id: str) -> dict:
     now = rt.clock()
     with rt.db.session(actor.tenant_id, write=True) as s:
         e = get_entry_row(s, entry_id)
-        entity = s.get(Entity, e.entity_id)
+        entity = s.get_one(Entity, e.entity_id)  # the entry's entity (a foreign key)
         return _approve_in(s, actor, e, entity, load_locks(s, entity.id), now)
 
 
@@ -127,7 +127,7 @@ def batch_approve(rt: Runtime, actor: Actor, ids: list[str]) -> dict:
             try:
                 e = get_entry_row(s, entry_id)
                 if e.entity_id not in entities:
-                    ent = s.get(Entity, e.entity_id)
+                    ent = s.get_one(Entity, e.entity_id)  # the entry's entity (a foreign key)
                     entities[e.entity_id] = (ent, load_locks(s, ent.id))
                 ent, locks = entities[e.entity_id]
                 view = _approve_in(s, actor, e, ent, locks, now)
@@ -146,7 +146,7 @@ def batch_approve(rt: Runtime, actor: Actor, ids: list[str]) -> dict:
 def _engine_entry(e: JournalEntry, lines: list[JournalLine]) -> ej.JournalEntry:
     return ej.JournalEntry(e.entry_date, e.period, e.event, tuple(
         ej.JournalLine(ln.account, from_minor(ln.debit_minor, ln.currency), from_minor(ln.credit_minor, ln.currency),
-                       ln.currency, ln.dimensions or {}) for ln in lines), e.memo or "")
+                       ln.currency, ej.as_dimensions(ln.dimensions)) for ln in lines), e.memo or "")
 
 
 def reverse(rt: Runtime, actor: Actor, entry_id: str, memo: str | None = None) -> dict:
@@ -164,7 +164,7 @@ def reverse(rt: Runtime, actor: Actor, entry_id: str, memo: str | None = None) -
         if e.status not in ("approved", "posted"):
             raise _wrong_state(e, "reverse", ("approved", "posted"))
         four_eyes(actor, e)
-        entity = s.get(Entity, e.entity_id)
+        entity = s.get_one(Entity, e.entity_id)  # the entry's entity (a foreign key)
         period = load_locks(s, entity.id).first_open(e.standard, e.period)
         entry_date = e.entry_date if period == e.period else period_end(period)
         rev = ej.reverse(_engine_entry(e, load_lines(s, actor.tenant_id, [e.id])[e.id]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -58,7 +59,8 @@ def write_entries_many(s, batches: list[tuple[Provenance, list[EngineEntry]]], n
 
 
 def _insert(s, items: list[tuple[Provenance, str, EngineEntry]], now: datetime) -> int:
-    headers, lines = [], []
+    headers: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     for prov, key, e in items:
         assert_balanced(e)  # the engine balanced it; never store one that does not
         entry_id = new_id()

@@ -58,6 +58,7 @@ def append_many(session: Session | Connection, rows: list[dict[str, Any]]) -> li
         if head is None:
             insert_ignore(session, head_t, {"chain_key": chain, "last_seq": 0, "last_hash": GENESIS}, ["chain_key"])
             head = session.execute(bump).first()
+            assert head is not None  # the chain's head row exists now (inserted, or by a concurrent writer)
         last_seq, prev_hash = head
         seq = last_seq - len(items)
         for item in items:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 
 def issue_codes(issues: list[dict] | None, severity: str) -> list[str]:
-    return sorted({i.get("code") for i in issues or [] if i.get("severity") == severity})
+    return sorted({str(i.get("code")) for i in issues or [] if i.get("severity") == severity})
 
 
 @dataclass

@@ -23,6 +23,12 @@ class InvalidInput(ServiceError):
 
 class Unauthenticated(ServiceError):
     code = "unauthenticated"
+    # What a refused token still names (set by identity; None when unknown), and those three as
+    # ``known`` once access has seen the refusal: the audit puts it in that tenant's chain.
+    tenant_id: str | None = None
+    user_id: str | None = None
+    token_id: str | None = None
+    known: dict[str, str | None] | None = None
 
 
 class Forbidden(ServiceError):

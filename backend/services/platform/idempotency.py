@@ -16,9 +16,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import CursorResult, and_, delete, select, update
 
 from backend.db.dialect import insert_ignore
 from backend.db.ids import new_id
@@ -63,21 +63,23 @@ def _claim(rt: Runtime, actor: Actor, endpoint: str, key: str, fp: str) -> str |
     """Own the key (returns the record id) or return the stored outcome to replay."""
     now = rt.clock()
     table = IdempotencyRecord.__table__
-    new = {"id": new_id(), "tenant_id": actor.tenant_id, "user_id": actor.user_id, "created_at": now,
+    record_id = new_id()
+    new = {"id": record_id, "tenant_id": actor.tenant_id, "user_id": actor.user_id, "created_at": now,
            "endpoint": endpoint, "key": key,
            "fingerprint": fp, "status": "in_progress", "locked_at": now, "expires_at": now + RETENTION}
     with rt.db.session(actor.tenant_id, write=True) as s:
         if insert_ignore(s, table, new, ["tenant_id", "user_id", "endpoint", "key"]):
-            return new["id"]
+            return record_id
         row = s.execute(select(table).where(table.c.tenant_id == actor.tenant_id, table.c.user_id == actor.user_id,
                                             table.c.endpoint == endpoint, table.c.key == key)).mappings().one()
         expired = row["expires_at"] <= now
         stale = row["status"] == "in_progress" and row["locked_at"] <= now - STALE_AFTER
         if expired or stale:
             # Take over with a compare-and-set on the row we saw, so two takers cannot both win.
-            took = s.execute(update(table).where(and_(table.c.id == row["id"], table.c.locked_at == row["locked_at"]))
-                             .values(fingerprint=fp, status="in_progress", locked_at=now, created_at=now,
-                                     expires_at=now + RETENTION, response_status=None, response_body=None))
+            take = (update(table).where(and_(table.c.id == row["id"], table.c.locked_at == row["locked_at"]))
+                    .values(fingerprint=fp, status="in_progress", locked_at=now, created_at=now,
+                            expires_at=now + RETENTION, response_status=None, response_body=None))
+            took = cast(CursorResult[Any], s.execute(take))  # an UPDATE: a cursor result, with rowcount
             if took.rowcount == 1:
                 return row["id"]
             raise _in_use()
@@ -127,4 +129,5 @@ def purge_expired(rt: Runtime, now) -> int:
     """Housekeeping: drop records past their 24 h retention (all tenants)."""
     table = IdempotencyRecord.__table__
     with rt.db.session(system=True, write=True) as s:
-        return s.execute(delete(table).where(table.c.expires_at <= now)).rowcount
+        gone = cast(CursorResult[Any], s.execute(delete(table).where(table.c.expires_at <= now)))
+        return gone.rowcount

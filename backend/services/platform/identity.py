@@ -230,7 +230,7 @@ def create_token(rt: Runtime, actor: Actor, *, name: str, user_id: str | None = 
         check_mint(actor, user)
         if not user.active:
             raise Conflict("That user is deactivated.", code="user_deactivated")
-        tenant = s.get(Tenant, actor.tenant_id)
+        tenant = s.get_one(Tenant, actor.tenant_id)  # the caller's own tenant
         tok, secret = issue_token(rt, s, tenant=tenant, user=user, name=name, created_by=actor.user_id)
         audit.record_change(s, actor, now=now, action="tokens.create", resource_type="api_token",
                             resource_id=tok.id, after=token_view(tok))

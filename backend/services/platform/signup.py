@@ -53,6 +53,7 @@ def sign_up(rt: Runtime, *, account_name: str, owner_name: str, email: str, pass
                                   entity=dict(tenancy.DEMO_ENTITY))
     with rt.db.session(system=True, write=True) as s:
         owner = s.scalar(select(User).where(User.account_id == boot.account_id, User.email == email))
+        assert owner is not None  # create_account just made the owner
         owner.password_hash = passwords.hash_password(password)
         secret = web_sessions.open_session(s, rt, owner, ip=ip)
         owner_id = owner.id

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from backend.auth.roles import Role
 from backend.db.base import Base
@@ -205,7 +206,8 @@ def reset_sandbox(rt: Runtime, actor: Actor) -> dict:
             stmt = delete(table).where(table.c.tenant_id == actor.tenant_id)
             if table.name == IdempotencyRecord.__tablename__:
                 stmt = stmt.where(table.c.endpoint != RESET_ENDPOINT)
-            removed[table.name] = s.execute(stmt).rowcount
+            result = cast(CursorResult[Any], s.execute(stmt))  # a DELETE: a cursor result
+            removed[table.name] = result.rowcount
         audit.record_change(s, actor, now=rt.clock(), action="sandbox.reset", resource_type="tenant",
                             resource_id=actor.tenant_id, after={"removed": removed})
     kept = ["users", *sorted(KEPT_ON_RESET), *sorted(NEVER_RESET)]

@@ -132,6 +132,7 @@ def sign_in(rt: Runtime, *, email: str, password: str, ip: str, request_id: str 
                 raise Forbidden("Agent users cannot sign in to the dashboard; they use API tokens.",
                                 code="agent_cannot_sign_in")
             raise Unauthenticated(WRONG, code="invalid_credentials")
+        assert user is not None and user.password_hash is not None  # no reason to refuse: the password matched
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         secret = open_session(s, rt, user, ip=ip)
@@ -248,7 +249,7 @@ def create_invite_link(rt: Runtime, actor: Actor, user_id: str) -> str:
 def _valid_link(s, rt: Runtime, secret: str) -> tuple[PasswordLink, User]:
     link = s.scalar(select(PasswordLink).where(PasswordLink.secret_hash == _digest(rt, "password-link", secret)))
     user = s.get(User, link.user_id) if link else None
-    if link is None or link.used_at is not None or link.expires_at <= rt.clock() or not user.active:
+    if link is None or user is None or link.used_at is not None or link.expires_at <= rt.clock() or not user.active:
         raise NotFound("This link is not valid any more (used, expired or unknown). Ask for a new one.",
                        code="link_invalid")
     return link, user

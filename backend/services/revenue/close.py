@@ -17,7 +17,7 @@ from backend.services.revenue.stored import StoredResult
 
 class RevenueSource:
     source_type = "revenue_contract"
-    books = ("IFRS15", "ASC606")
+    books: tuple[str, ...] = ("IFRS15", "ASC606")
 
     def enabled_standards(self, s, entity) -> tuple[str, ...]:
         return tuple(current_policy(s, entity).policy.enabled_standards)

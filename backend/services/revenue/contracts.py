@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
 
@@ -18,6 +18,7 @@ from backend.db.models import Entity, RevenueContract, RevenueRun
 from backend.engine.errors import EngineError
 from backend.engine.revenue import (
     InvalidRevenueInput,
+    RevenueResult,
     event_postings,
     parse_contract,
     parse_event,
@@ -116,7 +117,7 @@ def _get(s, contract_id: str) -> tuple[RevenueContract, Entity]:
     c = s.get(RevenueContract, contract_id)
     if c is None:
         raise NotFound(f"No revenue contract {contract_id}.", code="contract_not_found")
-    return c, s.get(Entity, c.entity_id)
+    return c, s.get_one(Entity, c.entity_id)
 
 
 def get_contract(rt: Runtime, actor: Actor, contract_id: str) -> dict:
@@ -228,7 +229,7 @@ def confirm(rt: Runtime, actor: Actor, contract_ids: list[str]) -> dict:
     from backend.services.revenue.config import current_policy
 
     now = rt.clock()
-    results = []
+    results: list[dict[str, Any]] = []
     C = RevenueContract
     with rt.db.session(actor.tenant_id, write=True) as s:
         wanted = list(dict.fromkeys(contract_ids))
@@ -245,7 +246,7 @@ def confirm(rt: Runtime, actor: Actor, contract_ids: list[str]) -> dict:
                 results.append({"contract_id": cid, "status": "not_found", "errors": [], "job_ids": []})
                 continue
             if c.entity_id not in entities:
-                ent = s.get(Entity, c.entity_id)
+                ent = s.get_one(Entity, c.entity_id)
                 entities[c.entity_id] = (ent, tuple(current_policy(s, ent).policy.enabled_standards))
             ent, stds = entities[c.entity_id]
             if c.status != "draft":
@@ -323,7 +324,7 @@ def request_event(rt: Runtime, actor: Actor, *, contract_id: str, run_type: str,
                   standards: list[str] | None = None, dry_run: bool = False) -> dict:
     """A modification, variable-consideration reassessment or progress update as a new run (a
     job); ``dry_run`` computes the result per book with the event's own journal effect and writes nothing."""
-    event = {"type": run_type, "effective_date": effective_date.isoformat(), "changes": changes}
+    event: dict[str, Any] = {"type": run_type, "effective_date": effective_date.isoformat(), "changes": changes}
     if treatment:
         event["treatment"] = treatment
     if rationale:
@@ -361,7 +362,8 @@ def request_event(rt: Runtime, actor: Actor, *, contract_id: str, run_type: str,
         for std, r in results.items():
             old = current.get((c.id, std))
             before = StoredResult.of_run(old) if old else None
-            effect = event_postings(before, r, period) if before is not None else []
+            # A StoredResult has what event_postings reads of the previous result (see stored.py).
+            effect = event_postings(cast(RevenueResult, before), r, period) if before is not None else []
             d = r.to_dict(contract_id=c.id)
             out[std] = {"summary": r.events[-1] if r.events else {}, "schedule": d["periods"],
                         "transaction_price": d["transaction_price"], "allocation": d["allocation"],

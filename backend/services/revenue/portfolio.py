@@ -110,7 +110,7 @@ def summary(rt: Runtime, actor: Actor, *, entity: str | None, period: str) -> di
             for k, units in _figures(StoredResult.of_run(run), period).items():
                 b[k] += from_minor(units, run.currency)
             if contract.id not in rpo_cache:
-                owner = s.get(Entity, run.entity_id)
+                owner = s.get_one(Entity, run.entity_id)
                 if run.entity_id not in inputs_by_entity:
                     inputs_by_entity[run.entity_id] = Inputs.load(s, owner)
                 try:

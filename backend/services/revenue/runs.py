@@ -283,7 +283,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, contract_ids: list[str], *,
             if contract.status != "confirmed" or contract.id in open_dlq:
                 continue
             if contract.entity_id not in entities:
-                ent = s.get(Entity, contract.entity_id)
+                ent = s.get_one(Entity, contract.entity_id)
                 entities[contract.entity_id] = (ent, Inputs.load(s, ent), load_locks(s, ent.id))
             entity, inputs, locks = entities[contract.entity_id]
             todo = tuple(std for std in (contract.standards or inputs.policy.policy.enabled_standards)
@@ -365,7 +365,7 @@ def rerun(rt: Runtime, tenant_id: str, contract_id: str, *, run_type: str, event
         if job_id and s.scalar(select(RevenueRun.id).where(RevenueRun.job_id == job_id,
                                                            RevenueRun.contract_id == contract_id).limit(1)):
             return {"contract_id": contract_id, "already_done": True}
-        entity = s.get(Entity, contract.entity_id)
+        entity = s.get_one(Entity, contract.entity_id)
         inputs, locks = Inputs.load(s, entity), load_locks(s, entity.id)
         stds = tuple(standards or contract.standards or inputs.policy.policy.enabled_standards)
         events = list(contract.events or []) + ([event] if event else [])
@@ -386,7 +386,7 @@ def rerun(rt: Runtime, tenant_id: str, contract_id: str, *, run_type: str, event
         except EngineError as exc:
             failure = (exc, inputs.hash_of(contract.data, events))
     with rt.db.session(tenant_id, write=True) as s:
-        contract = s.get(RevenueContract, contract_id)
+        contract = s.get_one(RevenueContract, contract_id)
         dead = []
         written = 0
         new_contract = None
@@ -446,7 +446,7 @@ def _separate_draft(s, tenant_id: str, contract: RevenueContract, data: dict, ac
                             events=[], issues=[], provenance={"separate_contract_of": contract.id}, source="engine",
                             created_by=actor_user_id, updated_at=now, standards=[])
     _denormalise(draft)
-    draft.issues = issues_of(draft.data, s.get(Entity, contract.entity_id))
+    draft.issues = issues_of(draft.data, s.get_one(Entity, contract.entity_id))
     s.add(draft)
     s.flush()
     audit.append(s, now=now, tenant_id=tenant_id, kind="change", outcome="success", action="revenue.contracts.create",
@@ -512,6 +512,6 @@ def get_rpo(rt: Runtime, actor: Actor, contract_id: str, as_of: date, standard: 
         contract = s.get(RevenueContract, contract_id)
         if contract is None:
             raise NotFound(f"No revenue contract {contract_id}.", code="contract_not_found")
-        entity = s.get(Entity, contract.entity_id)
+        entity = s.get_one(Entity, contract.entity_id)
         rpo = rpo_at(s, contract, entity, as_of, [standard] if standard else None)
     return {"contract_id": contract_id, "as_of": as_of, "rpo": rpo}

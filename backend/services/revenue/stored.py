@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from backend.engine.calendar import period_end
 from backend.engine.money import from_minor
@@ -50,6 +50,14 @@ class _Ends(Sequence):
 
 
 class _Cols:
+    # the engine's PeriodColumns fields (FIELDS), integer minor units per period
+    revenue_total: list[int]
+    billed: list[int]
+    receivable: list[int]
+    contract_asset: list[int]
+    contract_liability: list[int]
+    interest: list[int]
+
     def __init__(self, keys, blob: dict):
         self.keys, self.ends = keys, _Ends(keys)
         for f in FIELDS:
@@ -94,7 +102,8 @@ class StoredResult:
         return k
 
     def postings(self, period: str):
-        return period_postings(self, period) if period in self._keys else []
+        # The stored result has every attribute period_postings reads of a RevenueResult.
+        return period_postings(cast(RevenueResult, self), period) if period in self._keys else []
 
     def rows(self) -> list[dict]:
         m = lambda u: str(from_minor(u, self.currency))

@@ -56,7 +56,8 @@ def store_extract(rt: Runtime, actor: Actor, result: RevenueExtract, *, default_
         not_imported = []
         for i, d in enumerate(result.drafts):
             code = d.get("entity") or default_entity
-            code = code if code in entities else names.get(code)
+            if code not in entities:
+                code = names.get(code) if code is not None else None
             if code is None:
                 not_imported.append({"draft_index": i, "row": result.provenance[i].get("_row"),
                                      "cell": result.provenance[i].get("entity"), "entity": d.get("entity"),

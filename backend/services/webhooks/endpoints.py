@@ -207,7 +207,7 @@ def get_delivery(rt: Runtime, actor: Actor, delivery_id: str) -> dict:
         d = _get_delivery(s, actor, delivery_id)
         rows = s.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id == d.id)
                          .order_by(WebhookAttempt.attempt_no)).all()
-        event = s.get(WebhookEvent, d.event_id)
+        event = s.get_one(WebhookEvent, d.event_id)  # the delivery's event (a foreign key)
         return {**delivery_view(d), "attempt_log": [attempt_view(a) for a in rows], "payload": event.payload}
 
 
@@ -220,7 +220,7 @@ def retry_delivery(rt: Runtime, actor: Actor, delivery_id: str) -> dict:
         d = _get_delivery(s, actor, delivery_id)
         if d.status == "delivered":
             raise Conflict("This delivery was already delivered; it is not sent twice.", code="already_delivered")
-        ep = s.get(WebhookEndpoint, d.endpoint_id)
+        ep = s.get_one(WebhookEndpoint, d.endpoint_id)  # the delivery's endpoint (a foreign key; deletion is soft)
         if ep.deleted_at is not None or not ep.enabled:
             raise Conflict("The endpoint is disabled or deleted; enable it before retrying.",
                            code="webhook_endpoint_disabled", details={"endpoint_id": ep.id})
