@@ -19,11 +19,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from close_timing import time_close
 
 from backend.db.migrate import upgrade
 from backend.db.session import Database
 from backend.jobs.worker import Worker
-from backend.services.ledger import close as ledger_close
 from backend.services.platform import tenancy
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.identity import authenticate
@@ -116,22 +118,8 @@ def main() -> None:
     runs = sum(r["runs_created"] for r in results)
     failed = sum(len(r["failed"]) for r in results)
 
-    t0 = time.perf_counter()
-    req = ledger_close.request_close(rt, actor, "revenue_contract", "E1", args.period, None)
-    cpu_close = drain(rt, args.workers)
-    t_close = time.perf_counter() - t0
-    with rt.db.session(actor.tenant_id) as s:
-        from backend.db.models import CloseRun
-
-        totals = [c.totals for c in s.query(CloseRun).all()]
-    t0 = time.perf_counter()
-    again = ledger_close.request_close(rt, actor, "revenue_contract", "E1", args.period, None)
-    t_rerequest = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    rerun = [ledger_close.run_close(rt, actor.tenant_id, c["close_id"], job_id=c["job_id"], worker_id="bench",
-                                    actor_user_id=actor.user_id, actor_kind="human", request_id=None)
-             for c in req["closes"]]
-    t_rerun = time.perf_counter() - t0
+    closed = time_close(rt, actor, "revenue_contract", "E1", args.period, lambda: drain(rt, args.workers))
+    totals, cpu_close = closed.pop("totals"), closed.pop("drained")
     print(json.dumps({
         "contracts": args.contracts, "workers": args.workers, "load_average_1m": round(os.getloadavg()[0], 2),
         "recognition_worker_cpu_seconds": round(cpu_recognise, 2), "close_worker_cpu_seconds": round(cpu_close, 2), "drafts_seconds": round(t_drafts, 2),
@@ -140,12 +128,7 @@ def main() -> None:
         "confirm_plus_recognition_seconds": round(t_confirm + t_recognise, 2), "target_seconds": 30,
         "job_compute_seconds": round(sum(r["timings"]["compute_seconds"] for r in results), 2),
         "job_write_seconds": round(sum(r["timings"]["write_seconds"] for r in results), 2),
-        "close_seconds": round(t_close, 2), "close_target_seconds": 10,
-        "close_contracts": [t.get("contracts") for t in totals], "close_entries": [t.get("entries_written") for t in totals],
-        "close_rerequest_seconds": round(t_rerequest, 3),
-        "rerequest_all_already": all(c["already_requested"] for c in again["closes"]),
-        "close_rerun_job_seconds": round(t_rerun, 2), "close_rerun_written": [r["entries_written"] for r in rerun],
-        "rerun_target_seconds": 2,
+        "close_contracts": [t.get("contracts") for t in totals], **closed,
     }, indent=2))
 
 

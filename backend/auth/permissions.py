@@ -51,7 +51,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     # webhooks (subscriptions carry signing secrets and see every event type: ADMIN+)
     "webhooks.read": CONFIGURE,
     "webhooks.write": CONFIGURE,
-    # journals: approve/reverse also need a human actor and four eyes (backend/services/journals.py);
+    # journals: approve/reverse also need a human actor and four eyes (backend/services/ledger/journals.py);
     # void touches drafts only; post records the ERP's posting id (an integration token may do it)
     "journals.read": READ,
     "journals.export": READ,

@@ -68,15 +68,21 @@ async def _run(request: Request, actor: Actor, work: Callable[..., dict], idempo
                                    body=fingerprint, idempotency_key=idempotency_key)
 
 
-def _book_route(path: str, operation_id: str, action: str, work: Callable[..., dict], summary: str) -> None:
+def book_route(target: APIRouter, path: str, operation_id: str, action: str, work: Callable[..., dict],
+               summary: str) -> None:
+    """One add-in action route on ``target``: book JSON in (capped), the action's xlwings actions out."""
     # A default, not Annotated: the annotation would be resolved from module globals, not this closure.
     async def endpoint(request: Request, idempotency_key: IdempotencyKeyHeader = None,
                        actor: Actor = Depends(require(action))):
         return await _run(request, actor, work, idempotency_key)
 
     endpoint.__name__ = operation_id
-    router.add_api_route(path, endpoint, methods=["POST"], operation_id=operation_id, summary=summary,
+    target.add_api_route(path, endpoint, methods=["POST"], operation_id=operation_id, summary=summary,
                          openapi_extra=BOOK_BODY, responses={200: ACTIONS_OUT})
+
+
+def _book_route(path: str, operation_id: str, action: str, work: Callable[..., dict], summary: str) -> None:
+    book_route(router, path, operation_id, action, work, summary)
 
 
 _book_route("/leases/extract", "addin_extract_leases", "leases.write", lease_actions.extract_leases,

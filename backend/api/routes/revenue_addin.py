@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from backend.addin import revenue_actions
-from backend.api.deps import require
-from backend.api.idempotent import IdempotencyKeyHeader
-from backend.api.routes.addin import ACTIONS_OUT, BOOK_BODY, _run, addin_channel
+from backend.api.routes.addin import addin_channel, book_route
 from backend.api.schemas.common import ERROR_RESPONSES
-from backend.services.platform.context import Actor
 
 router = APIRouter(prefix="/v1/addin/revenue", responses=ERROR_RESPONSES, tags=["excel add-in"],
                    dependencies=[Depends(addin_channel)])
 
 
 def _book_route(path: str, operation_id: str, action: str, work: Callable[..., dict], summary: str) -> None:
-    async def endpoint(request: Request, idempotency_key: IdempotencyKeyHeader = None,
-                       actor: Actor = Depends(require(action))):
-        return await _run(request, actor, work, idempotency_key)
-
-    endpoint.__name__ = operation_id
-    router.add_api_route(path, endpoint, methods=["POST"], operation_id=operation_id, summary=summary,
-                         openapi_extra=BOOK_BODY, responses={200: ACTIONS_OUT})
+    book_route(router, path, operation_id, action, work, summary)
 
 
 _book_route("/contracts/extract", "addin_extract_revenue_contracts", "revenue.write",
