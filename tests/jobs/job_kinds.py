@@ -45,8 +45,12 @@ def bad_result(rt, job):
 
 @handler("test.slow_marker")
 def slow_marker(rt, job):
-    """Appends `start <attempt>`, sleeps, appends `finish <attempt>`: the crash tests read the file."""
-    path, pause = job.payload["marker"], job.payload.get("sleep", 1.0)
+    """Appends `start <attempt>`, sleeps, appends `finish <attempt>`: the crash tests read the file.
+    ``first_sleep`` (attempt 1 only) keeps a job in hand until the test kills its worker, however
+    slowly a loaded machine starts the other processes."""
+    path = job.payload["marker"]
+    pause = job.payload.get("first_sleep", job.payload.get("sleep", 1.0)) if job.attempt == 1 \
+        else job.payload.get("sleep", 1.0)
     _append(path, f"start {job.attempt} {os.getpid()}")
     time.sleep(pause)
     _append(path, f"finish {job.attempt} {os.getpid()}")

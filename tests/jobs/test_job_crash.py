@@ -49,10 +49,10 @@ def _lines(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
-def _put(rt, marker: Path, sleep: float) -> str:
+def _put(rt, marker: Path, sleep: float, first_sleep: float | None = None) -> str:
+    payload = {"marker": str(marker), "sleep": sleep, **({"first_sleep": first_sleep} if first_sleep else {})}
     with rt.db.session(system=True, write=True) as s:
-        return enqueue(s, kind="test.slow_marker", payload={"marker": str(marker), "sleep": sleep},
-                       now=rt.clock(), max_attempts=3).id
+        return enqueue(s, kind="test.slow_marker", payload=payload, now=rt.clock(), max_attempts=3).id
 
 
 def _job(rt, job_id: str) -> Job:
@@ -66,7 +66,7 @@ def _logs(tmp_path: Path) -> str:
 
 def test_sigkilled_worker_job_is_rerun_after_lease_expiry_and_completes_once(rt, db_url, tmp_path):
     marker = tmp_path / "marker.txt"
-    job_id = _put(rt, marker, sleep=3.0)
+    job_id = _put(rt, marker, sleep=3.0, first_sleep=120.0)  # attempt 1 is in hand until the kill
     first = _start(db_url, tmp_path, "first")
     second = None
     try:
@@ -104,7 +104,7 @@ def test_sigkilled_worker_job_is_rerun_after_lease_expiry_and_completes_once(rt,
 
 def test_sigterm_finishes_the_jobs_in_hand_and_claims_no_more(rt, db_url, tmp_path):
     markers = [tmp_path / f"m{i}.txt" for i in range(3)]
-    ids = [_put(rt, m, sleep=3.0) for m in markers]
+    ids = [_put(rt, m, sleep=8.0) for m in markers]  # long enough that both are in hand on a loaded box
     parent = _start(db_url, tmp_path, "pool", "--processes", "2")
     try:
         _wait(lambda: sum(bool(_lines(m)) for m in markers) == 2, what="two jobs to start")
