@@ -43,7 +43,10 @@ NOTATIONS: tuple[tuple[str, str], ...] = (
              "Values in hidden columns are not used (warning at the header). Two rows that could each be the "
              "header are an error, not a guess."),
     ("Entities", "The Entity cell may hold the entity's code, its name or one of its aliases (case, spaces and "
-                 "punctuation ignored); aliases are set on the entity (PATCH /v1/entities/{code}). An unknown "
+                 "punctuation ignored); aliases are set on the entity (PATCH /v1/entities/{code}, or the "
+                 "add-in's *Entities* sheet: Pull entities, type the names in the Aliases cell separated by `;`, "
+                 "Push entities). An alias that already names another entity is refused (409 `alias_in_use`). "
+                 "An unknown "
                  "name is an error at the cell with the closest names, and that row is not imported; a blank "
                  "cell takes the upload's entity=."),
     ("CSV", "The upload accepts CSV too: comma, semicolon or tab separated, UTF-8 (with or without BOM) or "
