@@ -5,6 +5,7 @@ point of real work so the test can SIGKILL it there. Nothing changes unless FAUL
   FAULT_POINT        recognition | close
   FAULT_AFTER        let this many passes through the point go by first (default 0)
   FAULT_CLOSE_BATCH  runs per close write batch (so a close is several commits)
+  FAULT_HOLD         seconds to wait at the point (default: until killed)
 
 recognition: inside the write transaction of lease INITIAL_RECOGNITION (after compute, before
 commit) — the killed worker's transaction rolls back. close: after a close batch has committed and
@@ -18,6 +19,7 @@ import time
 MARKER = os.environ.get("FAULT_MARKER")
 POINT = os.environ.get("FAULT_POINT", "")
 AFTER = int(os.environ.get("FAULT_AFTER", "0"))
+HOLD = float(os.environ.get("FAULT_HOLD", "3600"))
 _passes = {"n": 0}
 
 
@@ -28,7 +30,7 @@ def _reached(point: str) -> None:
     with open(MARKER, "a") as f:
         f.write(f"{point} {os.getpid()} {_passes['n']}\n")
     if _passes["n"] > AFTER:
-        time.sleep(3600)  # until SIGKILL
+        time.sleep(HOLD)  # by default until SIGKILL
 
 
 if MARKER:

@@ -231,6 +231,61 @@ def sigkill_mid_work(rt: Runtime, db_url: str, workdir: Path, *, leases: int, re
     return out
 
 
+def paused_worker_resumes_mid_recognition(rt: Runtime, db_url: str, workdir: Path, *, leases: int,
+                                          lease_seconds: float = 2.0, timeout: float = 120.0) -> dict:
+    """A worker frozen (SIGSTOP) inside its recognition write transaction past its lease — a VM
+    pause, a stalled process — while another worker re-runs the job; then it resumes (SIGCONT) and
+    commits. Its late commit must not add a second set of runs and commencement journals: the
+    outcome is fenced by the job lease, but the writes before it are only safe if the two
+    transactions cannot both decide the runs are missing. PostgreSQL only (SQLite's write lock
+    already serialises them: the second worker cannot even claim while the first holds it)."""
+    import os
+    import signal
+
+    t = demo_tenants(rt)
+    ref_ids = add_leases(rt, t.production, leases, "Z")
+    confirm(rt, t.production, ref_ids, leases)
+    drain(rt)
+    ref = ledger_snapshot(rt, t.production.tenant_id)
+    env = child_env(db_url, rt.secret_key)
+    ids = add_leases(rt, t.sandbox, leases, "Z")
+    (job_id,) = confirm(rt, t.sandbox, ids, leases)
+    marker = workdir / "paused.marker"
+    a = b = None
+    out: dict = {"leases": leases}
+    try:
+        a = start_worker({**env, "FAULT_MARKER": str(marker), "FAULT_POINT": "recognition", "FAULT_HOLD": "2"},
+                         workdir / "w-paused.log", lease_seconds=lease_seconds, imports=("fault_hooks",))
+        wait_for(lambda: _marker_lines(marker), timeout, "the worker to be inside its recognition write")
+        os.killpg(a.pid, signal.SIGSTOP)
+        b = start_worker(env, workdir / "w-second.log", lease_seconds=lease_seconds)
+        wait_for(lambda: jobs(rt, [job_id])[job_id].attempts >= 2, timeout, "the second worker to re-claim the job")
+        try:  # without serialisation the second worker finishes here; with it, it waits for the first
+            wait_for(lambda: jobs(rt, [job_id])[job_id].status == "succeeded", 8.0, "")
+            out["second_finished_while_first_paused"] = True
+        except AssertionError:
+            out["second_finished_while_first_paused"] = False
+        os.killpg(a.pid, signal.SIGCONT)
+        wait_for(lambda: all_done(rt, [job_id]), timeout, "the job to finish")
+        wait_for(lambda: "lease lost" in (workdir / "w-paused.log").read_text(), timeout,
+                 "the resumed worker to find its lease lost")
+    finally:
+        if a is not None:
+            try:
+                os.killpg(a.pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        stop(a)
+        stop(b)
+    got = ledger_snapshot(rt, t.sandbox.tenant_id)
+    row = jobs(rt, [job_id])[job_id]
+    out.update(job=(row.status, row.attempts), runs=got["runs"], reference_runs=ref["runs"],
+               entries=got["entry_count"], reference_entries=ref["entry_count"], problems=compare(ref, got))
+    if row.status != "succeeded":
+        out["problems"].append(f"the job ended {row.status}")
+    return out
+
+
 # ------------------------------------------------------------------ (b) PostgreSQL crash + restart under load
 
 def pg_restart_under_load(workdir: Path, *, clients: int, leases_per_client: int, down_seconds: float = 2.0,

@@ -20,6 +20,16 @@ def test_sigkill_mid_recognition_and_mid_close_leaves_the_same_ledger_as_a_clean
 
 
 @pytest.mark.slow
+def test_a_paused_worker_resuming_mid_recognition_adds_no_second_runs_or_journals(rt, db_url, tmp_path):
+    if rt.db.dialect != "postgresql":
+        pytest.skip("SQLite's write lock serialises the two workers: the second cannot claim while the first "
+                    "is frozen inside its write transaction")
+    out = scenarios.paused_worker_resumes_mid_recognition(rt, db_url, tmp_path, leases=6)
+    assert out["problems"] == [], (out, logs(tmp_path))
+    assert out["job"] == ("succeeded", 2) and out["runs"] == out["reference_runs"] == 12
+
+
+@pytest.mark.slow
 def test_postgres_crash_and_restart_under_load_loses_no_acknowledged_write(tmp_path):
     """A private cluster (initdb + pg_ctl, never the shared server), crashed with an immediate
     shutdown while clients write and the worker runs; the app processes are not restarted."""
