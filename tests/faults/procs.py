@@ -172,6 +172,8 @@ class PrivatePostgres:
         self.start()
         return time.monotonic() - t0
 
-    def destroy(self) -> None:
+    def destroy(self, keep_log: Path | None = None) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+        if keep_log is not None and self.log.exists():
+            shutil.copyfile(self.log, keep_log)
         shutil.rmtree(self.dir, ignore_errors=True)

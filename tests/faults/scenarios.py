@@ -366,12 +366,13 @@ def pg_restart_under_load(workdir: Path, *, clients: int, leases_per_client: int
         for th in threads:
             th.start()
         half.wait(timeout)
+        crashing = time.monotonic()
         pg.crash()
-        crashed = time.monotonic()
+        out["crash_s"] = round(time.monotonic() - crashing, 2)  # pg_ctl stop -m immediate, until the postmaster exits
         time.sleep(down_seconds)
         pg.start()
         up = time.monotonic()
-        out["outage_s"] = round(up - crashed, 2)
+        out["outage_s"] = round(up - crashing, 2)
         for th in threads:
             th.join(timeout)
         out["client_seconds"] = round(time.monotonic() - started, 1)
@@ -424,7 +425,7 @@ def pg_restart_under_load(workdir: Path, *, clients: int, leases_per_client: int
     finally:
         stop(api)
         stop(worker)
-        pg.destroy()
+        pg.destroy(keep_log=workdir / "postgres.log")
     out["problems"] = problems
     return out
 
