@@ -126,8 +126,9 @@ def main() -> int:
                      "every event delivered with its event id; none lost or failed",
                      f"{out['distinct_events_received']}/{out['events']} events received "
                      f"({out['duplicates_received']} duplicates); {out['attempts_while_down']} refused attempts while "
-                     f"down; all delivered {out['simulated_minutes_until_all_delivered']} simulated min after the "
-                     "receiver came back", not out["problems"], out))
+                     f"down ({out['third_attempt_inside_outage']} third attempts among them); delivered at attempt "
+                     f"{out['delivered_by_attempt']}; the last {out['simulated_minutes_until_all_delivered']} simulated "
+                     "min after the receiver came back", not out["problems"], out))
 
     if args.json:
         print(json.dumps([{"scenario": n, "target": tg, "measured": m, "pass": ok, "detail": o}

@@ -450,15 +450,6 @@ def receiver_down_for_an_hour(rt: Runtime, clock, receiver, *, events: int, step
                                      description="faults")
     receiver.stop()  # connection refused from now on
     went_down = clock()
-    ids = []
-    for i in range(events):
-        with rt.db.session(t.sandbox.tenant_id, write=True) as s:
-            ids.append(emit(s, {"user_id": t.sandbox.user_id, "actor_kind": "human"}, tenant_id=t.sandbox.tenant_id,
-                            event_type="journal.approved", data={"id": f"JE-{i}", "status": "approved"},
-                            now=clock(), request_id=f"req-{i}"))
-        if i % max(1, events // 10) == 0:
-            clock.advance(seconds=30)  # events spread over the first minutes of the outage
-
     worker = Worker(rt, worker_id="faults-webhooks", schedule_housekeeping=False, concurrency=4)
 
     def run_due() -> int:
@@ -467,12 +458,27 @@ def receiver_down_for_an_hour(rt: Runtime, clock, receiver, *, events: int, step
             n += k
         return n
 
+    # Events arrive over the first ten minutes of the outage, the worker running as they come:
+    # the early ones' third attempt (+1 h ± 10 %) falls inside the outage, the late ones' after it.
+    ids = []
+    per_minute = max(1, events // 10)
+    while len(ids) < events:
+        for _ in range(min(per_minute, events - len(ids))):
+            i = len(ids)
+            with rt.db.session(t.sandbox.tenant_id, write=True) as s:
+                ids.append(emit(s, {"user_id": t.sandbox.user_id, "actor_kind": "human"},
+                                tenant_id=t.sandbox.tenant_id, event_type="journal.approved",
+                                data={"id": f"JE-{i}", "status": "approved"}, now=clock(), request_id=f"req-{i}"))
+        run_due()
+        clock.advance(minutes=step_minutes)
+
     while clock() < went_down + timedelta(minutes=down_minutes):
         run_due()
         clock.advance(minutes=step_minutes)
     with rt.db.session(system=True) as s:
         during = Counter(s.scalars(select(WebhookDelivery.status)))
         attempts_down = s.scalar(select(func.count()).select_from(WebhookAttempt))
+        third_inside = s.scalar(select(func.count()).select_from(WebhookAttempt).where(WebhookAttempt.attempt_no == 3))
     receiver.start()  # back on the same port
     up_at = clock()
     horizon = up_at + timedelta(hours=30)
@@ -485,6 +491,7 @@ def receiver_down_for_an_hour(rt: Runtime, clock, receiver, *, events: int, step
     resumed = clock() - up_at
     with rt.db.session(system=True) as s:
         final = Counter(s.scalars(select(WebhookDelivery.status)))
+        by_attempt = Counter(s.scalars(select(WebhookDelivery.attempts).where(WebhookDelivery.status == "delivered")))
     got = Counter(r.headers.get("webhook-id") for r in receiver.requests)
     problems = []
     if final != Counter({"delivered": events}):
@@ -496,7 +503,8 @@ def receiver_down_for_an_hour(rt: Runtime, clock, receiver, *, events: int, step
         problems.append("the receiver got ids that are not event ids")
     if during.get("pending", 0) != events:
         problems.append(f"during the outage deliveries should all be pending, were {dict(during)}")
-    return {"events": events, "attempts_while_down": attempts_down, "pending_while_down": during.get("pending", 0),
+    return {"events": events, "attempts_while_down": attempts_down, "third_attempt_inside_outage": third_inside, "pending_while_down": during.get("pending", 0),
             "requests_received": len(receiver.requests), "distinct_events_received": len(got),
             "duplicates_received": sum(k - 1 for k in got.values() if k > 1),
-            "simulated_minutes_until_all_delivered": int(resumed.total_seconds() // 60), "problems": problems}
+            "simulated_minutes_until_all_delivered": int(resumed.total_seconds() // 60),
+            "delivered_by_attempt": dict(sorted(by_attempt.items())), "problems": problems}
