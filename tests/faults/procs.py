@@ -75,31 +75,36 @@ def wait_http(url: str, timeout: float = 90.0) -> None:
     wait_for(lambda: httpx.get(url, timeout=5).status_code == 200, timeout, f"{url} to answer")
 
 
+def _exited(proc: subprocess.Popen) -> bool:
+    """Whether the leader exited, without reaping it: while it is an unreaped zombie its process
+    group id cannot be reused, so signalling the group reaches only what we started."""
+    return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+
+
 def sigkill(proc: subprocess.Popen) -> None:
     """SIGKILL the process and everything it started (a `--processes N` parent and its children)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    if proc.returncode is None:
+        _signal_group(proc, signal.SIGKILL)
     proc.wait(30)
 
 
 def stop(proc: subprocess.Popen | None, timeout: float = 30.0) -> None:
-    """SIGTERM (finish the job in hand), then SIGKILL whatever is left of the group."""
-    if proc is None:
+    """SIGTERM the group (each worker finishes the job in hand), then SIGKILL whatever is left of it."""
+    if proc is None or proc.returncode is not None:
         return
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
+    _signal_group(proc, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while not _exited(proc) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _signal_group(proc, signal.SIGKILL)  # the leader is not reaped yet: the group is still ours
+    proc.wait(30)
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)  # stray children of a pool
+        os.killpg(proc.pid, sig)
     except ProcessLookupError:
         pass
-    if proc.poll() is None:
-        proc.wait(10)
 
 
 def logs(directory: Path) -> str:

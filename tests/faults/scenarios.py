@@ -270,7 +270,7 @@ def paused_worker_resumes_mid_recognition(rt: Runtime, db_url: str, workdir: Pat
         wait_for(lambda: "lease lost" in (workdir / "w-paused.log").read_text(), timeout,
                  "the resumed worker to find its lease lost")
     finally:
-        if a is not None:
+        if a is not None and a.returncode is None:
             try:
                 os.killpg(a.pid, signal.SIGCONT)
             except ProcessLookupError:
