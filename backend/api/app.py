@@ -1,6 +1,7 @@
 """The FastAPI application factory."""
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -46,6 +47,16 @@ ROUTERS = [platform.router, identity.router, entities.router, audit.router, jobs
            revenue.router, revenue_addin.router]
 
 
+def plain_root_logging() -> None:
+    """Plain log lines unless the host already configured logging. Without this the MCP SDK's
+    server (built below) calls ``logging.basicConfig`` with a rich handler whose syntax-highlighted
+    tracebacks took 3-5 s of CPU each, on the event loop (the error middleware logs there): while a
+    database restart produced errors, every request of the process waited behind them for up to
+    40 s (found by tests/faults). Plain formatting of a traceback takes milliseconds."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def create_app(rt: Runtime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -80,6 +91,7 @@ def create_app(rt: Runtime) -> FastAPI:
         app.mount("/addin", StaticFiles(directory=addin.ADDIN_DIR), name="addin")
     rt.audit_writer = rt.audit_writer or AuditWriter(rt)
     # /mcp: the MCP tools (official SDK, streamable HTTP) over the same services, limiter and audit writer.
+    plain_root_logging()
     app.state.mcp = McpHttp(Gate(rt, app.state.rate_limiter, rt.audit_writer), rt.settings.public_base_url)
     for path in (MCP_PATH, MCP_METADATA_PATH):
         app.router.add_route(path, app.state.mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False)

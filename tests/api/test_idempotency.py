@@ -153,6 +153,79 @@ def test_stale_in_progress_claim_is_taken_over(client, demo, rt):
     assert client.post("/v1/entities", headers=h, json=body).status_code == 201
 
 
+def test_an_orphaned_claim_is_taken_over_within_seconds_on_postgres(client, demo, rt):
+    """A database restart kills the phase-2 transaction and the release with it: the key stays
+    in_progress. On PostgreSQL a claim nobody holds locked is free after ORPHAN_AFTER (a retry got
+    409 for ten minutes before; tests/faults found it); a claim whose owner is in phase 2 is not.
+    SQLite keeps the ten-minute rule."""
+    from sqlalchemy import text
+
+    from tests.conftest import FakeClock
+
+    clock = FakeClock()
+    rt.clock = clock
+    from backend.api.routes.entities import EntityCreate
+
+    body = {"code": "T2", "name": "x", "functional_currency": "USD"}
+    fp = idempotency.fingerprint("POST /v1/entities", EntityCreate(**body).model_dump(mode="json"))
+    owner_id = client.get("/v1/me", headers=demo.headers()).json()["user"]["id"]
+    with rt.db.session(demo.sandbox_tenant_id, write=True) as s:
+        rec = IdempotencyRecord(user_id=owner_id, endpoint="POST /v1/entities", key="orphan", status="in_progress",
+                                fingerprint=fp, locked_at=clock(), expires_at=clock() + timedelta(hours=24))
+        s.add(rec)
+        s.flush()
+        rec_id = rec.id
+    h = {**demo.headers(), "Idempotency-Key": "orphan"}
+    assert client.post("/v1/entities", headers=h, json=body).status_code == 409  # too fresh to judge
+    clock.advance(seconds=3)
+    if rt.db.dialect != "postgresql":
+        assert client.post("/v1/entities", headers=h, json=body).status_code == 409
+        return
+    # Held by a live owner (its phase-2 transaction locks the row): still in use.
+    with rt.db.engine.connect() as live:
+        live.execute(text("SELECT id FROM idempotency_records WHERE id = :id FOR UPDATE"), {"id": rec_id})
+        assert client.post("/v1/entities", headers=h, json=body).status_code == 409
+        live.rollback()
+    # Nobody holds it: the retry takes over and creates the entity once.
+    before = _count(rt, Entity, demo.sandbox_tenant_id)
+    r = client.post("/v1/entities", headers=h, json=body)
+    assert r.status_code == 201, r.text
+    assert client.post("/v1/entities", headers=h, json=body).json() == r.json()  # a replay from now on
+    assert _count(rt, Entity, demo.sandbox_tenant_id) == before + 1
+
+
+def test_an_owner_whose_claim_was_taken_over_adds_no_effect(demo, rt, monkeypatch):
+    """The compare-and-set on ``locked_at`` that ends phase 2: a request whose key was taken over
+    between its two phases (it looked orphaned) must not add a second effect."""
+    import pytest
+    from sqlalchemy import update
+
+    from backend.services.platform.errors import Conflict
+    from backend.services.platform.identity import authenticate
+
+    actor = authenticate(rt, f"Bearer {demo.owner_token}")
+    table = IdempotencyRecord.__table__
+    claim = idempotency._claim
+
+    def claim_then_lose(*a, **kw):
+        got = claim(*a, **kw)
+        with rt.db.engine.begin() as other:  # another request takes the key over
+            other.execute(update(table).where(table.c.key == "taken").values(
+                locked_at=rt.clock() + timedelta(seconds=5)))
+        return got
+
+    def run():
+        with rt.db.session(actor.tenant_id, write=True) as s:
+            s.add(Entity(code="TK", name="x", functional_currency="USD", enabled_standards=[]))
+        return 201, "{}", "{}"
+
+    monkeypatch.setattr(idempotency, "_claim", claim_then_lose)
+    before = _count(rt, Entity, demo.sandbox_tenant_id)
+    with pytest.raises(Conflict):
+        idempotency.execute(rt, actor, endpoint="POST /x", key="taken", fp="f", run=run)
+    assert _count(rt, Entity, demo.sandbox_tenant_id) == before
+
+
 def test_every_post_route_documents_the_idempotency_key(app):
     spec = app.openapi()
     for path, ops in spec["paths"].items():

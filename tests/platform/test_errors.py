@@ -69,3 +69,28 @@ def test_conflict_and_not_found_from_services(client, demo):
     err = assert_error_shape(client.post("/v1/users", headers=demo.headers(), json=body), 409, "user_exists")
     assert err["details"][0]["field"] == "email"
     assert_error_shape(client.get("/v1/users/01ZZZZZZZZZZZZZZZZZZZZZZZZ", headers=demo.headers()), 404, "user_not_found")
+
+
+def test_the_app_logs_plain_tracebacks_not_rich_ones(rt):
+    """The MCP SDK installs a rich handler on an unconfigured root logger; its highlighted
+    tracebacks cost seconds of CPU on the event loop per unhandled error (tests/faults saw a
+    PostgreSQL restart stall every request of an API process for up to 40 s). Serving processes
+    (uvicorn --factory, `ledger-layer serve`) start with no root handler, as simulated here."""
+    import logging
+
+    from backend.api.app import create_app
+
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    root.handlers.clear()
+    try:
+        app = create_app(rt)
+        from fastapi.testclient import TestClient
+
+        with TestClient(app) as c:  # the lifespan starts the MCP session manager
+            c.get("/v1/health")
+        kinds = [type(h).__module__ + "." + type(h).__name__ for h in root.handlers]
+        assert kinds and not any("rich" in k for k in kinds), kinds
+    finally:
+        root.handlers[:] = saved
+        root.setLevel(level)

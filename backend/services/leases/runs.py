@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from backend.db.dialect import lock_rows
 from backend.db.ids import new_id
 from backend.db.models import Entity, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.calendar import period_end
@@ -283,7 +284,9 @@ def initial_recognition(rt: Runtime, tenant_id: str, lease_ids: list[str], stand
     if job_id:
         progress(rt.db, job_id, len(lease_ids), len(lease_ids))
     with rt.db.session(tenant_id, write=True) as s:
-        # A concurrent retry may have written some of these runs meanwhile: keep only the new ones.
+        # A concurrent retry may have written some of these runs meanwhile: keep only the new ones
+        # (the lock makes a copy of this job still writing — a worker that lost its lease — commit first).
+        lock_rows(s, Lease.id, lease_ids)
         again = {(lid, std) for lid, std in s.execute(select(LeaseRun.lease_id, LeaseRun.standard).where(
             LeaseRun.lease_id.in_(lease_ids), LeaseRun.run_type == "INITIAL_RECOGNITION"))} - done
         if again:

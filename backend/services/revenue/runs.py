@@ -18,6 +18,7 @@ from functools import partial
 
 from sqlalchemy import select, update
 
+from backend.db.dialect import lock_rows
 from backend.db.ids import new_id
 from backend.db.models import (
     Entity,
@@ -304,6 +305,7 @@ def initial_recognition(rt: Runtime, tenant_id: str, contract_ids: list[str], *,
                 new_runs.append(n)
         computed = time.perf_counter()
     with rt.db.session(tenant_id, write=True) as s:
+        lock_rows(s, RevenueContract.id, contract_ids)  # a concurrent copy of this job commits first
         again = set(current_runs(s, contract_ids)) - set(done)
         new_runs = [n for n in new_runs if (n.contract.id, n.result.standard) not in again]
         written = persist(s, tenant_id, new_runs, job_id=job_id, actor_user_id=actor_user_id, actor_kind=actor_kind,
