@@ -45,7 +45,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            mode = "IMMEDIATE" if conn.get_execution_options().get("ledger_write") else "DEFERRED"
+            options = conn.get_execution_options()
+            if options.get("isolation_level") == "AUTOCOMMIT":
+                return  # single statements, each its own transaction (Database.autocommit_engine)
+            mode = "IMMEDIATE" if options.get("ledger_write") else "DEFERRED"
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
@@ -60,6 +63,9 @@ class Database:
         self.engine = make_engine(url)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(ledger_write=True), expire_on_commit=False)
+        # The same pool, without a transaction: for one-statement reads on the request path (the
+        # token lookup), where BEGIN and ROLLBACK would be round trips of their own on PostgreSQL.
+        self.autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def dialect(self) -> str:
