@@ -8,11 +8,11 @@ a keyset page + count query, and a hash-chained audit row (a write transaction).
 Target (#3, #22): the list request ≤ 3× the bare route at the median *and* at the p95 over
 1,000 requests, on SQLite and on PostgreSQL.
 
-    .venv/bin/python bench/bench_api_overhead.py [--requests 1000] [--database-url URL] [--profile FILE]
+    .venv/bin/python bench/bench_api_overhead.py [--requests 1000] [--database-url URL]
 
 ``--database-url postgresql+psycopg://…`` resets that database's ``public`` schema and migrates it.
-``--profile FILE`` runs the server under cProfile and writes the stats to FILE (timings then
-include the profiler's overhead).
+Profile the server with py-spy (``py-spy record --subprocesses -- python bench/bench_api_overhead.py``):
+the request work runs on the threadpool's threads, which a cProfile in the main thread never sees.
 """
 from __future__ import annotations
 
@@ -50,19 +50,6 @@ def bench_app():
     def bare() -> dict:
         return {"ok": True}
 
-    profile = os.environ.get("BENCH_PROFILE")
-    if profile:  # cProfile around the whole server; stats written at shutdown
-        import atexit
-        import cProfile
-
-        prof = cProfile.Profile()
-        prof.enable()
-
-        def dump() -> None:
-            prof.disable()
-            prof.dump_stats(profile)
-
-        atexit.register(dump)
     return app
 
 
@@ -109,7 +96,6 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=1000)
     ap.add_argument("--database-url", default=None)
-    ap.add_argument("--profile", default=None, help="cProfile the server, stats to this file")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
     url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
@@ -132,8 +118,6 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
     env.update(LEDGER_DATABASE_URL=url, LEDGER_SECRET_KEY=settings.secret_key, LEDGER_WORKER_IN_PROCESS="false",
                PYTHONPATH=str(Path(__file__).parent.parent))
-    if args.profile:
-        env["BENCH_PROFILE"] = str(Path(args.profile).resolve())
     server, base = _serve(env)
     headers = {"Authorization": f"Bearer {boot.token}"}
     bare: list[float] = []
