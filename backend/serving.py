@@ -14,10 +14,11 @@ from backend.jobs.worker import WorkerPool, default_worker_processes, start_back
 from backend.services.platform.context import Runtime
 
 
-def serving_app(rt: Runtime, workers: int | None = None) -> FastAPI:
+def serving_app(rt: Runtime, workers: int | None = None, *, imports: list[str] | None = None) -> FastAPI:
     """The API with job workers running while it serves (unless ``worker_in_process`` is off):
     one thread inside the process for ``workers=1``, else that many worker processes beside it
-    (default: ``LEDGER_WORKER_PROCESSES``, or one per core)."""
+    (default: ``LEDGER_WORKER_PROCESSES``, or one per core). ``imports``: modules the worker
+    processes import first (more handlers, as ``ledger-layer worker --import``)."""
     app = create_app(rt)
     if not rt.settings.worker_in_process:
         return app
@@ -26,7 +27,7 @@ def serving_app(rt: Runtime, workers: int | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(a: FastAPI):
-        worker = start_background(rt) if count <= 1 else WorkerPool(count, rt.settings).start()
+        worker = start_background(rt) if count <= 1 else WorkerPool(count, rt.settings, imports=imports).start()
         try:
             async with inner(a):
                 yield

@@ -45,11 +45,19 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            mode = "IMMEDIATE" if conn.get_execution_options().get("ledger_write") else "DEFERRED"
+            options = conn.get_execution_options()
+            if options.get("isolation_level") == "AUTOCOMMIT":
+                return  # single statements, each its own transaction (Database.autocommit_engine)
+            mode = "IMMEDIATE" if options.get("ledger_write") else "DEFERRED"
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Bulk INSERTs go to psycopg's executemany (pipeline mode, one short prepared statement) rather
+    # than SQLAlchemy's "insertmanyvalues" (one INSERT … VALUES (…), (…) of up to 1,000 rows per
+    # batch): psycopg re-parses such a statement's placeholders on every execution and never
+    # caches it (too long), which cost a third of a 10,000-lease register's draft storage (#22).
+    # Primary keys are generated in Python, so no multi-row RETURNING is needed.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, use_insertmanyvalues=False)
 
 
 class Database:
@@ -60,6 +68,9 @@ class Database:
         self.engine = make_engine(url)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(ledger_write=True), expire_on_commit=False)
+        # The same pool, without a transaction: for one-statement reads on the request path (the
+        # token lookup), where BEGIN and ROLLBACK would be round trips of their own on PostgreSQL.
+        self.autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def dialect(self) -> str:

@@ -250,13 +250,13 @@ class WorkerPool:
     """Worker processes beside a serving process (``ledger-layer serve --workers N``): the same
     processes ``ledger-layer worker --processes N`` runs, started and stopped with the server."""
 
-    def __init__(self, processes: int, settings, options: dict | None = None):
+    def __init__(self, processes: int, settings, options: dict | None = None, imports: list[str] | None = None):
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")  # no inherited engines, locks or threads
         # The children take the server's settings (resolved secret included), not the environment's.
         conf = {**settings.model_dump(exclude={"xlwings_license_key"}), "secret_key": settings.resolved_secret_key()}
-        self.children = [ctx.Process(target=run_process, args=([], options or {}, True, conf),
+        self.children = [ctx.Process(target=run_process, args=(list(imports or []), options or {}, True, conf),
                                      name=f"ledger-worker-{i}", daemon=True) for i in range(processes)]
 
     def start(self) -> "WorkerPool":

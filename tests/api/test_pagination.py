@@ -96,3 +96,39 @@ def test_tampered_or_foreign_cursor_is_400(client, demo, rt):
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_cursor"
     r = client.get("/v1/users", headers=demo.headers(), params={"limit": 5, "cursor": cursor, "sort": "created_at:asc"})
     assert r.status_code == 400
+
+
+def _count_queries(rt):
+    """Record the COUNT statements the engine runs (the page's total)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def listen(_conn, _cursor, statement, *_args):
+        if "count(" in statement.lower():
+            seen.append(statement)
+
+    event.listen(rt.db.engine, "before_cursor_execute", listen)
+    return seen, lambda: event.remove(rt.db.engine, "before_cursor_execute", listen)
+
+
+def test_total_count_is_exact_with_or_without_the_count_query(client, demo, rt):
+    """A first page that holds every row is its own total (no COUNT round trip, #22); a page
+    with more behind it, or any later page, still counts the whole filtered set."""
+    _seed_users(rt, demo.account_id, 11, shared=3)  # 12 users with the owner
+    seen, stop = _count_queries(rt)
+    try:
+        whole = client.get("/v1/users", headers=demo.headers(), params={"limit": 12}).json()
+        assert (len(whole["data"]), whole["total_count"], whole["has_more"]) == (12, 12, False)
+        assert seen == []
+        filtered = client.get("/v1/users", headers=demo.headers(), params={"role": "REVIEWER"}).json()
+        assert (len(filtered["data"]), filtered["total_count"]) == (11, 11) and seen == []
+        first = client.get("/v1/users", headers=demo.headers(), params={"limit": 5}).json()
+        assert (first["total_count"], first["has_more"]) == (12, True) and len(seen) == 1
+        last = client.get("/v1/users", headers=demo.headers(), params={"limit": 10}).json()
+        tail = client.get("/v1/users", headers=demo.headers(),
+                          params={"limit": 10, "cursor": last["next_cursor"]}).json()
+        assert (len(tail["data"]), tail["total_count"], tail["has_more"]) == (2, 12, False)
+        assert len(seen) == 3
+    finally:
+        stop()

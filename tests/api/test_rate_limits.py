@@ -101,3 +101,40 @@ def test_two_processes_sharing_redis_enforce_one_budget(tmp_path, settings, rt, 
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+def test_the_in_memory_window_answers_like_the_library_and_starts_no_threads(monkeypatch):
+    """#22: the memory storage keeps the moving window on a deque per key (no timer thread per
+    10 ms); the strategy's answers are those of limits' own MemoryStorage, hit for hit, and the
+    window slides: a hit frees its slot 60 s after it was made, idle keys are swept."""
+    import threading
+
+    from limits import RateLimitItemPerMinute
+    from limits.storage import MemoryStorage
+    from limits.strategies import MovingWindowRateLimiter
+
+    from backend.api import ratelimit
+
+    clock = {"now": 1_000_000.0}
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock["now"])
+    import limits.storage.memory as library_memory
+
+    monkeypatch.setattr(library_memory.time, "time", lambda: clock["now"])
+    ours = MovingWindowRateLimiter(ratelimit.WindowMemoryStorage())
+    theirs = MovingWindowRateLimiter(MemoryStorage())
+    item = RateLimitItemPerMinute(5)
+    before = threading.active_count()
+    script = [0.0, 1.0, 1.0, 10.0, 20.0, 30.0, 30.5, 59.0, 61.5, 61.5, 62.0, 80.0, 140.0, 141.0]
+    for t in script:
+        clock["now"] = 1_000_000.0 + t
+        for limiter in (ours, theirs):
+            limiter.answer = (limiter.test(item, "k"), limiter.hit(item, "k"), limiter.hit(item, "k", cost=2),
+                              tuple(limiter.get_window_stats(item, "k")))
+        assert ours.answer == theirs.answer, t
+    assert threading.active_count() <= before + 1  # the library's one initial timer at most; ours adds none
+    # 60 s after the last hit the key is idle; the next sweep (at most once a window) drops it.
+    clock["now"] += 200
+    ours.hit(item, "other")
+    assert list(ours.storage._windows) == [item.key_for("other")]
+    ours.storage.reset()
+    assert ours.test(item, "k") and ours.get_window_stats(item, "k").remaining == 5

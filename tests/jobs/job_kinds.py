@@ -62,3 +62,10 @@ def _append(path: str, line: str) -> None:
         f.write(line + "\n")
         f.flush()
         os.fsync(f.fileno())
+
+
+@handler("test.pid")
+def which_process(rt, job):
+    """Which process ran the job (the worker pool tests); sleeps ``payload["sleep"]`` seconds first."""
+    time.sleep(job.payload.get("sleep", 0))
+    return {"pid": os.getpid()}

@@ -183,26 +183,74 @@ def test_the_api_process_runs_jobs_when_worker_in_process(rt, settings, put, loa
 
 @pytest.mark.slow
 def test_serve_runs_a_pool_of_worker_processes(rt, settings, load):
-    """#22: `serve --workers N` starts N worker processes beside the API and stops them with it."""
+    """#22: `serving_app(rt, workers=2)` — what `serve --workers 2` runs — starts two worker
+    processes with the app, the jobs run in those processes (not in the API process), the API
+    answers meanwhile, and the pool stops with the app: each child finishes and exits cleanly."""
+    import multiprocessing
+    import os
+
     from fastapi.testclient import TestClient
 
     from backend.db.session import Database
-    from backend.jobs.housekeeping import PURGE_IDEMPOTENCY
+    from backend.jobs import enqueue
     from backend.serving import serving_app
     from backend.services.platform.context import Runtime
 
     live = Runtime(settings=settings.model_copy(update={"worker_in_process": True}),
                    db=Database(settings.database_url), secret_key=rt.secret_key)
-    app = serving_app(live, workers=2)
-    with TestClient(app):
-        import multiprocessing
-
+    before = set(multiprocessing.active_children())
+    app = serving_app(live, workers=2, imports=["job_kinds"])
+    assert not [p for p in multiprocessing.active_children() if p not in before]  # nothing before the lifespan
+    with TestClient(app) as client:
         pool = [p for p in multiprocessing.active_children() if p.name.startswith("ledger-worker-")]
         assert len(pool) == 2 and all(p.is_alive() for p in pool)
+        assert not any(t.name == "ledger-worker" for t in threading.enumerate())  # no worker thread here
         with live.db.session(system=True, write=True) as s:
-            from backend.jobs import enqueue
-
-            job_id = enqueue(s, kind=PURGE_IDEMPOTENCY, payload={}, now=live.clock()).id
-        assert _wait(lambda: load(job_id).status == "succeeded", timeout=60)
-        assert load(job_id).locked_by is None
+            job_ids = [enqueue(s, kind="test.pid", payload={"sleep": 0.3}, now=live.clock()).id for _ in range(4)]
+        assert client.get("/v1/health").status_code == 200
+        assert _wait(lambda: all(load(j).status == "succeeded" for j in job_ids), timeout=60)
+        pids = {load(j).result["pid"] for j in job_ids}
+        assert pids <= {p.pid for p in pool} and os.getpid() not in pids
+        assert all(load(j).locked_by is None for j in job_ids)
     assert not any(p.is_alive() for p in pool)
+    assert [p.exitcode for p in pool] == [0, 0]  # stopped by SIGTERM after the job in hand, not killed
+    live.db.dispose()
+
+
+@pytest.mark.slow
+def test_the_serve_command_hands_its_workers_option_to_the_pool(settings, monkeypatch, load):
+    """`ledger-layer serve --workers 2` builds the app with a pool of two processes (uvicorn.run is
+    replaced by running the app's lifespan here); `--workers 1` keeps a thread in the process."""
+    import multiprocessing
+    from datetime import datetime, timezone
+
+    import uvicorn
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from backend import cli
+    from backend.db.session import Database
+    from backend.jobs import enqueue
+    from backend.jobs.housekeeping import PURGE_IDEMPOTENCY
+
+    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LEDGER_SECRET_KEY", settings.secret_key)
+    monkeypatch.setenv("LEDGER_WORKER_IN_PROCESS", "true")
+    monkeypatch.delenv("LEDGER_WORKER_PROCESSES", raising=False)
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    db = Database(settings.database_url)
+    try:
+        for workers, processes, threads in (("2", 2, 0), ("1", 0, 1)):
+            result = CliRunner().invoke(cli.app, ["serve", "--port", "8765", "--workers", workers])
+            assert result.exit_code == 0, result.output
+            with TestClient(served.pop()):
+                pool = [p for p in multiprocessing.active_children() if p.name.startswith("ledger-worker-")]
+                assert len([p for p in pool if p.is_alive()]) == processes
+                assert sum(t.name == "ledger-worker" for t in threading.enumerate()) == threads
+                with db.session(system=True, write=True) as s:
+                    job_id = enqueue(s, kind=PURGE_IDEMPOTENCY, payload={}, now=datetime.now(timezone.utc)).id
+                assert _wait(lambda j=job_id: load(j).status == "succeeded", timeout=60)
+            assert not any(p.is_alive() for p in pool)
+    finally:
+        db.dispose()

@@ -90,3 +90,55 @@ def test_deactivating_a_user_revokes_its_tokens_in_both_tenants(client, demo, ma
     assert r.status_code == 200 and r.json()["active"] is False
     for tok in (sandbox_tok, prod_tok):
         assert client.get("/v1/me", headers=demo.headers(tok)).status_code == 401
+
+
+def test_revocation_is_immediate_for_a_token_in_steady_use(client, demo, rt):
+    """The token lookup runs outside a transaction on a pooled connection (#22): a token used
+    over and over is still refused on the very next request after its revocation, and a revoked
+    token revoked from another connection (another process) is refused too."""
+    from sqlalchemy import update
+
+    from backend.db.models import ApiToken
+
+    tokens = []
+    for name in ("a", "b"):
+        r = client.post("/v1/tokens", headers=demo.headers(), json={"name": name})
+        tokens.append((r.json()["id"], r.json()["token"]))
+    (a_id, a), (b_id, b) = tokens
+    for _ in range(20):  # every pooled connection has looked the token up (and prepared the statement)
+        assert client.get("/v1/me", headers=demo.headers(a)).status_code == 200
+    assert client.delete(f"/v1/tokens/{a_id}", headers=demo.headers()).status_code == 200
+    r = client.get("/v1/me", headers=demo.headers(a))
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "token_revoked")
+
+    assert client.get("/v1/me", headers=demo.headers(b)).status_code == 200
+    from backend.db.session import Database
+
+    other = Database(rt.settings.database_url)  # another process's engine
+    try:
+        with other.session(system=True, write=True) as s:
+            s.execute(update(ApiToken).where(ApiToken.id == b_id).values(revoked_at=rt.clock()))
+    finally:
+        other.dispose()
+    r = client.get("/v1/me", headers=demo.headers(b))
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "token_revoked")
+
+
+def test_the_token_lookup_holds_no_transaction(rt):
+    """Autocommit reads leave no transaction open at the driver (no BEGIN was sent)."""
+    from backend.services.platform.identity import _TOKEN_LOOKUP
+
+    with rt.db.autocommit_engine.connect() as conn:
+        conn.execute(_TOKEN_LOOKUP.stmt, {"digest": "x" * 64}).first()
+        raw = conn.connection.dbapi_connection
+        if rt.db.dialect == "sqlite":
+            assert raw.in_transaction is False
+        else:
+            from psycopg.pq import TransactionStatus
+
+            assert raw.info.transaction_status == TransactionStatus.IDLE
+    with rt.db.engine.connect() as conn:  # the pool's ordinary connections still run in transactions
+        conn.execute(_TOKEN_LOOKUP.stmt, {"digest": "x" * 64}).first()
+        raw = conn.connection.dbapi_connection
+        assert (raw.in_transaction if rt.db.dialect == "sqlite"
+                else raw.info.transaction_status != TransactionStatus.IDLE)

@@ -95,8 +95,6 @@ def paginate(
     fingerprint = _filters_fingerprint(filters, sort)
     col, id_col = getattr(model, sort.field), model.id
 
-    # COUNT over the same FROM/WHERE, without wrapping the statement in a subquery.
-    total = session.scalar(stmt.order_by(None).with_only_columns(func.count(), maintain_column_froms=True))
     page_stmt = stmt
     if cursor:
         try:
@@ -114,6 +112,11 @@ def paginate(
     rows = session.scalars(page_stmt.order_by(*order).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
+    if cursor is None and not has_more:
+        total = len(rows)  # the first page holds every row: no COUNT round trip
+    else:
+        # COUNT over the same FROM/WHERE, without wrapping the statement in a subquery.
+        total = session.scalar(stmt.order_by(None).with_only_columns(func.count(), maintain_column_froms=True))
     next_cursor = None
     if has_more:
         last = rows[-1]
