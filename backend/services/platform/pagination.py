@@ -116,7 +116,7 @@ def paginate(
         total = len(rows)  # the first page holds every row: no COUNT round trip
     else:
         # COUNT over the same FROM/WHERE, without wrapping the statement in a subquery.
-        total = session.scalar(stmt.order_by(None).with_only_columns(func.count(), maintain_column_froms=True))
+        total = session.scalar(stmt.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)) or 0
     next_cursor = None
     if has_more:
         last = rows[-1]
