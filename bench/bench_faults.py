@@ -98,8 +98,8 @@ def main() -> int:
             out = scenarios.pg_restart_under_load(d, clients=args.clients, leases_per_client=args.leases_per_client,
                                                   down_seconds=3.0, timeout=900)
             rows.append(("PostgreSQL crash + restart under load",
-                         "0 acknowledged writes lost or doubled; all jobs succeeded; serving again ≤ 30 s after the "
-                         "database is back, no app restart",
+                         "0 acknowledged writes lost or doubled; all jobs succeeded; 503 (never 500) while down; "
+                         "serving again ≤ 30 s after the database is back, no app restart",
                          f"{out['acknowledged_creates']} creates + {out['acknowledged_confirms']} confirms acknowledged,"
                          f" {out['leases_stored']} leases stored; jobs {out['jobs']} ({out['jobs_rerun']} re-run); "
                          f"outage {out['outage_s']} s, first success {out['recovery_s']} s after; client refusals "

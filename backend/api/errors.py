@@ -101,3 +101,13 @@ INTERNAL_MESSAGE = "Something went wrong on our side. Quote the request id when 
 
 def internal_error_body(request_id: str) -> dict:
     return {"error": {"code": "internal_error", "message": INTERNAL_MESSAGE, "request_id": request_id, "details": {}}}
+
+
+RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE = ("The database cannot be reached right now (a restart or failover). Retry in a few "
+                        "seconds; send a write again with the same Idempotency-Key and it is applied once.")
+
+
+def database_unavailable_body(request_id: str) -> dict:
+    return {"error": {"code": "database_unavailable", "message": DATABASE_UNAVAILABLE, "request_id": request_id,
+                      "details": {}}}

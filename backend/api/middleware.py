@@ -10,7 +10,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.api.errors import internal_error_body
+from backend.services.platform.errors import database_unreachable
+from backend.api.errors import RETRY_AFTER_SECONDS, database_unavailable_body, internal_error_body
 from backend.services.platform import access
 from backend.services.platform.audit_writer import AuditWriter
 from backend.services.platform.context import Runtime
@@ -61,7 +62,14 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception as exc:
+            if database_unreachable(exc) and not started:
+                # A database restart or failover: say so and when to retry, not "something went wrong".
+                log.warning("database unreachable (request_id=%s): %s", request_id, type(exc).__name__)
+                state["error_code"] = "database_unavailable"
+                await JSONResponse(database_unavailable_body(request_id), status_code=503,
+                                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})(scope, receive, send_wrapper)
+                return
             # Unhandled errors become a plain 500 in the standard shape; details go to the log only.
             log.exception("unhandled error (request_id=%s)", request_id)
             if started:

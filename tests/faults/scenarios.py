@@ -381,6 +381,9 @@ def pg_restart_under_load(workdir: Path, *, clients: int, leases_per_client: int
         out["refusals_seen_by_clients"] = dict(refusals)
         if out["recovery_s"] is None:
             problems.append("no request succeeded after the database came back")
+        # During the outage the API says so (503 database_unavailable with Retry-After), never a bare 500.
+        if refusals.get("500"):
+            problems.append(f"{refusals['500']} requests got 500 during the outage instead of 503")
 
         close = send(httpx.Client(timeout=30), "POST", "/v1/engine/monthly-close", "close-1",
                      {"entity": "DEMO-US", "period": "2026-06"})

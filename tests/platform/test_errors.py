@@ -94,3 +94,30 @@ def test_the_app_logs_plain_tracebacks_not_rich_ones(rt):
     finally:
         root.handlers[:] = saved
         root.setLevel(level)
+
+
+def test_a_database_outage_is_a_503_with_retry_after_and_a_bug_stays_a_500(app, demo, monkeypatch):
+    """#22 faults: while PostgreSQL restarts, requests get 503 database_unavailable with Retry-After
+    (not 'something went wrong'); an SQL programming error is still a plain 500."""
+    import psycopg
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import OperationalError
+
+    from backend.services.platform import tenancy
+
+    def down(*_a, **_k):
+        raise OperationalError("SELECT 1", {}, psycopg.OperationalError("server closed the connection unexpectedly"))
+
+    def bug(*_a, **_k):
+        raise OperationalError("SELECT x FROM nowhere", {}, sqlite3.OperationalError("no such table: nowhere"))
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        monkeypatch.setattr(tenancy, "list_entities", down)
+        r = c.get("/v1/entities", headers=demo.headers())
+        assert r.status_code == 503 and r.headers["Retry-After"] == "5", r.text
+        assert r.json()["error"]["code"] == "database_unavailable" and "Idempotency-Key" in r.json()["error"]["message"]
+        monkeypatch.setattr(tenancy, "list_entities", bug)
+        r = c.get("/v1/entities", headers=demo.headers())
+        assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"

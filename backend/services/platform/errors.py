@@ -55,3 +55,23 @@ class RateLimited(ServiceError):
 
 class Unavailable(ServiceError):
     code = "service_unavailable"
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database could not be reached, dropped the
+    connection or is busy — a restart, failover or lock wait, not a fault of the request: the door
+    answers 503 with Retry-After. A programming error (no such table, bad SQL) is not one of these."""
+    from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, DisconnectionError) or (isinstance(e, DBAPIError) and e.connection_invalidated):
+            return True
+        if isinstance(e, OperationalError):
+            origin = type(e.orig).__module__
+            if origin.startswith("psycopg") or "database is locked" in str(e.orig):
+                return True
+        e = e.__cause__ or e.__context__
+    return False
