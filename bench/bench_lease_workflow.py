@@ -97,6 +97,7 @@ def main() -> None:
     ap.add_argument("--leases", type=int, default=10_000)
     ap.add_argument("--period", default="2026-06")
     ap.add_argument("--workers", type=int, default=1, help="worker processes for recognition and close")
+    ap.add_argument("--entities", type=int, default=1, help="spread the leases over this many entities (round robin)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
     db_path = tmp / "bench.db"
@@ -104,17 +105,22 @@ def main() -> None:
     upgrade(url)
     settings = Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdefghij", _env_file=None)
     rt = Runtime(settings=settings, db=Database(url), secret_key=settings.secret_key)
+    codes = [f"E{k + 1}" for k in range(args.entities)]
     entity = {"code": "E1", "name": "Bench Co", "functional_currency": "USD", "enabled_standards": ["IFRS16", "ASC842"],
               "fiscal_year_end": "12-31"}
     boot = tenancy.create_account(rt, name="Bench", owner_name="B", owner_email="bench@x.com", entity=entity)
     actor: Actor = authenticate(rt, f"Bearer {boot.token}")
+    for code in codes[1:]:
+        tenancy.create_entity(rt, actor, {**entity, "code": code, "name": f"Bench Co {code}"})
     inputs = generate(args.leases, 120)
 
     t0 = time.perf_counter()
+    ids = []
     with rt.db.session(actor.tenant_id, write=True) as s:
-        ent = tenancy.get_entity_by_code(s, "E1")
-        created = leases.create_drafts(s, actor, rt.clock(), ent, inputs, source="api")
-        ids = [x.id for x in created]
+        for k, code in enumerate(codes):
+            ent = tenancy.get_entity_by_code(s, code)
+            created = leases.create_drafts(s, actor, rt.clock(), ent, inputs[k::len(codes)], source="api")
+            ids += [x.id for x in created]
     t_drafts = time.perf_counter() - t0
 
     # Engine alone on the same leases (parse + both books), for the persistence share.
@@ -143,7 +149,7 @@ def main() -> None:
     persistence = sum(r["timings"]["write_seconds"] for r in results)
     compute_in_jobs = sum(r["timings"]["compute_seconds"] for r in results)
 
-    closed = time_close(rt, actor, "lease", "E1", args.period,
+    closed = time_close(rt, actor, "lease", codes, args.period,
                         lambda: _drain(rt) if args.workers == 1 else _drain_parallel(rt, args.workers))
     totals = closed.pop("totals")
     closed.pop("drained")
