@@ -5,6 +5,11 @@ transaction, so the request path does not pay for a write transaction of its own
 committed within milliseconds; ``flush()`` waits for them (reads of the audit trail in this
 process call it first). Domain-change rows do not come through here: they commit in the same
 transaction as the change they describe.
+
+While the database is unreachable (a restart, a failover) the writer keeps the batch and retries
+with backoff for up to OUTAGE_SECONDS, so an outage does not cost the audit rows of the requests
+refused meanwhile. Any other failure is retried once, then the rows are written one by one so that
+only a row that cannot be written is lost — and that is logged as an error with the row.
 """
 from __future__ import annotations
 
@@ -16,10 +21,12 @@ from typing import Any
 
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Runtime
+from backend.services.platform.errors import database_unreachable
 
 log = logging.getLogger("ledger_layer.audit")
 MAX_BATCH = 500
 LINGER_SECONDS = 0.02
+OUTAGE_SECONDS = 600.0
 
 
 class AuditWriter:
@@ -67,11 +74,29 @@ class AuditWriter:
                 self._pending -= len(batch)
                 self._idle.notify_all()
 
+    def _append(self, rows: list[dict[str, Any]]) -> None:
+        with self.rt.db.write_connection() as conn:
+            audit.append_many(conn, [dict(row) for row in rows])
+
     def _write(self, batch: list[dict[str, Any]]) -> None:
-        for attempt in (1, 2):
+        give_up, delay, attempt = time.monotonic() + OUTAGE_SECONDS, 0.1, 0
+        while True:
+            attempt += 1
             try:
-                with self.rt.db.write_connection() as conn:
-                    audit.append_many(conn, [dict(row) for row in batch])
+                self._append(batch)
                 return
-            except Exception:
+            except Exception as exc:
+                if database_unreachable(exc) and time.monotonic() < give_up:
+                    log.warning("audit batch of %d rows waits for the database (attempt %d)", len(batch), attempt)
+                    time.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
                 log.exception("audit batch of %d rows failed (attempt %d)", len(batch), attempt)
+                if attempt < 2:
+                    continue
+                break
+        for row in batch:  # isolate what cannot be written; keep the rest
+            try:
+                self._append([row])
+            except Exception:
+                log.exception("audit row lost: %r", row)
