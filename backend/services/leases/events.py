@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from backend.db.dialect import lock_rows
 from backend.db.ids import new_id
 from backend.db.models import Entity, JournalEntry, Lease, LeaseRun, LeaseRunSchedule
 from backend.engine.errors import InvalidLeaseInput
@@ -124,6 +125,9 @@ def apply_run(rt: Runtime, tenant_id: str, payload: dict, *, job_id: str) -> dic
     actor_user_id = payload.get("actor_user_id")
     out: dict[str, Any] = {"runs": {}, "new_lease_id": None}
     with rt.db.session(tenant_id, write=True) as s:
+        # A copy of this job still writing (a worker that lost its lease) commits first; this one then
+        # finds its books done below instead of writing a second set of runs and journals.
+        lock_rows(s, Lease.id, [payload["lease_id"]])
         lease = s.get(Lease, payload["lease_id"])
         if lease is None:
             raise PermanentJobError("The lease no longer exists.", code="lease_not_found")

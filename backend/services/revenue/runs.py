@@ -40,7 +40,7 @@ from backend.services.ledger.locks import load_locks
 from backend.services.ledger.writer import Provenance, write_entries_many
 from backend.services.platform import audit_chain as audit
 from backend.services.platform.context import Actor, Runtime
-from backend.services.platform.errors import InvalidInput, NotFound
+from backend.services.platform.errors import Conflict, InvalidInput, NotFound
 from backend.services.platform.pagination import Page, SortSpec, paginate
 from backend.services.revenue.config import (
     BOOKS,
@@ -388,6 +388,15 @@ def rerun(rt: Runtime, tenant_id: str, contract_id: str, *, run_type: str, event
         except EngineError as exc:
             failure = (exc, inputs.hash_of(contract.data, events))
     with rt.db.session(tenant_id, write=True) as s:
+        # Computed outside this transaction: re-check under the contract's lock that no copy of this job
+        # (a worker that lost its lease) wrote meanwhile, and that the runs it supersedes are still current.
+        lock_rows(s, RevenueContract.id, [contract_id])
+        if job_id and s.scalar(select(RevenueRun.id).where(RevenueRun.job_id == job_id,
+                                                           RevenueRun.contract_id == contract_id).limit(1)):
+            return {"contract_id": contract_id, "already_done": True}
+        if {k: r.id for k, r in current_runs(s, [contract_id]).items()} != {k: r.id for k, r in current.items()}:
+            raise Conflict("The contract's runs changed while this run was being computed; the job retries.",
+                           code="runs_changed")
         contract = s.get_one(RevenueContract, contract_id)
         dead = []
         written = 0
