@@ -14,7 +14,7 @@ import hashlib
 
 from backend.addin import bridge
 from backend.addin.payload import BookPayload
-from backend.addin.sheets import Column, ResultSheet, col_letter, write_result_sheet
+from backend.addin.sheets import Column, ResultSheet, edited_sheet, write_result_sheet
 from backend.services.platform import tenancy
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import Conflict, InvalidInput
@@ -68,25 +68,16 @@ def pull_entities(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -
 
 
 def push_entities(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -> dict:
-    sheet = payload.active_sheet
-    values = sheet.values
-    head = [str(v).strip() if isinstance(v, str) else v for v in (values[0] if values else [])]
-    if sheet.name.lower() != ENTITIES_SHEET.lower() or not {CODE, ALIASES, PULLED} <= set(head):
+    sheet = edited_sheet(payload, ENTITIES_SHEET, {CODE, ALIASES, PULLED})
+    if sheet is None:
         return _result(False, f"Open the '{ENTITIES_SHEET}' sheet (Pull entities first), edit the aliases, "
                               "then Push entities.")
-    col = {h: i for i, h in enumerate(head) if isinstance(h, str)}
-
-    def at(row: list, name: str):
-        i = col[name]
-        return row[i] if i < len(row) else None
-
-    def cell(r: int, name: str) -> str:
-        return f"{sheet.name}!{col_letter(col[name])}{r + 1}"
+    at, cell = sheet.at, sheet.ref
 
     current = {e["code"]: e for e in _all_entities(rt, actor)}
     changes: list[tuple[str, list[str]]] = []
     problems: list[dict] = []
-    for r, row in enumerate(values[1:], start=1):
+    for r, row in enumerate(sheet.rows):
         code = str(at(row, CODE) or "").strip()
         if not code:
             continue
@@ -110,7 +101,7 @@ def push_entities(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -
     # The sheet's aliases all together must still name one entity each (rows checked against each other).
     final = {**{c: e["aliases"] for c, e in current.items()}, **dict(changes)}
     resolver = EntityResolver(EntityRecord(c, current[c]["name"], tuple(a)) for c, a in final.items())
-    rows = {code: r for r, row in enumerate(values[1:], start=1) if (code := str(at(row, CODE) or "").strip())}
+    rows = {code: r for r, row in enumerate(sheet.rows) if (code := str(at(row, CODE) or "").strip())}
     for code, aliases in changes:
         for a in aliases:
             others = [c for c in resolver.resolve(a) if c != code]

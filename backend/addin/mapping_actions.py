@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from backend.addin import bridge
 from backend.addin.payload import BookPayload
-from backend.addin.sheets import Column, ResultSheet, write_result_sheet
+from backend.addin.sheets import Column, ResultSheet, edited_sheet, write_result_sheet
 from backend.services.ledger import account_codes, account_mapping
 from backend.services.platform import tenancy
 from backend.services.platform.context import Actor, Runtime
@@ -63,19 +63,12 @@ def pull_mapping(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) ->
 
 
 def push_mapping(rt: Runtime, actor: Actor, payload: BookPayload, data: dict) -> dict:
-    sheet = payload.active_sheet
-    values = sheet.values
-    head = [str(v).strip() if isinstance(v, str) else v for v in (values[0] if values else [])]
-    if sheet.name.lower() != MAPPING_SHEET.lower() or not {ENTITY, CODE, GL, VERSION} <= set(head):
+    sheet = edited_sheet(payload, MAPPING_SHEET, {ENTITY, CODE, GL, VERSION})
+    if sheet is None:
         return _result(False, f"Open the '{MAPPING_SHEET}' sheet (Pull mapping first), edit the GL accounts, "
                               "then Push mapping.")
-    col = {h: i for i, h in enumerate(head) if isinstance(h, str)}
-
-    def at(row: list, name: str):
-        i = col[name]
-        return row[i] if i < len(row) else None
-
-    rows = [r for r in values[1:] if at(r, CODE) not in (None, "")]
+    at = sheet.at
+    rows = [r for r in sheet.rows if at(r, CODE) not in (None, "")]
     entities = {str(at(r, ENTITY)).strip() for r in rows if at(r, ENTITY)}
     if len(entities) != 1:
         return _result(False, f"The '{MAPPING_SHEET}' sheet must hold one entity's mapping (found "

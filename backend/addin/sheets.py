@@ -121,3 +121,30 @@ def write_result_sheet(book, payload: BookPayload, result: ResultSheet) -> None:
         if col.hidden:
             sheet.range((1, c), (last, c)).columns.hidden = True
     sheet.activate()
+
+
+@dataclass
+class EditedSheet:
+    """A sheet we wrote, edited by the user and sent back: cells read by header name."""
+    name: str
+    rows: list[list[Any]]  # the data rows, below the header
+    col: dict[str, int]
+
+    def at(self, row: list[Any], header: str) -> Any:
+        i = self.col[header]
+        return row[i] if i < len(row) else None
+
+    def ref(self, index: int, header: str) -> str:
+        """``Sheet!E4`` for data row ``index`` (0-based) under ``header``."""
+        return f"{self.name}!{col_letter(self.col[header])}{index + 2}"
+
+
+def edited_sheet(payload: BookPayload, name: str, required: set[str]) -> EditedSheet | None:
+    """The active sheet when it is ``name`` with the ``required`` headers in row 1 (else None: the
+    caller tells the user to open it, or pull it first)."""
+    sheet = payload.active_sheet
+    values = sheet.values
+    head = [str(v).strip() if isinstance(v, str) else v for v in (values[0] if values else [])]
+    if sheet.name.lower() != name.lower() or not required <= set(head):
+        return None
+    return EditedSheet(sheet.name, values[1:], {h: i for i, h in enumerate(head) if isinstance(h, str)})
