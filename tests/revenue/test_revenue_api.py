@@ -180,3 +180,23 @@ def test_nested_judgements_are_typed_and_a_typo_is_named(client, demo):
     r = client.post("/v1/revenue/contracts", headers=h, json=ok)
     assert r.status_code == 201 and r.json()["issues"] == [], r.text
     assert r.json()["contract"]["transaction_price"]["variable"]["included"] == "2000.00"
+
+
+def test_each_source_lists_its_own_period_locks(client, demo):
+    """Found by the fuzzer: a revenue lock made GET /v1/lease/period-locks answer 500 (a revenue book is
+    not a lease book in its response). Each route lists its own books and ALL."""
+    h = demo.headers()
+    r = client.put("/v1/revenue/period-lock", headers=h, json={"entity": "DEMO-US", "period": "2026-01",
+                                                                "status": "LOCKED", "reason": "Q1 revenue"})
+    assert r.status_code == 200, r.text
+    assert client.put("/v1/lease/period-locks", headers=h, json={
+        "entity": "DEMO-US", "period": "2026-02", "standard": "IFRS16", "status": "LOCKED",
+        "reason": "Feb leases"}).status_code == 200
+    lease = client.get("/v1/lease/period-locks", headers=h, params={"entity": "DEMO-US"})
+    assert lease.status_code == 200, lease.text
+    assert [(x["period"], x["standard"]) for x in lease.json()["data"]] == [("2026-02", "IFRS16")]
+    (jan,) = client.get("/v1/lease/period-locks", headers=h, params={"entity": "DEMO-US", "period": "2026-01"}
+                        ).json()["data"]
+    assert jan["status"] == "OPEN"  # the lease books of January are open: only revenue is locked
+    revenue = client.get("/v1/revenue/period-lock", headers=h, params={"entity": "DEMO-US"}).json()["data"]
+    assert sorted((x["period"], x["standard"]) for x in revenue) == [("2026-01", "ASC606"), ("2026-01", "IFRS15")]

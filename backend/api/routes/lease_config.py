@@ -159,7 +159,8 @@ def put_fx(body: FxRatesIn, request: Request, actor: Annotated[Actor, Depends(re
 def get_locks(request: Request, actor: Annotated[Actor, Depends(require("period_locks.read"))], entity: str,
               period: Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="YYYY-MM")] = None,
               standard: Literal["IFRS16", "ASC842", "ALL"] | None = None):
-    return {"data": period_locks.get_locks(runtime(request), actor, entity, period=period, standard=standard)}
+    return {"data": period_locks.get_locks(runtime(request), actor, entity, period=period, standard=standard,
+                                           books=("IFRS16", "ASC842"))}
 
 
 @router.put("/lease/period-locks", operation_id="put_period_lock", response_model=LockOut, summary="Lock or unlock a period (APPROVER+)")

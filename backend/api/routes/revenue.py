@@ -212,8 +212,8 @@ def put_lock(body: RevenueLockIn, request: Request, actor: Annotated[Actor, Depe
 @router.get("/period-lock", operation_id="get_revenue_period_locks")
 def get_locks(request: Request, actor: Annotated[Actor, Depends(require("period_locks.read"))], entity: str,
               period: PeriodQ = None, standard: Literal["IFRS15", "ASC606"] | None = None):
-    rows = period_locks.get_locks(runtime(request), actor, entity, period=period, standard=standard)
-    return {"data": [r for r in rows if r["standard"] in ("IFRS15", "ASC606", "ALL")]}
+    return {"data": period_locks.get_locks(runtime(request), actor, entity, period=period, standard=standard,
+                                           books=("IFRS15", "ASC606"))}
 
 
 @router.post("/engine/monthly-close", operation_id="revenue_monthly_close", status_code=202,

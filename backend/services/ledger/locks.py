@@ -1,6 +1,8 @@
 """Period locks per entity and standard. A period with no lock row is OPEN."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from backend.db.models import Entity, PeriodLock
@@ -44,10 +46,13 @@ def lock_view(entity: Entity, standard: str, period: str, row: PeriodLock | None
 
 
 def get_locks(rt: Runtime, actor: Actor, entity_code: str, *, period: str | None = None,
-              standard: str | None = None) -> list[dict]:
+              standard: str | None = None, books: Sequence[str] | None = None) -> list[dict]:
+    """The entity's locks (``books``: only these standards and ALL — each source's route lists its own)."""
     with rt.db.session(actor.tenant_id) as s:
         entity = get_entity_by_code(s, entity_code)
         stmt = select(PeriodLock).where(PeriodLock.entity_id == entity.id).order_by(PeriodLock.period)
+        if books is not None:
+            stmt = stmt.where(PeriodLock.standard.in_([*books, ALL]))
         if standard:
             stmt = stmt.where(PeriodLock.standard == standard)
         if period:
