@@ -16,7 +16,7 @@ from backend.addin.payload import BookPayload
 from backend.addin.sheets import MONEY_FORMAT, cell, replace_sheet
 from backend.services.disclosures import lease as lease_packs
 from backend.services.disclosures import revenue as revenue_packs
-from backend.services.disclosures.lease import PackOut
+from backend.services.disclosures.packs import PackOut
 from backend.services.platform.context import Actor, Runtime
 from backend.services.platform.errors import InvalidInput
 from backend.services.revenue import disclosure_facts

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -23,21 +22,13 @@ from backend.db.models import (
     Lease,
     LeaseRun,
     LeaseRunSchedule,
-    PeriodLock,
-    StoredPack,
 )
 from backend.engine.disclosures import LeaseFacts, LedgerFigures, Window, build_lease_pack
-from backend.engine.disclosures.common import period_of_index
 from backend.engine.money import from_minor
-from backend.engine.routing import ALL
-from backend.services.disclosures import overrides as ov
-from backend.services.disclosures.packs import finish
-from backend.services.disclosures.packs import sha as _sha
+from backend.services.disclosures.packs import PackOut, serve_pack
 from backend.services.leases.runs import CASH_FLOWS
 from backend.services.ledger.periods import PeriodAxis
-from backend.services.ledger.locks import load_locks
 from backend.services.platform.context import Actor, Runtime
-from backend.services.platform.tenancy import get_entity_by_code
 
 LEDGER_STATUSES = ("approved", "posted", "reversed")  # a reversed entry and its reversal both count
 
@@ -157,52 +148,14 @@ def ledger_figures(s, tenant_id: str, entity: Entity, standard: str, w: Window, 
                          draft_count=int(counts.get("draft", 0)), other_currencies=tuple(sorted(others)))
 
 
-def window_locked(s, entity: Entity, standard: str, w: Window) -> bool:
-    locks = load_locks(s, entity.id)
-    return all(locks.is_locked(standard, period_of_index(k)) for k in range(w.start_index, w.end_index + 1))
-
-
-def lock_fingerprint(s, entity: Entity, standards: tuple[str, ...], w: Window) -> str:
-    """When the window's locks were last set: a stored pack is served only under the locks it was
-    built under (unlocking, changing and locking again builds and stores a new one)."""
-    last = s.scalar(select(func.max(PeriodLock.changed_at)).where(
-        PeriodLock.entity_id == entity.id, PeriodLock.standard.in_((*standards, ALL)),
-        PeriodLock.period >= w.first, PeriodLock.period <= w.last))
-    return last.isoformat() if last else ""
-
-
-@dataclass
-class PackOut:
-    pack: dict  # overrides applied
-    body: bytes  # byte-stable JSON of ``pack``
-    stored: bool
-    content_sha256: str
-
-
 def lease_pack(rt: Runtime, actor: Actor, *, entity: str, period: str, standard: str, fmt: str = "pack") -> PackOut:
-    ov.check_standard("lease", standard)
-    with rt.db.session(actor.tenant_id) as s:
-        ent = get_entity_by_code(s, entity)
-        w = ov.window_for(ent, period)
-        locked = window_locked(s, ent, standard, w)
-        stored, fingerprint = None, lock_fingerprint(s, ent, (standard,), w) if locked else None
-        if locked:
-            stored = s.scalar(select(StoredPack).where(StoredPack.source == "lease", StoredPack.entity_id == ent.id,
-                                                       StoredPack.standard == standard, StoredPack.period == w.label))
-        base = json.loads(stored.content) if stored is not None else None
-        if base is not None and base.get("locks_as_of") != fingerprint:
-            base = None  # locked again since it was stored: build it anew and store that
-        if base is None:
-            ccy = ent.functional_currency
-            ledger = ledger_figures(s, actor.tenant_id, ent, standard, w, ccy)
-            base = build_lease_pack(lease_facts(s, ent, standard), standard=standard, window=w, currency=ccy,
-                                    entity=ent.code, ledger=ledger)
-            base["ledger"] = {"approved_entries": ledger.entry_count, "draft_entries": ledger.draft_count}
-            if locked:
-                base["locks_as_of"] = fingerprint
-        overrides = ov.current(s, "lease", ent.id, standard, w.label, ent.code)
-        entity_id, entity_code = ent.id, ent.code
-    return finish(rt, actor, source="lease", entity_id=entity_id, entity_code=entity_code, standard=standard,
-                  window=w, base=base, overrides=overrides, locked=locked,
-                  already_stored=stored is not None and stored.content_sha256 == _sha(base), fmt=fmt,
-                  replace_id=stored.id if stored is not None else None)
+    def build(s, ent: Entity, w: Window) -> dict:
+        ccy = ent.functional_currency
+        ledger = ledger_figures(s, actor.tenant_id, ent, standard, w, ccy)
+        base = build_lease_pack(lease_facts(s, ent, standard), standard=standard, window=w, currency=ccy,
+                                entity=ent.code, ledger=ledger)
+        base["ledger"] = {"approved_entries": ledger.entry_count, "draft_entries": ledger.draft_count}
+        return base
+
+    return serve_pack(rt, actor, source="lease", entity=entity, period=period, key=standard, books=(standard,),
+                      build=build, fmt=fmt)
